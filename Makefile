@@ -1,0 +1,76 @@
+# redock — build, test, demo, package.
+#
+#   make            build/redock
+#   make check      unit suites (Check) and integration tests against a
+#                   real dockerd, registry and systemd-socket-activate
+#   make demo       the whole thing once, on loopback, with a narration
+#   make san        build/san/redock with ASan+UBSan (used by make check)
+
+VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CC         ?= gcc
+PKGS       := jansson libcurl libsystemd sqlite3 inih libcrypto
+BUILD      ?= build
+
+# Hardening flags from dpkg-buildflags when it is there (it is on Debian);
+# our own warnings always, and -Werror.
+DPKG_CFLAGS   := $(shell dpkg-buildflags --get CFLAGS 2>/dev/null)
+DPKG_CPPFLAGS := $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
+DPKG_LDFLAGS  := $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
+WARN       := -Wall -Wextra -Wformat=2 -Wshadow -Werror
+CFLAGS     ?= $(if $(DPKG_CFLAGS),$(DPKG_CFLAGS),-O2 -g)
+CPPFLAGS   += $(DPKG_CPPFLAGS)
+LDFLAGS    += $(DPKG_LDFLAGS)
+ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(CPPFLAGS) -DREDOCK_VERSION='"$(VERSION)"' \
+              $(shell pkg-config --cflags $(PKGS)) -MMD -MP
+LIBS       := $(shell pkg-config --libs $(PKGS))
+
+SRC        := $(sort $(wildcard handler/*.c handler/formats/*.c))
+LIB_SRC    := $(filter-out handler/main.c,$(SRC))
+OBJ        := $(SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+CHECK_LIBS := $(shell pkg-config --libs check)
+
+SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: all clean check unit integration demo san deps
+all: $(BUILD)/redock
+
+$(BUILD)/redock: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ihandler -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CHECK_LIBS) $(LIBS)
+
+# The sanitizer build is a separate tree, so both can exist at once.
+san:
+	$(MAKE) BUILD=$(BUILD)/san CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
+		$(BUILD)/san/redock $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
+
+unit: all $(UNIT_BIN)
+
+# Every test: unit suites (plain and sanitizer builds) and integration
+# tests.  Ends with "N passed, N failed".
+check: all $(UNIT_BIN) san
+	tests/run
+
+demo: all
+	scripts/demo
+
+deps:
+	scripts/install-deps
+
+clean:
+	rm -rf $(BUILD)
+
+# Targets owned by other parts of the tree (packaging, e2e).
+include $(wildcard mk/*.mk)
+
+-include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d)

@@ -1,0 +1,20 @@
+/* auth: does this request carry the source's secret?
+ *
+ * Every comparison runs in time independent of where the strings differ
+ * and of their lengths; a failure says nothing of what was wrong. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "http.h"
+
+/* True when a and b hold the same bytes.  Both sides are hashed with
+ * SHA-256 first and the digests compared with CRYPTO_memcmp, so neither
+ * the position of the first difference nor the length leaks. */
+bool secret_equal(const char *a, size_t alen, const char *b, size_t blen);
+
+/* The token may come as "Authorization: Bearer T", as the whole
+ * Authorization value (GitLab, Harbor send it verbatim), or as ?token=T. */
+bool auth_check(const struct source *src, const struct http_request *req);

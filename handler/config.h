@@ -1,0 +1,50 @@
+/* config: the INI configuration file (libinih).
+ *
+ * The loaded configuration is the one piece of global state: it is read
+ * once per process and never changed afterwards. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONFIG_DEFAULT_PATH   "/etc/redock/redock.conf"
+#define DOCKER_DEFAULT_HOST   "unix:///run/docker.sock"
+
+struct source {
+        char *name;             /* [source NAME], served at /hooks/NAME */
+        char *token;            /* the secret itself (from token or token-file) */
+        char *token_file;
+        char *registry;         /* host containers pull from, "" = any */
+        char **aliases;         /* other hosts the events may carry */
+        size_t n_aliases;
+        char *format;           /* "auto" or a format name */
+        int line;               /* where the section starts, for errors */
+};
+
+struct config {
+        char *path;
+        char *docker_host;      /* unix://PATH or tcp://HOST:PORT */
+        char *queue_dir;
+        char *state_dir;
+        int stop_timeout;       /* seconds, when the container sets none */
+        int health_timeout;     /* seconds to wait for running/healthy */
+        int min_uptime_ms;      /* a new container must stay up this long */
+        struct source *sources;
+        size_t n_sources;
+};
+
+/* Load and validate path into cfg.  Every problem is printed to errs as
+ * "PATH:LINE: message" (errs may be NULL).  Returns 0, or the number of
+ * problems found (cfg is then freed and empty), or -errno when the file
+ * cannot be read. */
+int config_load(const char *path, struct config *cfg, FILE *errs);
+
+const struct source *config_source(const struct config *cfg, const char *name);
+
+/* Secrets are wiped before their memory is released. */
+void config_free(struct config *cfg);
+
+/* True for a usable source name: 1..SOURCE_NAME_MAX of [A-Za-z0-9._-],
+ * not starting with a dot. */
+bool source_name_valid(const char *name);

@@ -1,0 +1,57 @@
+/* http: read one HTTP/1.1 request with hard limits, or take it from a CGI
+ * environment, and write one response.
+ *
+ * Nothing here trusts the peer: every read is bounded by limits.h and by
+ * a deadline for the whole request. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "limits.h"
+
+struct http_header {
+        char *name;     /* as sent; compare with strcasecmp */
+        char *value;    /* leading and trailing blanks removed */
+};
+
+struct http_request {
+        char method[HTTP_MAX_METHOD];
+        char *path;                     /* "/hooks/registry" (not decoded) */
+        char *query;                    /* after '?', or NULL */
+        struct http_header headers[HTTP_MAX_HEADERS];
+        size_t n_headers;
+        char *body;                     /* NUL-terminated copy, may hold NULs */
+        size_t body_len;
+        char remote_addr[64];           /* peer address, or "" */
+        bool cgi;                       /* came from a CGI environment */
+        char *head;                     /* owns path, query and headers */
+};
+
+/* Case-insensitive header lookup; NULL if absent. */
+const char *http_header(const struct http_request *req, const char *name);
+
+/* Parse a request head (request line + headers, without the final empty
+ * line) held in buf[0..len).  Pure function, used by the reader and the
+ * tests.  Returns 0 or an HTTP status: 400 malformed, 405 bad method
+ * token, 414 request line too long, 431 header line too long or too
+ * many headers, 505 not HTTP/1.x. */
+int http_parse_head(const char *buf, size_t len, struct http_request *req);
+
+/* Read one request from fd (inetd mode) within timeout_ms.  Returns 0 or
+ * the HTTP status to answer with (400, 408, 411, 413, 414, 431, 501, 505),
+ * or -1 when the peer went away and nothing should be answered. */
+int http_read_request(int fd, int timeout_ms, struct http_request *req);
+
+/* Build the request from the CGI environment (RFC 3875) and read the body
+ * from fd.  Returns 0 or an HTTP status as above. */
+int http_read_cgi_request(int fd, int timeout_ms, struct http_request *req);
+
+/* Write a complete response with a JSON body: a status line (or a CGI
+ * "Status:" header), Content-Type, Content-Length and Connection: close.
+ * Returns 0 or -errno. */
+int http_write_response(int fd, bool cgi, int status, const char *json_body);
+
+const char *http_reason(int status);
+
+void http_request_free(struct http_request *req);

@@ -1,0 +1,38 @@
+/* Every limit on outside input, in one place.
+ *
+ * The webhook side reads from a network peer redock does not control, so
+ * every buffer that holds outside input is bounded by a constant named here.
+ * Change a limit here and the unit tests check the new n and n+1. */
+#pragma once
+
+/* HTTP request head */
+#define HTTP_MAX_REQUEST_LINE   4096    /* "POST /hooks/x?token=... HTTP/1.1" */
+#define HTTP_MAX_HEADER_LINE    8192    /* one "Name: value" line */
+#define HTTP_MAX_HEAD           32768   /* request line + all headers */
+#define HTTP_MAX_HEADERS        64      /* number of header fields */
+#define HTTP_MAX_METHOD         16
+/* HTTP body: registries send a few KiB; a multi-arch push with many
+ * events stays well under this. */
+#define HTTP_MAX_BODY           (1024 * 1024)
+/* whole request, first byte to last, in milliseconds */
+#define HTTP_REQUEST_TIMEOUT_MS 10000
+
+/* Names and references */
+#define SOURCE_NAME_MAX         64      /* [A-Za-z0-9._-] */
+#define REGISTRY_HOST_MAX       256
+#define REPOSITORY_MAX          256
+#define TAG_MAX                 128     /* as in the OCI distribution spec */
+#define DIGEST_MAX              160     /* "sha512:" + 128 hex digits */
+#define MEDIA_TYPE_MAX          128
+#define EVENT_ID_MAX            128
+#define IMAGE_REF_MAX           (REGISTRY_HOST_MAX + REPOSITORY_MAX + TAG_MAX + DIGEST_MAX + 4)
+
+/* Payloads */
+#define JSON_MAX_DEPTH          32      /* deeper nesting is rejected */
+#define EVENTS_MAX              256     /* push events from one payload */
+
+/* Secrets */
+#define SECRET_MAX              1024    /* token or HMAC key */
+
+/* Docker replies (trusted peer, still bounded) */
+#define DOCKER_MAX_REPLY        (16 * 1024 * 1024)
