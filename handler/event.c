@@ -1,0 +1,193 @@
+/* event: push events, their validation, and format detection. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "event.h"
+#include "formats/formats.h"
+#include "http.h"
+
+void event_list_free(struct event_list *l)
+{
+        free(l->v);
+        l->v = NULL;
+        l->n = l->cap = 0;
+}
+
+static bool same_push(const struct push_event *a, const struct push_event *b)
+{
+        return strcmp(a->registry, b->registry) == 0 &&
+               strcmp(a->repository, b->repository) == 0 &&
+               strcmp(a->tag, b->tag) == 0 &&
+               strcmp(a->digest, b->digest) == 0;
+}
+
+int event_list_add(struct event_list *l, const struct push_event *ev)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (same_push(&l->v[i], ev))
+                        return 0;
+        if (l->n >= EVENTS_MAX)
+                return -E2BIG;
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 4;
+                struct push_event *v = reallocarray(l->v, cap, sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                l->v = v;
+                l->cap = cap;
+        }
+        l->v[l->n++] = *ev;
+        return 0;
+}
+
+static bool chars_in(const char *s, const char *extra)
+{
+        for (; *s; s++) {
+                unsigned char c = (unsigned char)*s;
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || strchr(extra, c)))
+                        return false;
+        }
+        return true;
+}
+
+static bool printable(const char *s)
+{
+        for (; *s; s++)
+                if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
+                        return false;
+        return true;
+}
+
+static int copy_field(char *dst, size_t size, const char *src)
+{
+        size_t n = src ? strlen(src) : 0;
+
+        if (n >= size)
+                return -EINVAL;
+        memcpy(dst, src ? src : "", n + 1);
+        return 0;
+}
+
+static bool valid_repository(const char *r)
+{
+        /* path components of [a-zA-Z0-9._-], no empty or dot-only ones */
+        if (!*r || *r == '/' || r[strlen(r) - 1] == '/' || strstr(r, "//"))
+                return false;
+        if (strstr(r, "..") || r[0] == '.')
+                return false;
+        return chars_in(r, "._/-");
+}
+
+static bool valid_tag(const char *t)
+{
+        return *t && *t != '.' && *t != '-' && chars_in(t, "._-");
+}
+
+static bool valid_digest(const char *d)
+{
+        const char *colon = strchr(d, ':');
+
+        if (!*d)
+                return true;
+        if (!colon || colon == d || !colon[1])
+                return false;
+        for (const char *p = colon + 1; *p; p++)
+                if (!strchr("0123456789abcdefABCDEF", *p))
+                        return false;
+        return true;
+}
+
+int push_event_set(struct push_event *ev, const char *registry,
+                   const char *repository, const char *tag,
+                   const char *digest, const char *media_type,
+                   const char *event_id)
+{
+        memset(ev, 0, sizeof(*ev));
+        if (!registry || !repository || !tag)
+                return -EINVAL;
+        if (copy_field(ev->registry, sizeof(ev->registry), registry) < 0 ||
+            copy_field(ev->repository, sizeof(ev->repository), repository) < 0 ||
+            copy_field(ev->tag, sizeof(ev->tag), tag) < 0 ||
+            copy_field(ev->digest, sizeof(ev->digest), digest) < 0 ||
+            copy_field(ev->media_type, sizeof(ev->media_type), media_type) < 0 ||
+            copy_field(ev->event_id, sizeof(ev->event_id), event_id) < 0)
+                return -EINVAL;
+        /* an empty registry means "the source's own", for formats whose
+         * payload does not name the host (Nexus, zot) */
+        if (!chars_in(ev->registry, ".-:[]") ||
+            !valid_repository(ev->repository) || !valid_tag(ev->tag) ||
+            !valid_digest(ev->digest) || !printable(ev->media_type) ||
+            !printable(ev->event_id))
+                return -EINVAL;
+        return 0;
+}
+
+/* jansson nests up to 2048 levels; refuse deep payloads before parsing
+ * so a hostile body cannot make the parser recurse that far. */
+static bool json_depth_ok(const char *s, size_t len, int max)
+{
+        int depth = 0;
+        bool in_str = false;
+
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                if (in_str) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_str = false;
+                } else if (c == '"') {
+                        in_str = true;
+                } else if (c == '{' || c == '[') {
+                        if (++depth > max)
+                                return false;
+                } else if (c == '}' || c == ']') {
+                        depth--;
+                }
+        }
+        return true;
+}
+
+int event_parse(const char *body, size_t len, const char *format,
+                const struct http_request *req, const char **detected,
+                struct event_list *out)
+{
+        const struct format *f = NULL;
+        json_t *root;
+        json_error_t jerr;
+        int r;
+
+        if (!json_depth_ok(body, len, JSON_MAX_DEPTH))
+                return -EBADMSG;
+        /* JSON_REJECT_DUPLICATES: a payload with two "tag" keys has no
+         * single meaning; NUL bytes inside strings are refused too. */
+        root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!root)
+                return -EBADMSG;
+
+        if (format && *format && strcmp(format, "auto") != 0) {
+                f = format_find(format);
+                if (!f) {
+                        r = -EPROTONOSUPPORT;
+                        goto out;
+                }
+        } else {
+                for (size_t i = 0; formats[i] && !f; i++)
+                        if (formats[i]->detect(root, req))
+                                f = formats[i];
+                if (!f) {
+                        r = -EPROTONOSUPPORT;
+                        goto out;
+                }
+        }
+        if (detected)
+                *detected = f->name;
+        r = f->parse(root, req, out);
+out:
+        json_decref(root);
+        return r;
+}
