@@ -1,0 +1,277 @@
+/* docker: Engine API over libcurl. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "docker.h"
+#include "limits.h"
+
+struct reply_buf {
+        char *data;
+        size_t len;
+        bool too_big;
+};
+
+static size_t collect(char *ptr, size_t size, size_t nmemb, void *user)
+{
+        struct reply_buf *b = user;
+        size_t n = size * nmemb;
+        char *p;
+
+        if (b->len + n > DOCKER_MAX_REPLY) {
+                b->too_big = true;
+                return 0;       /* makes curl fail the transfer */
+        }
+        p = realloc(b->data, b->len + n + 1);
+        if (!p)
+                return 0;
+        memcpy(p + b->len, ptr, n);
+        b->data = p;
+        b->len += n;
+        b->data[b->len] = '\0';
+        return n;
+}
+
+struct ping_hdr {
+        char api[16];
+};
+
+static size_t ping_header(char *buf, size_t size, size_t nitems, void *user)
+{
+        struct ping_hdr *h = user;
+        size_t n = size * nitems;
+
+        if (n > 12 && strncasecmp(buf, "Api-Version:", 12) == 0) {
+                char *v = buf + 12;
+                size_t vl = n - 12;
+                while (vl && (*v == ' ' || *v == '\t')) {
+                        v++;
+                        vl--;
+                }
+                while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+                        vl--;
+                if (vl < sizeof(h->api)) {
+                        memcpy(h->api, v, vl);
+                        h->api[vl] = '\0';
+                }
+        }
+        return n;
+}
+
+static int api_minor(const char *v)
+{
+        int major, minor;
+
+        if (sscanf(v, "%d.%d", &major, &minor) != 2 || major != 1)
+                return -1;
+        return minor;
+}
+
+static void reset(struct docker *d, const char *url, int timeout_s)
+{
+        CURL *c = d->curl;
+
+        curl_easy_reset(c);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        if (d->unix_path)
+                curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, d->unix_path);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(timeout_s ? timeout_s : 60));
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, d->errbuf);
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        d->errbuf[0] = '\0';
+}
+
+static int curl_to_errno(CURLcode rc)
+{
+        switch (rc) {
+        case CURLE_OK:                  return 0;
+        case CURLE_COULDNT_CONNECT:     return -ECONNREFUSED;
+        case CURLE_OPERATION_TIMEDOUT:  return -ETIMEDOUT;
+        case CURLE_WRITE_ERROR:         return -EFBIG;
+        default:                        return -EIO;
+        }
+}
+
+int docker_open(struct docker *d, const char *host)
+{
+        struct ping_hdr h = { .api = "" };
+        char url[512];
+        CURLcode rc;
+        long status = 0;
+        int minor;
+
+        memset(d, 0, sizeof(*d));
+        d->curl = curl_easy_init();
+        if (!d->curl)
+                return -ENOMEM;
+        if (strncmp(host, "unix://", 7) == 0) {
+                d->unix_path = strdup(host + 7);
+                d->base = strdup("http://localhost");
+        } else if (strncmp(host, "tcp://", 6) == 0) {
+                if (asprintf(&d->base, "http://%s", host + 6) < 0)
+                        d->base = NULL;
+        } else
+                return -EINVAL;
+        if (!d->base || (strncmp(host, "unix://", 7) == 0 && !d->unix_path))
+                return -ENOMEM;
+
+        snprintf(url, sizeof(url), "%s/_ping", d->base);
+        reset(d, url, 10);
+        curl_easy_setopt(d->curl, CURLOPT_HEADERFUNCTION, ping_header);
+        curl_easy_setopt(d->curl, CURLOPT_HEADERDATA, &h);
+        curl_easy_setopt(d->curl, CURLOPT_NOBODY, 1L);  /* HEAD /_ping */
+        rc = curl_easy_perform(d->curl);
+        if (rc != CURLE_OK)
+                return curl_to_errno(rc);
+        curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
+        minor = api_minor(h.api);
+        if (status != 200 || minor < 0) {
+                snprintf(d->errbuf, sizeof(d->errbuf), "daemon answered /_ping with %ld, API version '%s'",
+                         status, h.api);
+                return -EPROTO;
+        }
+        if (minor > api_minor(DOCKER_CLIENT_API_MAX))
+                minor = api_minor(DOCKER_CLIENT_API_MAX);
+        d->api_minor = minor;
+        snprintf(d->api, sizeof(d->api), "1.%d", minor);
+        return 0;
+}
+
+void docker_close(struct docker *d)
+{
+        if (d->curl)
+                curl_easy_cleanup(d->curl);
+        free(d->unix_path);
+        free(d->base);
+        memset(d, 0, sizeof(*d));
+}
+
+char *docker_escape(struct docker *d, const char *s)
+{
+        return curl_easy_escape(d->curl, s, 0);
+}
+
+void docker_free(void *p)
+{
+        curl_free(p);
+}
+
+const char *docker_error_message(const json_t *reply)
+{
+        const char *m = json_string_value(json_object_get(reply, "message"));
+        return m ? m : "";
+}
+
+static int perform(struct docker *d, const char *method, const char *path,
+                   const char *body, const char *extra_header, int timeout_s,
+                   struct reply_buf *b)
+{
+        struct curl_slist *hdrs = NULL;
+        char url[4096];
+        CURLcode rc;
+        long status = 0;
+
+        if (snprintf(url, sizeof(url), "%s/v%s%s", d->base, d->api, path) >= (int)sizeof(url))
+                return -ENAMETOOLONG;
+        reset(d, url, timeout_s);
+        curl_easy_setopt(d->curl, CURLOPT_CUSTOMREQUEST, method);
+        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+        if (extra_header)
+                hdrs = curl_slist_append(hdrs, extra_header);
+        curl_easy_setopt(d->curl, CURLOPT_HTTPHEADER, hdrs);
+        if (body)
+                curl_easy_setopt(d->curl, CURLOPT_POSTFIELDS, body);
+        else if (strcmp(method, "POST") == 0)
+                curl_easy_setopt(d->curl, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(d->curl, CURLOPT_WRITEDATA, b);
+        rc = curl_easy_perform(d->curl);
+        curl_slist_free_all(hdrs);
+        if (rc != CURLE_OK)
+                return b->too_big ? -EFBIG : curl_to_errno(rc);
+        curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
+        return (int)status;
+}
+
+int docker_call(struct docker *d, const char *method, const char *path,
+                json_t *body, json_t **reply, int timeout_s)
+{
+        struct reply_buf b = { 0 };
+        char *payload = NULL;
+        int status;
+
+        if (reply)
+                *reply = NULL;
+        if (body) {
+                payload = json_dumps(body, JSON_COMPACT);
+                if (!payload)
+                        return -ENOMEM;
+        }
+        status = perform(d, method, path, payload, NULL, timeout_s, &b);
+        free(payload);
+        if (status > 0 && reply && b.len)
+                *reply = json_loadb(b.data, b.len, 0, NULL);
+        free(b.data);
+        return status;
+}
+
+int docker_pull(struct docker *d, const char *repo, const char *tag,
+                const char *auth)
+{
+        struct reply_buf b = { 0 };
+        char path[2048], *erepo, *etag, *hdr = NULL;
+        int status, r = 0;
+
+        erepo = docker_escape(d, repo);
+        etag = docker_escape(d, tag);
+        if (!erepo || !etag) {
+                r = -ENOMEM;
+                goto out;
+        }
+        snprintf(path, sizeof(path), "/images/create?fromImage=%s&tag=%s", erepo, etag);
+        if (auth && asprintf(&hdr, "X-Registry-Auth: %s", auth) < 0) {
+                hdr = NULL;
+                r = -ENOMEM;
+                goto out;
+        }
+        status = perform(d, "POST", path, NULL, hdr, 900, &b);
+        if (status < 0) {
+                r = status;
+                goto out;
+        }
+        if (status != 200) {
+                json_t *j = b.len ? json_loadb(b.data, b.len, 0, NULL) : NULL;
+                snprintf(d->errbuf, sizeof(d->errbuf), "%s", docker_error_message(j));
+                json_decref(j);
+                r = status == 404 ? -ENOENT : status == 401 || status == 403 ? -EACCES : -EIO;
+                goto out;
+        }
+        /* 200 with a stream of JSON objects; an error may come last */
+        for (char *line = b.data, *next; line && *line; line = next) {
+                json_t *j;
+                const char *err;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                j = json_loads(line, 0, NULL);
+                err = json_string_value(json_object_get(j, "error"));
+                if (err) {
+                        snprintf(d->errbuf, sizeof(d->errbuf), "%s", err);
+                        r = strstr(err, "not found") || strstr(err, "unknown") ? -ENOENT :
+                            strstr(err, "denied") || strstr(err, "unauthorized") ? -EACCES : -EIO;
+                }
+                json_decref(j);
+        }
+out:
+        free(hdr);
+        docker_free(erepo);
+        docker_free(etag);
+        free(b.data);
+        return r;
+}

@@ -1,0 +1,48 @@
+/* docker: a small Docker Engine API client over libcurl, on the daemon's
+ * unix socket or tcp.  The API version is negotiated with the daemon
+ * (the highest both sides know), never pinned. */
+#pragma once
+
+#include <stdbool.h>
+#include <jansson.h>
+
+/* The newest API version this client was written against.  Requests use
+ * min(this, the daemon's). */
+#define DOCKER_CLIENT_API_MAX "1.47"
+
+struct docker {
+        void *curl;             /* CURL * */
+        char *unix_path;        /* socket path, or NULL for tcp */
+        char *base;             /* "http://localhost" or "http://host:port" */
+        char api[16];           /* negotiated, e.g. "1.41" */
+        int api_minor;          /* 41 */
+        char errbuf[256];       /* last transport error, for logs */
+};
+
+/* Connect to host ("unix:///run/docker.sock", "tcp://127.0.0.1:2375") and
+ * negotiate the API version (GET /_ping).  Returns 0, -ECONNREFUSED when
+ * the daemon is not there, -EPROTO on an unusable answer. */
+int docker_open(struct docker *d, const char *host);
+void docker_close(struct docker *d);
+
+/* One API call.  path is relative to the version prefix ("/containers/json").
+ * body (may be NULL) is sent as JSON.  On success returns the HTTP status
+ * and, when reply is not NULL, the parsed JSON reply (NULL if the reply is
+ * empty or not JSON); the caller json_decref()s it.  Returns -errno on
+ * transport errors.  timeout_s 0 means the default (60 s). */
+int docker_call(struct docker *d, const char *method, const char *path,
+                json_t *body, json_t **reply, int timeout_s);
+
+/* POST /images/create for "repo:tag" and read the progress stream to the
+ * end.  auth (may be NULL) is the X-Registry-Auth value.  Returns 0, or
+ * -ENOENT (no such image / tag), -EACCES (denied), -EIO (other pull
+ * error, message in d->errbuf), or a transport -errno. */
+int docker_pull(struct docker *d, const char *repo, const char *tag,
+                const char *auth);
+
+/* The message of an error reply ({"message": "..."}), or "". */
+const char *docker_error_message(const json_t *reply);
+
+/* Escape s for a URL query value; the caller frees with docker_free(). */
+char *docker_escape(struct docker *d, const char *s);
+void docker_free(void *p);

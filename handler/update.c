@@ -1,0 +1,391 @@
+/* update: container replacement and rollback. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imageref.h"
+#include "log.h"
+#include "recreate.h"
+#include "update.h"
+
+#define SUFFIX_NEW "-redock-new"
+#define SUFFIX_OLD "-redock-old"
+
+const char *update_outcome_name(enum update_outcome o)
+{
+        switch (o) {
+        case UPDATE_UNCHANGED:   return "unchanged";
+        case UPDATE_UPDATED:     return "updated";
+        case UPDATE_ROLLED_BACK: return "rolled-back";
+        case UPDATE_FAILED:      return "failed";
+        case UPDATE_SKIPPED:     return "skipped";
+        }
+        return "unknown";
+}
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+        struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+static void set_reason(struct update_result *res, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void set_reason(struct update_result *res, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+        va_end(ap);
+}
+
+/* docker_call with a formatted path; returns the status or -errno. */
+static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
+                 int timeout_s, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
+                 int timeout_s, const char *fmt, ...)
+{
+        char path[2048];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(path, sizeof(path), fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t)n >= sizeof(path))
+                return -ENAMETOOLONG;
+        return docker_call(d, method, path, body, reply, timeout_s);
+}
+
+static json_t *inspect(struct docker *d, const char *what, const char *name, int *status)
+{
+        json_t *j = NULL;
+
+        *status = callf(d, "GET", NULL, &j, 0, "/%s/%s/json", what, name);
+        if (*status != 200) {
+                json_decref(j);
+                return NULL;
+        }
+        return j;
+}
+
+/* The digest part of the image's first RepoDigest for repo, or "". */
+static void repo_digest(const json_t *image, const char *repo, char *out, size_t size)
+{
+        const json_t *rd;
+        size_t i, rlen = strlen(repo);
+
+        out[0] = '\0';
+        json_array_foreach(json_object_get(image, "RepoDigests"), i, rd) {
+                const char *s = json_string_value(rd);
+                if (s && strncmp(s, repo, rlen) == 0 && s[rlen] == '@') {
+                        snprintf(out, size, "%s", s + rlen + 1);
+                        return;
+                }
+        }
+}
+
+static int remove_container(struct docker *d, const char *id, bool force)
+{
+        /* v=0: never a volume, the new container shares them */
+        int s = callf(d, "DELETE", NULL, NULL, 0, "/containers/%s?v=0&force=%d", id, force);
+        return s == 204 || s == 404 ? 0 : -EIO;
+}
+
+static int rename_container(struct docker *d, const char *id, const char *name)
+{
+        int s = callf(d, "POST", NULL, NULL, 0, "/containers/%s/rename?name=%s", id, name);
+        return s == 204 ? 0 : -EIO;
+}
+
+static int stop_container(struct docker *d, const char *id, int timeout)
+{
+        /* 304: already stopped */
+        int s = callf(d, "POST", NULL, NULL, timeout + 30, "/containers/%s/stop?t=%d", id, timeout);
+        return s == 204 || s == 304 ? 0 : -EIO;
+}
+
+static int start_container(struct docker *d, const char *id, json_t **err)
+{
+        int s = callf(d, "POST", NULL, err, 0, "/containers/%s/start", id);
+        return s == 204 || s == 304 ? 0 : -EIO;
+}
+
+/* Wait until the new container runs (and is healthy when it has a
+ * healthcheck) and has stayed up min_uptime_ms.  0, or -EIO with a
+ * reason. */
+static int wait_healthy(struct docker *d, const char *id, const struct update_opts *o,
+                        struct update_result *res)
+{
+        long long deadline = now_ms() + (long long)o->health_timeout * 1000;
+        long long running_since = 0;
+
+        for (;;) {
+                int status;
+                json_t *j = inspect(d, "containers", id, &status);
+                const json_t *st = json_object_get(j, "State");
+                const char *s = json_string_value(json_object_get(st, "Status"));
+                const char *health = json_string_value(json_object_get(json_object_get(st, "Health"), "Status"));
+                bool running = s && strcmp(s, "running") == 0 &&
+                               !json_is_true(json_object_get(st, "Restarting"));
+                json_int_t code = json_integer_value(json_object_get(st, "ExitCode"));
+                int r = 1;
+
+                if (!j)
+                        set_reason(res, "new container vanished (inspect: %d)", status), r = -EIO;
+                else if (!running)
+                        set_reason(res, "new container is %s (exit code %lld)", s ? s : "?", (long long)code), r = -EIO;
+                else if (health && strcmp(health, "unhealthy") == 0)
+                        set_reason(res, "new container is unhealthy"), r = -EIO;
+                else {
+                        if (!running_since)
+                                running_since = now_ms();
+                        if ((!health || strcmp(health, "healthy") == 0) &&
+                            now_ms() - running_since >= o->min_uptime_ms)
+                                r = 0;
+                }
+                json_decref(j);
+                if (r <= 0)
+                        return r;
+                if (now_ms() > deadline) {
+                        set_reason(res, "new container not %s within %d s",
+                                   health ? "healthy" : "running", o->health_timeout);
+                        return -EIO;
+                }
+                sleep_ms(250);
+        }
+}
+
+/* A crash may have left our temporary containers behind: a stale
+ * "-redock-new" is removed; an "-redock-old" with no container under the
+ * real name is put back in place. */
+static int recover_leftovers(struct docker *d, const char *name)
+{
+        char tmp[300];
+        json_t *j;
+        int status;
+
+        snprintf(tmp, sizeof(tmp), "%s" SUFFIX_OLD, name);
+        j = inspect(d, "containers", tmp, &status);
+        if (j) {
+                int st2;
+                json_t *cur = inspect(d, "containers", name, &st2);
+                if (!cur && st2 == 404) {
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                                "putting back %s left by an interrupted update", tmp);
+                        if (rename_container(d, tmp, name) == 0)
+                                start_container(d, name, NULL);
+                }
+                json_decref(cur);
+                json_decref(j);
+        } else if (status < 0)
+                return status;
+
+        snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
+        j = inspect(d, "containers", tmp, &status);
+        if (j) {
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "removing %s left by an interrupted update", tmp);
+                remove_container(d, tmp, true);
+                json_decref(j);
+        }
+        return 0;
+}
+
+static int connect_networks(struct docker *d, const char *id, json_t *later,
+                            struct update_result *res)
+{
+        const char *net;
+        json_t *ep;
+
+        json_object_foreach(later, net, ep) {
+                json_t *body = json_pack("{s:s,s:O}", "Container", id, "EndpointConfig", ep);
+                json_t *err = NULL;
+                int s = callf(d, "POST", body, &err, 0, "/networks/%s/connect", net);
+                json_decref(body);
+                if (s != 200) {
+                        set_reason(res, "connect to network %s: %s", net, docker_error_message(err));
+                        json_decref(err);
+                        return -EIO;
+                }
+                json_decref(err);
+        }
+        return 0;
+}
+
+static int stop_timeout_of(const json_t *old, int dflt)
+{
+        const json_t *t = json_object_get(json_object_get(old, "Config"), "StopTimeout");
+        return json_is_integer(t) ? (int)json_integer_value(t) : dflt;
+}
+
+int update_container(struct docker *d, const char *name_in,
+                     const struct update_opts *opts, struct update_result *res)
+{
+        json_t *old = NULL, *old_img = NULL, *new_img = NULL, *spec = NULL;
+        json_t *later = NULL, *reply = NULL;
+        struct imageref ref;
+        char name[256], repo[600], tmpname[300], oldname[300], new_id[80] = "";
+        const char *image, *old_id, *old_image_id, *new_image_id;
+        bool was_running, old_moved = false;
+        long long t0 = now_ms();
+        int status, r = 0;
+
+        memset(res, 0, sizeof(*res));
+        res->outcome = UPDATE_FAILED;
+        snprintf(res->name, sizeof(res->name), "%s", name_in);
+
+        r = recover_leftovers(d, name_in);
+        if (r < 0)
+                goto out;
+        old = inspect(d, "containers", name_in, &status);
+        if (!old) {
+                if (status < 0)
+                        r = status;
+                else
+                        set_reason(res, "no such container (inspect: %d)", status);
+                goto out;
+        }
+        snprintf(name, sizeof(name), "%s", recreate_name(old) ? recreate_name(old) : name_in);
+        snprintf(res->name, sizeof(res->name), "%s", name);
+        old_id = json_string_value(json_object_get(old, "Id"));
+        old_image_id = json_string_value(json_object_get(old, "Image"));
+        image = json_string_value(json_object_get(json_object_get(old, "Config"), "Image"));
+        was_running = json_is_true(json_object_get(json_object_get(old, "State"), "Running"));
+        if (!old_id || !old_image_id || !image) {
+                set_reason(res, "unexpected inspect reply");
+                goto out;
+        }
+        snprintf(res->image, sizeof(res->image), "%s", image);
+        snprintf(res->old_image_id, sizeof(res->old_image_id), "%s", old_image_id);
+        if (imageref_parse(image, &ref) < 0 || ref.digest[0]) {
+                res->outcome = UPDATE_SKIPPED;
+                set_reason(res, ref.digest[0] ? "pinned by digest" : "unparsable image reference");
+                goto out;
+        }
+        /* the repository as the user wrote it: Docker records RepoDigests
+         * under that spelling ("nginx@sha256:...") */
+        snprintf(repo, sizeof(repo), "%s", image);
+        {
+                char *slash = strrchr(repo, '/'), *colon = strrchr(repo, ':');
+                if (colon && (!slash || colon > slash))
+                        *colon = '\0';
+        }
+
+        /* 1. pull; the same image id means there is nothing to do */
+        r = docker_pull(d, repo, ref.tag, NULL);
+        if (r < 0) {
+                set_reason(res, "pull %s:%s: %s", repo, ref.tag, d->errbuf[0] ? d->errbuf : strerror(-r));
+                /* a daemon that is gone is worth retrying; a refused pull is not */
+                r = r == -ECONNREFUSED || r == -ETIMEDOUT ? r : 0;
+                goto out;
+        }
+        new_img = inspect(d, "images", image, &status);
+        new_image_id = json_string_value(json_object_get(new_img, "Id"));
+        if (!new_image_id) {
+                set_reason(res, "pulled image %s not found (%d)", image, status);
+                goto out;
+        }
+        snprintf(res->new_image_id, sizeof(res->new_image_id), "%s", new_image_id);
+        repo_digest(new_img, repo, res->new_digest, sizeof(res->new_digest));
+        old_img = inspect(d, "images", old_image_id, &status);
+        repo_digest(old_img, repo, res->old_digest, sizeof(res->old_digest));
+        if (strcmp(new_image_id, old_image_id) == 0) {
+                res->outcome = UPDATE_UNCHANGED;
+                goto out;
+        }
+
+        /* 2. create the new one beside the old one, which keeps running */
+        spec = recreate_spec(old, old_img, image, d->api_minor, &later);
+        if (!spec) {
+                set_reason(res, "cannot build the new container's config");
+                goto out;
+        }
+        snprintf(tmpname, sizeof(tmpname), "%s" SUFFIX_NEW, name);
+        snprintf(oldname, sizeof(oldname), "%s" SUFFIX_OLD, name);
+        status = callf(d, "POST", spec, &reply, 0, "/containers/create?name=%s", tmpname);
+        if (status != 201) {
+                set_reason(res, "create: %s (%d)", docker_error_message(reply), status);
+                goto out;
+        }
+        snprintf(new_id, sizeof(new_id), "%s", json_string_value(json_object_get(reply, "Id")) ?: "");
+        json_decref(reply);
+        reply = NULL;
+        if (!new_id[0] || connect_networks(d, new_id, later, res) < 0) {
+                if (!res->reason[0])
+                        set_reason(res, "create returned no id");
+                goto fail_before_swap;
+        }
+
+        /* 3. stop the old one, swap names, start the new one */
+        if (was_running && stop_container(d, old_id, stop_timeout_of(old, opts->stop_timeout)) < 0) {
+                set_reason(res, "stop old container failed");
+                goto rollback;
+        }
+        if (rename_container(d, old_id, oldname) < 0) {
+                set_reason(res, "rename old container failed");
+                goto rollback;
+        }
+        old_moved = true;
+        if (rename_container(d, new_id, name) < 0) {
+                set_reason(res, "rename new container failed");
+                goto rollback;
+        }
+        if (was_running) {
+                if (start_container(d, new_id, &reply) < 0) {
+                        set_reason(res, "start: %s", docker_error_message(reply));
+                        goto rollback;
+                }
+                /* 4. it has to prove itself */
+                if (wait_healthy(d, new_id, opts, res) < 0)
+                        goto rollback;
+        }
+
+        /* 5. success: the old container goes, its volumes stay */
+        if (remove_container(d, old_id, true) < 0)
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "could not remove the old container %s", oldname);
+        res->outcome = UPDATE_UPDATED;
+        goto out;
+
+rollback:
+        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name, .image = image },
+                "rolling back: %s", res->reason);
+        remove_container(d, new_id, true);
+        if (old_moved && rename_container(d, old_id, name) < 0)
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                        "could not rename %s back; the next run will", oldname);
+        if (was_running && start_container(d, old_id, NULL) < 0)
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                        "could not restart the old container");
+        res->outcome = UPDATE_ROLLED_BACK;
+        goto out;
+
+fail_before_swap:
+        remove_container(d, new_id, true);
+out:
+        json_decref(reply);
+        json_decref(spec);
+        json_decref(later);
+        json_decref(new_img);
+        json_decref(old_img);
+        json_decref(old);
+        res->duration_ms = now_ms() - t0;
+        return r;
+}

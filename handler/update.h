@@ -1,0 +1,43 @@
+/* update: replace one container by the same container on its image's
+ * newest version, without ever losing it.
+ *
+ * Create first, then swap, and keep the old one until the new one proves
+ * itself (DESIGN.md): a failure before the old one is stopped leaves it
+ * untouched; a failure after puts it back and starts it again. */
+#pragma once
+
+#include "docker.h"
+
+enum update_outcome {
+        UPDATE_UNCHANGED,       /* the tag still names the running image */
+        UPDATE_UPDATED,
+        UPDATE_ROLLED_BACK,     /* new one failed, old one runs again */
+        UPDATE_FAILED,          /* nothing changed (pull or create failed) */
+        UPDATE_SKIPPED,         /* not ours to update (pinned by digest) */
+};
+
+struct update_opts {
+        int stop_timeout;       /* seconds, when the container sets none */
+        int health_timeout;     /* seconds to wait for running / healthy */
+        int min_uptime_ms;      /* must stay running this long */
+};
+
+struct update_result {
+        enum update_outcome outcome;
+        char name[256];
+        char image[512];                /* the reference it runs */
+        char old_image_id[80];
+        char new_image_id[80];
+        char old_digest[180];
+        char new_digest[180];
+        char reason[512];               /* why it failed or rolled back */
+        long long duration_ms;
+};
+
+const char *update_outcome_name(enum update_outcome o);
+
+/* Update the container called name (or with that id).  Returns 0 when an
+ * outcome was reached (see res->outcome), or -errno when Docker could not
+ * be asked at all (the job should be retried later). */
+int update_container(struct docker *d, const char *name,
+                     const struct update_opts *opts, struct update_result *res);
