@@ -1,0 +1,308 @@
+/* redock: verbs and options, nothing else. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "docker.h"
+#include "drain.h"
+#include "http.h"
+#include "log.h"
+#include "route.h"
+#include "update.h"
+
+#define ACTIVE_CONFIG_DEFAULT "/var/lib/redock/redock.conf"
+#define CONFIG_FILE_MAX (1024 * 1024)
+
+static void usage(FILE *f)
+{
+        fputs("usage: redock [-c FILE]                  serve one webhook request (inetd or CGI)\n"
+              "       redock [-c FILE] drain            process the queue until it is empty\n"
+              "       redock [-c FILE] update NAME...   check and replace these containers now\n"
+              "       redock [-c FILE] config check     validate the configuration\n"
+              "       redock [-c FILE] config apply [--to PATH]\n"
+              "                                         validate, then install as the active configuration\n"
+              "       redock version\n"
+              "options: -c, --config FILE   configuration (default $REDOCK_CONFIG or " CONFIG_DEFAULT_PATH ")\n"
+              "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
+              "         -h, --help\n", f);
+}
+
+/* Release the peer: the answer is complete, and what follows (Docker
+ * work) must not keep the registry waiting.  In inetd mode stdin and
+ * stdout are the same socket, so closing fd 1 alone would not end the
+ * connection: shut it down.  In CGI mode the web server ends the response
+ * when our stdout and stderr close. */
+static void release_connection(bool cgi)
+{
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+        if (!cgi)
+                shutdown(STDOUT_FILENO, SHUT_RDWR);
+        if (null >= 0) {
+                dup2(null, STDIN_FILENO);
+                dup2(null, STDOUT_FILENO);
+                if (cgi)
+                        dup2(null, STDERR_FILENO);
+                close(null);
+        }
+        if (cgi)
+                log_init();     /* stderr is gone; journald if it is there */
+}
+
+static int verb_serve(const char *config_path)
+{
+        struct config cfg;
+        struct http_request req = { 0 };
+        struct route_result res;
+        bool cgi = getenv("GATEWAY_INTERFACE") != NULL;
+        int status, r;
+
+        r = config_load(config_path, &cfg, stderr);
+        if (r != 0) {
+                log_msg(LOG_ERR, "configuration %s is not usable; answering 503", config_path);
+                http_write_response(STDOUT_FILENO, cgi, 503, "{\"error\":\"not configured\"}");
+                return EXIT_FAILURE;
+        }
+
+        status = cgi ? http_read_cgi_request(STDIN_FILENO, HTTP_REQUEST_TIMEOUT_MS, &req)
+                     : http_read_request(STDIN_FILENO, HTTP_REQUEST_TIMEOUT_MS, &req);
+        if (status < 0) {
+                /* the peer left before sending anything: nobody to answer */
+                config_free(&cfg);
+                return EXIT_SUCCESS;
+        }
+        if (status > 0) {
+                char body[64];
+                snprintf(body, sizeof(body), "{\"error\":\"%s\"}", http_reason(status));
+                log_msg(LOG_WARNING, "bad request from %s: %d %s",
+                        req.remote_addr[0] ? req.remote_addr : "(local)", status, http_reason(status));
+                http_write_response(STDOUT_FILENO, cgi, status, body);
+                release_connection(cgi);
+                http_request_free(&req);
+                config_free(&cfg);
+                return EXIT_SUCCESS;
+        }
+
+        route_request(&cfg, &req, &res);
+        http_write_response(STDOUT_FILENO, cgi, res.status, res.body);
+        release_connection(cgi);
+        http_request_free(&req);
+
+        if (res.drain) {
+                struct drain_stats st;
+                drain_queue(&cfg, &st);
+        }
+        config_free(&cfg);
+        return EXIT_SUCCESS;
+}
+
+static int verb_drain(const char *config_path)
+{
+        struct config cfg;
+        struct drain_stats st;
+        int r;
+
+        if (config_load(config_path, &cfg, stderr) != 0)
+                return EXIT_FAILURE;
+        r = drain_queue(&cfg, &st);
+        log_msg(LOG_INFO, "drain: %d job(s) done, %d updated, %d unchanged, %d failed, %d kept",
+                st.jobs, st.updated, st.unchanged, st.failed, st.kept);
+        config_free(&cfg);
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int verb_update(const char *config_path, int argc, char **argv)
+{
+        struct config cfg;
+        struct docker d;
+        int r, rc = EXIT_SUCCESS;
+
+        if (argc == 0) {
+                fputs("redock update: name at least one container\n", stderr);
+                return 2;
+        }
+        if (config_load(config_path, &cfg, stderr) != 0)
+                return EXIT_FAILURE;
+        r = docker_open(&d, cfg.docker_host);
+        if (r < 0) {
+                fprintf(stderr, "redock: Docker at %s: %s\n", cfg.docker_host,
+                        d.errbuf[0] ? d.errbuf : strerror(-r));
+                docker_close(&d);
+                config_free(&cfg);
+                return EXIT_FAILURE;
+        }
+        for (int i = 0; i < argc; i++) {
+                const struct update_opts o = { cfg.stop_timeout, cfg.health_timeout, cfg.min_uptime_ms };
+                struct update_result res;
+
+                r = update_container(&d, argv[i], &o, &res);
+                printf("%s\t%s\t%s\t%s%s%s\n", res.name,
+                       r < 0 ? "error" : update_outcome_name(res.outcome),
+                       res.new_digest[0] ? res.new_digest : res.new_image_id,
+                       res.reason, r < 0 ? " " : "", r < 0 ? strerror(-r) : "");
+                if (r < 0 || res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK)
+                        rc = EXIT_FAILURE;
+        }
+        docker_close(&d);
+        config_free(&cfg);
+        return rc;
+}
+
+/* Copy the validated file into place: temporary file, fsync, rename,
+ * fsync the directory, so readers see the old or the new file, whole. */
+static int install_file(const char *from, const char *to)
+{
+        char buf[CONFIG_FILE_MAX], tmp[4096], dir[4096];
+        ssize_t n;
+        int in, out, r = 0;
+        char *slash;
+
+        in = open(from, O_RDONLY | O_CLOEXEC);
+        if (in < 0)
+                return -errno;
+        n = read(in, buf, sizeof(buf));
+        close(in);
+        if (n < 0)
+                return -errno;
+        if (n == (ssize_t)sizeof(buf))
+                return -EFBIG;
+        snprintf(tmp, sizeof(tmp), "%s.tmp-%d", to, (int)getpid());
+        out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        if (out < 0)
+                return -errno;
+        if (write(out, buf, (size_t)n) != n || fsync(out) < 0)
+                r = -errno ? -errno : -EIO;
+        explicit_bzero(buf, sizeof(buf));   /* it may hold tokens */
+        if (close(out) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, to) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlink(tmp);
+                return r;
+        }
+        snprintf(dir, sizeof(dir), "%s", to);
+        slash = strrchr(dir, '/');
+        if (slash) {
+                int dfd;
+                *slash = '\0';
+                dfd = open(slash == dir ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dfd >= 0) {
+                        fsync(dfd);
+                        close(dfd);
+                }
+        }
+        return 0;
+}
+
+static int verb_config(const char *config_path, const char *to, int argc, char **argv)
+{
+        struct config cfg;
+        char *errs = NULL;
+        size_t errs_len = 0;
+        FILE *ef;
+        int r;
+
+        if (argc != 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "apply") != 0)) {
+                fputs("redock config: use 'config check' or 'config apply'\n", stderr);
+                return 2;
+        }
+        ef = open_memstream(&errs, &errs_len);
+        if (!ef)
+                return EXIT_FAILURE;
+        r = config_load(config_path, &cfg, ef);
+        fclose(ef);
+        if (r != 0) {
+                /* every problem, each with its file and line */
+                for (char *line = errs, *next; line && *line; line = next) {
+                        next = strchr(line, '\n');
+                        if (next)
+                                *next++ = '\0';
+                        log_msg(LOG_ERR, "%s", line);
+                }
+                if (strcmp(argv[0], "apply") == 0)
+                        log_msg(LOG_ERR, "configuration %s not applied; the last good one stays active",
+                                config_path);
+                free(errs);
+                return EXIT_FAILURE;
+        }
+        free(errs);
+        config_free(&cfg);
+        if (strcmp(argv[0], "check") == 0) {
+                printf("%s: OK\n", config_path);
+                return EXIT_SUCCESS;
+        }
+        r = install_file(config_path, to);
+        if (r < 0) {
+                log_msg(LOG_ERR, "cannot install %s as %s: %s", config_path, to, strerror(-r));
+                return EXIT_FAILURE;
+        }
+        log_msg(LOG_NOTICE, "configuration %s applied as %s", config_path, to);
+        return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "config", required_argument, NULL, 'c' },
+                { "to",     required_argument, NULL, 't' },
+                { "help",   no_argument,       NULL, 'h' },
+                { NULL, 0, NULL, 0 },
+        };
+        const char *config_path = getenv("REDOCK_CONFIG");
+        const char *to = ACTIVE_CONFIG_DEFAULT;
+        const char *verb;
+        int c, rc;
+
+        if (!config_path || !*config_path)
+                config_path = CONFIG_DEFAULT_PATH;
+        while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'c':
+                        config_path = optarg;
+                        break;
+                case 't':
+                        to = optarg;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return EXIT_SUCCESS;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        log_init();
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        verb = optind < argc ? argv[optind++] : NULL;
+        argc -= optind;
+        argv += optind;
+
+        if (!verb)
+                rc = verb_serve(config_path);
+        else if (strcmp(verb, "drain") == 0)
+                rc = verb_drain(config_path);
+        else if (strcmp(verb, "update") == 0)
+                rc = verb_update(config_path, argc, argv);
+        else if (strcmp(verb, "config") == 0)
+                rc = verb_config(config_path, to, argc, argv);
+        else if (strcmp(verb, "version") == 0) {
+                printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
+                rc = EXIT_SUCCESS;
+        } else {
+                fprintf(stderr, "redock: unknown verb '%s'\n", verb);
+                usage(stderr);
+                rc = 2;
+        }
+        curl_global_cleanup();
+        return rc;
+}

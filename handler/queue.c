@@ -1,0 +1,280 @@
+/* queue: durable spool of jobs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "queue.h"
+
+#define JOB_SUFFIX ".job"
+#define TMP_PREFIX ".tmp-"
+
+static int mkdir_p(const char *dir, mode_t mode)
+{
+        char buf[PATH_MAX];
+
+        if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+                return -ENAMETOOLONG;
+        for (char *p = buf + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = '/';
+        }
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r = 0;
+
+        if (fd < 0)
+                return -errno;
+        if (fsync(fd) < 0)
+                r = -errno;
+        close(fd);
+        return r;
+}
+
+static int write_file_synced(int dirfd, const char *tmp, const char *data)
+{
+        size_t len = strlen(data);
+        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+        int r = 0;
+
+        if (fd < 0)
+                return -errno;
+        while (len) {
+                ssize_t n = write(fd, data, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        break;
+                }
+                data += n;
+                len -= (size_t)n;
+        }
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        return r;
+}
+
+static char *job_json(const char *source, const struct push_event *ev)
+{
+        json_t *j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}",
+                              "version", 1, "source", source,
+                              "registry", ev->registry, "repository", ev->repository,
+                              "tag", ev->tag, "digest", ev->digest,
+                              "media_type", ev->media_type, "event_id", ev->event_id,
+                              "received", (json_int_t)time(NULL));
+        char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+        json_decref(j);
+        return s;
+}
+
+int queue_push(const char *dir, const char *source, const struct event_list *events)
+{
+        struct timespec ts;
+        int dirfd, r;
+        size_t i;
+
+        r = mkdir_p(dir, 0750);
+        if (r < 0)
+                return r;
+        dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+                return -errno;
+        clock_gettime(CLOCK_REALTIME, &ts);
+
+        for (i = 0; i < events->n; i++) {
+                char tmp[NAME_MAX + 16], name[NAME_MAX + 1];
+                char *data = job_json(source, &events->v[i]);
+
+                if (!data) {
+                        r = -ENOMEM;
+                        break;
+                }
+                /* time first, so names sort oldest first */
+                snprintf(name, sizeof(name), "%lld%09ld-%d-%zu" JOB_SUFFIX,
+                         (long long)ts.tv_sec, ts.tv_nsec, (int)getpid(), i);
+                snprintf(tmp, sizeof(tmp), TMP_PREFIX "%s", name);
+                r = write_file_synced(dirfd, tmp, data);
+                free(data);
+                if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                        r = -errno;
+                if (r < 0) {
+                        unlinkat(dirfd, tmp, 0);
+                        break;
+                }
+        }
+        close(dirfd);
+        if (r == 0)
+                r = fsync_dir(dir);
+        return r < 0 ? r : (int)i;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int queue_list(const char *dir, char ***names, size_t *n)
+{
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        char **v = NULL;
+        size_t cnt = 0;
+
+        *names = NULL;
+        *n = 0;
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                char **nv;
+
+                if (de->d_name[0] == '.' || l <= strlen(JOB_SUFFIX) ||
+                    strcmp(de->d_name + l - strlen(JOB_SUFFIX), JOB_SUFFIX) != 0)
+                        continue;
+                nv = reallocarray(v, cnt + 1, sizeof(char *));
+                if (!nv || !(nv[cnt] = strdup(de->d_name))) {
+                        v = nv ? nv : v;
+                        queue_names_free(v, cnt);
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                v = nv;
+                cnt++;
+        }
+        closedir(d);
+        qsort(v, cnt, sizeof(char *), cmp_names);
+        *names = v;
+        *n = cnt;
+        return 0;
+}
+
+void queue_names_free(char **names, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+}
+
+/* A file that is not a job goes to DIR.bad/ for a human to look at; left
+ * in the queue it would make the drain path unit fire for ever. */
+static void move_aside(const char *dir, const char *name)
+{
+        char from[PATH_MAX], to[PATH_MAX];
+
+        snprintf(from, sizeof(from), "%s/%s", dir, name);
+        snprintf(to, sizeof(to), "%s.bad", dir);
+        mkdir(to, 0750);
+        snprintf(to, sizeof(to), "%s.bad/%s", dir, name);
+        if (rename(from, to) < 0)
+                unlink(from);
+}
+
+int queue_read(const char *dir, const char *name, struct job *job)
+{
+        char path[PATH_MAX];
+        json_t *j;
+        const char *src;
+        int r = 0;
+
+        memset(job, 0, sizeof(*job));
+        if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+                return -ENAMETOOLONG;
+        j = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+        if (!j) {
+                if (access(path, F_OK) < 0)
+                        return -ENOENT;         /* another drain took it */
+                move_aside(dir, name);
+                return -EBADMSG;
+        }
+        src = json_string_value(json_object_get(j, "source"));
+        snprintf(job->name, sizeof(job->name), "%s", name);
+        if (!src || strlen(src) >= sizeof(job->source) ||
+            push_event_set(&job->ev,
+                           json_string_value(json_object_get(j, "registry")),
+                           json_string_value(json_object_get(j, "repository")),
+                           json_string_value(json_object_get(j, "tag")),
+                           json_string_value(json_object_get(j, "digest")),
+                           json_string_value(json_object_get(j, "media_type")),
+                           json_string_value(json_object_get(j, "event_id"))) < 0) {
+                move_aside(dir, name);
+                r = -EBADMSG;
+        } else {
+                strcpy(job->source, src);
+                job->received = json_integer_value(json_object_get(j, "received"));
+        }
+        json_decref(j);
+        return r;
+}
+
+int queue_remove(const char *dir, const char *name)
+{
+        char path[PATH_MAX];
+
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        if (unlink(path) < 0 && errno != ENOENT)
+                return -errno;
+        return fsync_dir(dir);
+}
+
+int queue_lock(const char *state_dir, bool wait)
+{
+        char path[PATH_MAX];
+        int fd, r;
+
+        r = mkdir_p(state_dir, 0750);
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "%s/queue.lock", state_dir);
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+                if (errno == EINTR)
+                        continue;
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+void queue_clean_stale(const char *dir)
+{
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        time_t now = time(NULL);
+
+        if (!d)
+                return;
+        while ((de = readdir(d))) {
+                struct stat st;
+                if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0)
+                        continue;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    now - st.st_mtime > 60)
+                        unlinkat(dirfd(d), de->d_name, 0);
+        }
+        closedir(d);
+}

@@ -1,0 +1,28 @@
+/* route: from a parsed request to a response, by path.
+ *
+ *   POST /hooks/<source>   a registry's webhook: auth, parse, queue
+ *   GET  /ping             liveness
+ *
+ * Everything here is on the request path: it must be quick and must not
+ * touch Docker.  Docker work happens after the answer (drain). */
+#pragma once
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "http.h"
+
+struct route_result {
+        int status;
+        char body[256];         /* small JSON object */
+        bool drain;             /* jobs were queued: drain after answering */
+        char source[SOURCE_NAME_MAX + 1];
+};
+
+void route_request(const struct config *cfg, const struct http_request *req,
+                   struct route_result *out);
+
+/* Keep the events whose host is the source's registry or one of its
+ * aliases, rewritten to the registry (the host containers pull from).
+ * Events without a host get the registry.  Returns how many were dropped. */
+int route_map_hosts(const struct source *src, struct event_list *events);
