@@ -1,0 +1,117 @@
+# Shared helpers for integration tests; sourced by every tests/*/*.test.
+# The runner (tests/run) has started the environment (scripts/testenv)
+# and exported DOCKER_HOST, REGISTRY, HOOK_PORT, HOOK_TOKEN, REDOCK,
+# REDOCK_TEST_DIR and REDOCK_CONFIG.
+#
+# A test prints one "PASS: what" or "FAIL: what" line per assertion; the
+# runner counts them.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TEST_NAME=$(basename "$0" .test)
+# containers and repositories of this test carry its name, so tests
+# never touch each other's
+T=${TEST_NAME//[^a-z0-9]/}
+
+check() {  # check "description" command args...
+        local what=$1
+        shift
+        if "$@"; then
+                echo "PASS: $TEST_NAME: $what"
+        else
+                echo "FAIL: $TEST_NAME: $what"
+        fi
+}
+
+fail() { echo "FAIL: $TEST_NAME: $*"; }
+pass() { echo "PASS: $TEST_NAME: $*"; }
+note() { echo "  $TEST_NAME: $*"; }
+
+wait_until() {  # wait_until SECONDS command args...  (polls every 0.2 s)
+        local t=$1
+        shift
+        local end=$((SECONDS + t))
+        while [ $SECONDS -lt $end ]; do
+                "$@" >/dev/null 2>&1 && return 0
+                sleep 0.2
+        done
+        "$@" >/dev/null 2>&1
+}
+
+build_push() {  # build_push REPO TAG TEXT [mkimage -l options...]
+        local repo=$1 tag=$2 text=$3
+        shift 3
+        "$TOP/scripts/mkimage" "$@" "$REGISTRY/$repo:$tag" "$text" &&
+                docker push -q "$REGISTRY/$repo:$tag" >/dev/null
+}
+
+image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null; }
+container_id() { docker inspect -f '{{.Id}}' "$1" 2>/dev/null; }
+container_image() { docker inspect -f '{{.Image}}' "$1" 2>/dev/null; }
+container_running() { [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
+# what /version says inside the running container
+container_version() { docker exec "$1" cat /version 2>/dev/null; }
+
+# Wait until NAME runs the image that REF names now, and the update is
+# over (no temporary -redock-new / -redock-old container is left).
+wait_replaced() {  # wait_replaced NAME REF [SECONDS]
+        local want
+        want=$(image_id "$2")
+        wait_until "${3:-40}" sh -c "[ \"\$(docker inspect -f '{{.Image}} {{.State.Running}}' '$1' 2>/dev/null)\" = '$want true' ] &&
+                [ -z \"\$(docker ps -aq --filter 'name=^/$1-redock-')\" ]"
+}
+
+# Write the listener's configuration: the registry's own source first
+# (it must always be accepted, or the registry retries for ever), then
+# whatever the test adds (sections or keys, as INI text on stdin).
+write_config() {
+        local tmp="$REDOCK_CONFIG.tmp.$$"
+        {
+                echo "[redock]"
+                echo "queue-dir = $REDOCK_TEST_DIR/queue"
+                echo "state-dir = $REDOCK_TEST_DIR/state"
+                echo "[docker]"
+                echo "host = $DOCKER_HOST"
+                echo "[source registry]"
+                echo "token = $HOOK_TOKEN"
+                echo "registry = $REGISTRY"
+                [ -t 0 ] || cat
+        } > "$tmp"
+        mv "$tmp" "$REDOCK_CONFIG"
+}
+
+# A Distribution notification as the registry sends it, for tests that
+# post by hand (e.g. with a wrong token).
+distribution_payload() {  # distribution_payload REPO TAG DIGEST [HOST]
+        cat <<JSON
+{"events":[{"id":"$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')","timestamp":"2026-01-01T00:00:00Z","action":"push",
+"target":{"mediaType":"application/vnd.docker.distribution.manifest.v2+json","digest":"$3","size":528,"length":528,
+"repository":"$1","url":"http://${4:-$REGISTRY}/v2/$1/manifests/$3","tag":"$2"},
+"request":{"id":"r1","addr":"127.0.0.1:1","host":"${4:-$REGISTRY}","method":"PUT","useragent":"test"},
+"actor":{},"source":{"addr":"localhost:5000","instanceID":"i1"}}]}
+JSON
+}
+
+# The registry's digest for REPO:TAG (what a push of it reported).
+registry_digest() {  # registry_digest REPO TAG
+        curl -fsS -o /dev/null -D - \
+                -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+                -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+                "http://$REGISTRY/v2/$1/manifests/$2" |
+                tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}'
+}
+
+post_hook() {  # post_hook SOURCE TOKEN BODY [curl args...] -> prints the status code
+        local src=$1 tok=$2 body=$3
+        shift 3
+        curl -s -o /dev/null -w '%{http_code}' --max-time 20 \
+                -H "Authorization: Bearer $tok" \
+                -H 'Content-Type: application/vnd.docker.distribution.events.v1+json' \
+                --data-binary "$body" "$@" "http://127.0.0.1:$HOOK_PORT/hooks/$src"
+}
+
+cleanup_containers() {  # remove this test's containers (by name prefix)
+        local ids
+        ids=$(docker ps -aq --filter "name=^/$T-")
+        [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+}
