@@ -62,8 +62,8 @@ wait_replaced() {  # wait_replaced NAME REF [SECONDS]
 }
 
 # Write the listener's configuration: the registry's own source first
-# (it must always be accepted, or the registry retries for ever), then
-# whatever the test adds (sections or keys, as INI text on stdin).
+# (its token must always be accepted, or the registry retries for ever),
+# then whatever the test adds (INI text on stdin).
 write_config() {
         local tmp="$REDOCK_CONFIG.tmp.$$"
         {
@@ -74,7 +74,9 @@ write_config() {
                 echo "host = $DOCKER_HOST"
                 echo "[source registry]"
                 echo "token = $HOOK_TOKEN"
-                echo "registry = $REGISTRY"
+                # tests that post by hand set this to a host no event
+                # carries, so the registry's own notifications change nothing
+                echo "registry = ${REGISTRY_SOURCE_HOST:-$REGISTRY}"
                 [ -t 0 ] || cat
         } > "$tmp"
         mv "$tmp" "$REDOCK_CONFIG"
@@ -115,3 +117,14 @@ cleanup_containers() {  # remove this test's containers (by name prefix)
         ids=$(docker ps -aq --filter "name=^/$T-")
         [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
 }
+
+# For tests that post notifications by hand: the registry's own source
+# ignores every event (its host matches nothing), and source "manual"
+# (token $MANUAL_TOKEN) acts on them.  Extra INI text on stdin.
+MANUAL_TOKEN=manual-$T-token
+manual_config() {
+        { echo "[source manual]"; echo "token = $MANUAL_TOKEN"; echo "registry = $REGISTRY";
+          [ -t 0 ] || cat; } | REGISTRY_SOURCE_HOST=ignored.invalid write_config
+}
+
+queue_empty() { [ -z "$(ls -A "$REDOCK_TEST_DIR/queue" 2>/dev/null)" ]; }
