@@ -21,8 +21,8 @@ CFLAGS     ?= $(if $(DPKG_CFLAGS),$(DPKG_CFLAGS),-O2 -g)
 CPPFLAGS   += $(DPKG_CPPFLAGS)
 LDFLAGS    += $(DPKG_LDFLAGS)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(CPPFLAGS) -DREDOCK_VERSION='"$(VERSION)"' \
-              $(shell pkg-config --cflags $(PKGS)) -MMD -MP
-LIBS       := $(shell pkg-config --libs $(PKGS))
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRC        := $(sort $(wildcard handler/*.c handler/formats/*.c))
 LIB_SRC    := $(filter-out handler/main.c,$(SRC))
@@ -31,7 +31,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-CHECK_LIBS := $(shell pkg-config --libs check)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
@@ -57,11 +57,15 @@ san:
 unit: all $(UNIT_BIN)
 
 # Every test: unit suites (plain and sanitizer builds) and integration
-# tests.  Ends with "N passed, N failed".
-check: all $(UNIT_BIN) san
+# tests.  Ends with "N passed, N failed".  Installs what is missing first,
+# so it works on a fresh Debian machine as it is.
+check: deps
+	$(MAKE) all unit san
 	tests/run
 
-demo: all
+# The main job once, on loopback: see scripts/demo.
+demo: deps
+	$(MAKE) all
 	scripts/demo
 
 deps:
