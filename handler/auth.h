@@ -15,6 +15,10 @@
  * the position of the first difference nor the length leaks. */
 bool secret_equal(const char *a, size_t alen, const char *b, size_t blen);
 
-/* The token may come as "Authorization: Bearer T", as the whole
- * Authorization value (GitLab, Harbor send it verbatim), or as ?token=T. */
+/* Is the request from this source?  Its address must be in allow-from
+ * (when set).  With auth = token the secret may come as
+ * "Authorization: Bearer T", as the password of Basic auth, as the whole
+ * Authorization value (GitLab, Harbor), in token-header, as ?token=T, or
+ * as a path segment /hooks/NAME/T.  With an HMAC scheme the signature
+ * header must hold the HMAC of the raw body keyed with the secret. */
 bool auth_check(const struct source *src, const struct http_request *req);

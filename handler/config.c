@@ -203,9 +203,117 @@ static int handle_docker(struct parse_ctx *p, const char *name, const char *valu
         return 0;
 }
 
+/* Signature schemes of registries that sign their webhooks. */
+static const struct hmac_preset {
+        const char *name, *header, *prefix;
+        int bits;
+} hmac_presets[] = {
+        { "github",  "X-Hub-Signature-256",       "sha256=", 256 },
+        { "gitea",   "X-Gitea-Signature",         "",        256 },
+        { "forgejo", "X-Forgejo-Signature",       "",        256 },
+        { "nexus",   "X-Nexus-Webhook-Signature", "",        1   },
+        { "jfrog",   "X-JFrog-Event-Auth",        "",        256 },
+};
+
+static int set_auth(struct parse_ctx *p, struct source *s, const char *value)
+{
+        if (strcmp(value, "token") == 0) {
+                s->auth = AUTH_TOKEN;
+                return 0;
+        }
+        s->auth = AUTH_HMAC;
+        if (strcmp(value, "hmac") == 0)
+                return 0;
+        for (size_t i = 0; i < sizeof(hmac_presets) / sizeof(hmac_presets[0]); i++) {
+                const struct hmac_preset *h = &hmac_presets[i];
+                if (strcmp(value, h->name) != 0)
+                        continue;
+                s->hmac_bits = h->bits;
+                s->hmac_base64 = false;
+                if (set_str(&s->hmac_header, h->header) < 0 || set_str(&s->hmac_prefix, h->prefix) < 0)
+                        return -ENOMEM;
+                return 0;
+        }
+        problem(p, p->line, "auth must be token, hmac, github, gitea, forgejo, nexus or jfrog");
+        return 0;
+}
+
+static int set_secret(struct parse_ctx *p, struct source *s, const char *path, const char *key)
+{
+        const char *why = NULL;
+        char *secret = NULL;
+
+        if (read_secret_file(path, &secret, &why) < 0) {
+                problem(p, p->line, "%s %s: %s", key, path, why);
+                return 0;
+        }
+        secret_free(s->token);
+        s->token = secret;
+        return set_str(&s->token_file, path);
+}
+
 static int handle_source(struct parse_ctx *p, struct source *s,
                          const char *name, const char *value)
 {
+        if (strcmp(name, "auth") == 0)
+                return set_auth(p, s, value);
+        if (strcmp(name, "token-header") == 0)
+                return set_str(&s->token_header, value);
+        if (strcmp(name, "hmac-header") == 0)
+                return set_str(&s->hmac_header, value);
+        if (strcmp(name, "hmac-prefix") == 0)
+                return set_str(&s->hmac_prefix, value);
+        if (strcmp(name, "hmac-algorithm") == 0) {
+                s->hmac_bits = strcmp(value, "sha1") == 0 ? 1 : strcmp(value, "sha256") == 0 ? 256 :
+                               strcmp(value, "sha512") == 0 ? 512 : 0;
+                if (!s->hmac_bits)
+                        problem(p, p->line, "hmac-algorithm must be sha1, sha256 or sha512");
+                return 0;
+        }
+        if (strcmp(name, "hmac-encoding") == 0) {
+                if (strcmp(value, "hex") != 0 && strcmp(value, "base64") != 0)
+                        problem(p, p->line, "hmac-encoding must be hex or base64");
+                s->hmac_base64 = strcmp(value, "base64") == 0;
+                return 0;
+        }
+        if (strcmp(name, "allow-from") == 0) {
+                char **items = NULL;
+                size_t n = 0;
+                int r = split_list(value, &items, &n);
+                for (size_t i = 0; r == 0 && i < n; i++) {
+                        struct cidr *a = reallocarray(s->allow, s->n_allow + 1, sizeof(*a));
+                        if (!a) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        s->allow = a;
+                        if (cidr_parse(items[i], &a[s->n_allow]) < 0)
+                                problem(p, p->line, "allow-from: '%s' is not an address or CIDR range", items[i]);
+                        else
+                                s->n_allow++;
+                }
+                for (size_t i = 0; i < n; i++)
+                        free(items[i]);
+                free(items);
+                return r;
+        }
+        if (strcmp(name, "match-host") == 0) {
+                if (strcmp(value, "exact") != 0 && strcmp(value, "any") != 0)
+                        problem(p, p->line, "match-host must be exact or any");
+                s->match_any_host = strcmp(value, "any") == 0;
+                return 0;
+        }
+        if (strcmp(name, "token-credential") == 0) {
+                /* systemd's LoadCredential=: $CREDENTIALS_DIRECTORY/NAME */
+                const char *dir = getenv("CREDENTIALS_DIRECTORY");
+                char path[PATH_MAX];
+                if (!dir || strchr(value, '/')) {
+                        problem(p, p->line, "token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name");
+                        return 0;
+                }
+                snprintf(path, sizeof(path), "%s/%s", dir, value);
+                return set_secret(p, s, path, name);
+        }
         if (strcmp(name, "token") == 0) {
                 if (!*value || strlen(value) > SECRET_MAX) {
                         problem(p, p->line, "token must be 1..%d characters", SECRET_MAX);
@@ -215,17 +323,8 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                 s->token = strdup(value);
                 return s->token ? 0 : -ENOMEM;
         }
-        if (strcmp(name, "token-file") == 0) {
-                const char *why = NULL;
-                char *secret = NULL;
-                if (read_secret_file(value, &secret, &why) < 0) {
-                        problem(p, p->line, "token-file %s: %s", value, why);
-                        return 0;
-                }
-                secret_free(s->token);
-                s->token = secret;
-                return set_str(&s->token_file, value);
-        }
+        if (strcmp(name, "token-file") == 0)
+                return set_secret(p, s, value, name);
         if (strcmp(name, "registry") == 0)
                 return set_str(&s->registry, value);
         if (strcmp(name, "aliases") == 0)
@@ -260,6 +359,7 @@ static struct source *find_or_add_source(struct parse_ctx *p, const char *name)
         memset(s, 0, sizeof(*s));
         s->name = strdup(name);
         s->line = p->line;
+        s->hmac_bits = 256;
         return s;
 }
 
@@ -350,7 +450,9 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
         for (size_t i = 0; i < cfg->n_sources; i++) {
                 const struct source *s = &cfg->sources[i];
                 if (!s->token)
-                        problem(&p, s->line, "source '%s' has no token or token-file", s->name);
+                        problem(&p, s->line, "source '%s' has no token, token-file or token-credential", s->name);
+                if (s->auth == AUTH_HMAC && !s->hmac_header)
+                        problem(&p, s->line, "source '%s' uses auth = hmac but sets no hmac-header", s->name);
         }
         if (p.problems == 0 && (set_defaults(cfg) < 0 || !(cfg->path = strdup(path))))
                 problem(&p, 0, "out of memory");
@@ -381,6 +483,10 @@ void config_free(struct config *cfg)
                         free(s->aliases[j]);
                 free(s->aliases);
                 free(s->format);
+                free(s->token_header);
+                free(s->hmac_header);
+                free(s->hmac_prefix);
+                free(s->allow);
         }
         free(cfg->sources);
         free(cfg->path);

@@ -11,13 +11,29 @@
 #define CONFIG_DEFAULT_PATH   "/etc/redock/redock.conf"
 #define DOCKER_DEFAULT_HOST   "unix:///run/docker.sock"
 
+#include "cidr.h"
+
+enum auth_mode {
+        AUTH_TOKEN,             /* the secret itself, in a header or the URL */
+        AUTH_HMAC,              /* an HMAC of the raw body, keyed with it */
+};
+
 struct source {
         char *name;             /* [source NAME], served at /hooks/NAME */
-        char *token;            /* the secret itself (from token or token-file) */
+        char *token;            /* the secret (token, token-file or token-credential) */
         char *token_file;
+        enum auth_mode auth;
+        char *token_header;     /* extra header that may carry the token */
+        char *hmac_header;      /* header with the signature */
+        char *hmac_prefix;      /* "sha256=" (GitHub), stripped before comparing */
+        int hmac_bits;          /* 1 (SHA-1), 256, 512 */
+        bool hmac_base64;       /* else hex */
+        struct cidr *allow;     /* allow-from; none = any address */
+        size_t n_allow;
         char *registry;         /* host containers pull from, "" = any */
         char **aliases;         /* other hosts the events may carry */
         size_t n_aliases;
+        bool match_any_host;    /* match-host = any: by repository and tag alone */
         char *format;           /* "auto" or a format name */
         int line;               /* where the section starts, for errors */
 };

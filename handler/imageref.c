@@ -104,17 +104,22 @@ bool imageref_matches_push(const struct imageref *ref, const struct push_event *
 {
         char host[REGISTRY_HOST_MAX];
         const char *repo = ev->repository;
+        bool any_host;
 
         if (ref->digest[0])
                 return false;
         snprintf(host, sizeof(host), "%s", ev->registry);
         imageref_normalise_host(host);
-        if (strcmp(host, ref->registry) != 0)
+        /* an event without a host (match-host = any) matches any host */
+        any_host = !host[0];
+        if (!any_host && strcmp(host, ref->registry) != 0)
                 return false;
+        if (strcmp(ref->tag, ev->tag) != 0)
+                return false;
+        if (strcmp(ref->repository, repo) == 0)
+                return true;
         /* Docker Hub events may name official images without library/ */
-        if (strcmp(host, "docker.io") == 0 && !strchr(repo, '/'))
-                return strncmp(ref->repository, "library/", 8) == 0 &&
-                       strcmp(ref->repository + 8, repo) == 0 &&
-                       strcmp(ref->tag, ev->tag) == 0;
-        return strcmp(ref->repository, repo) == 0 && strcmp(ref->tag, ev->tag) == 0;
+        return strcmp(ref->registry, "docker.io") == 0 && !strchr(repo, '/') &&
+               strncmp(ref->repository, "library/", 8) == 0 &&
+               strcmp(ref->repository + 8, repo) == 0;
 }

@@ -28,5 +28,7 @@ void imageref_normalise_host(char *host);
 int imageref_format(const struct imageref *ref, char *buf, size_t size);
 
 /* Does a container configured with ref follow the tag that ev pushed?
- * Exact after normalisation; a digest-pinned reference never follows. */
+ * Exact after normalisation; a digest-pinned reference never follows; an
+ * event with an empty registry (a source with match-host = any) matches
+ * the repository and tag on any host. */
 bool imageref_matches_push(const struct imageref *ref, const struct push_event *ev);

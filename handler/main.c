@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "config.h"
 #include "docker.h"
 #include "drain.h"
+#include "event.h"
 #include "http.h"
 #include "log.h"
 #include "route.h"
@@ -30,9 +32,13 @@ static void usage(FILE *f)
               "       redock [-c FILE] config check     validate the configuration\n"
               "       redock [-c FILE] config apply [--to PATH]\n"
               "                                         validate, then install as the active configuration\n"
+              "       redock [-c FILE] parse [--source NAME] [-H 'Name: value']... FILE|-\n"
+              "                                         show the push events a payload holds\n"
               "       redock version\n"
               "options: -c, --config FILE   configuration (default $REDOCK_CONFIG or " CONFIG_DEFAULT_PATH ")\n"
               "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
+              "         -s, --source NAME   parse as this source would (its format and hosts)\n"
+              "         -H, --header 'N: V' a request header for parse (repeatable)\n"
               "         -h, --help\n", f);
 }
 
@@ -157,6 +163,132 @@ static int verb_update(const char *config_path, int argc, char **argv)
         return rc;
 }
 
+struct parse_args {
+        const char *source;
+        const char *headers[HTTP_MAX_HEADERS];
+        size_t n_headers;
+};
+
+/* Read all of fd, up to max bytes; -EFBIG past that. */
+static ssize_t read_all(int fd, char *buf, size_t max)
+{
+        size_t len = 0;
+
+        for (;;) {
+                ssize_t n = read(fd, buf + len, max + 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return (ssize_t)len;
+                len += (size_t)n;
+                if (len > max)
+                        return -EFBIG;
+        }
+}
+
+/* For users wiring a registry: what would redock make of this payload? */
+static int verb_parse(const char *config_path, const struct parse_args *pa, int argc, char **argv)
+{
+        struct http_request req = { 0 };
+        struct event_list events = { 0 };
+        struct config cfg = { 0 };
+        const struct source *src = NULL;
+        const char *detected = NULL;
+        char *head = NULL, *body = NULL;
+        size_t head_len = 0;
+        ssize_t n;
+        FILE *f;
+        int fd, r, rc = EXIT_FAILURE;
+
+        if (argc != 1) {
+                fputs("redock parse: name one payload file, or - for stdin\n", stderr);
+                return 2;
+        }
+        if (pa->source) {
+                if (config_load(config_path, &cfg, stderr) != 0)
+                        return EXIT_FAILURE;
+                src = config_source(&cfg, pa->source);
+                if (!src) {
+                        fprintf(stderr, "redock parse: no [source %s] in %s\n", pa->source, config_path);
+                        goto out;
+                }
+        }
+        /* the headers go through the same parser as a real request's */
+        f = open_memstream(&head, &head_len);
+        if (!f)
+                goto out;
+        fprintf(f, "POST /hooks/%s HTTP/1.1\r\n", pa->source ? pa->source : "parse");
+        for (size_t i = 0; i < pa->n_headers; i++)
+                fprintf(f, "%s\r\n", pa->headers[i]);
+        fclose(f);
+        r = http_parse_head(head, head_len, &req);
+        if (r) {
+                fprintf(stderr, "redock parse: bad -H header (HTTP %d)\n", r);
+                goto out;
+        }
+
+        fd = strcmp(argv[0], "-") == 0 ? STDIN_FILENO : open(argv[0], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                fprintf(stderr, "redock parse: %s: %s\n", argv[0], strerror(errno));
+                goto out;
+        }
+        body = malloc(HTTP_MAX_BODY + 2);
+        n = body ? read_all(fd, body, HTTP_MAX_BODY) : -ENOMEM;
+        if (fd != STDIN_FILENO)
+                close(fd);
+        if (n < 0) {
+                fprintf(stderr, "redock parse: %s: %s\n", argv[0],
+                        n == -EFBIG ? "larger than the body limit" : strerror((int)-n));
+                goto out;
+        }
+        body[n] = '\0';
+        req.body = body;
+        req.body_len = (size_t)n;
+        body = NULL;
+
+        r = event_parse(req.body, req.body_len, src ? src->format : "auto", &req, &detected, &events);
+        if (r < 0) {
+                printf("format: %s\n", detected ? detected : "none");
+                printf("nothing: %s\n", r == -EPROTONOSUPPORT ?
+                       "no known registry format matches this payload (headers such as X-GitHub-Event help detection)" :
+                       r == -E2BIG ? "more push events than redock takes from one payload" :
+                       "the payload is malformed for its format");
+                goto out;
+        }
+        printf("format: %s\n", detected);
+        if (src) {
+                int dropped = route_map_hosts(src, &events);
+                if (dropped)
+                        printf("dropped: %d event(s) for hosts other than registry %s and its aliases\n",
+                               dropped, src->registry[0] ? src->registry : "(any)");
+        }
+        for (size_t i = 0; i < events.n; i++) {
+                json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "registry", events.v[i].registry,
+                                      "repository", events.v[i].repository, "tag", events.v[i].tag,
+                                      "digest", events.v[i].digest);
+                char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+                if (s)
+                        printf("%s\n", s);
+                free(s);
+                json_decref(j);
+        }
+        if (events.n == 0) {
+                printf("nothing: the payload holds no tagged manifest push (pulls, deletes, blob pushes,\n"
+                       "         untagged or by-digest manifests and scans are ignored)\n");
+                goto out;
+        }
+        rc = EXIT_SUCCESS;
+out:
+        free(body);
+        free(head);
+        event_list_free(&events);
+        http_request_free(&req);
+        config_free(&cfg);
+        return rc;
+}
+
 /* Copy the validated file into place: temporary file, fsync, rename,
  * fsync the directory, so readers see the old or the new file, whole. */
 static int install_file(const char *from, const char *to)
@@ -255,23 +387,36 @@ int main(int argc, char **argv)
         static const struct option opts[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "to",     required_argument, NULL, 't' },
+                { "source", required_argument, NULL, 's' },
+                { "header", required_argument, NULL, 'H' },
                 { "help",   no_argument,       NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
         const char *config_path = getenv("REDOCK_CONFIG");
         const char *to = ACTIVE_CONFIG_DEFAULT;
+        struct parse_args pa = { 0 };
         const char *verb;
         int c, rc;
 
         if (!config_path || !*config_path)
                 config_path = CONFIG_DEFAULT_PATH;
-        while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "c:hs:H:", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
                         config_path = optarg;
                         break;
                 case 't':
                         to = optarg;
+                        break;
+                case 's':
+                        pa.source = optarg;
+                        break;
+                case 'H':
+                        if (pa.n_headers == HTTP_MAX_HEADERS) {
+                                fputs("redock: too many -H headers\n", stderr);
+                                return 2;
+                        }
+                        pa.headers[pa.n_headers++] = optarg;
                         break;
                 case 'h':
                         usage(stdout);
@@ -293,6 +438,8 @@ int main(int argc, char **argv)
                 rc = verb_drain(config_path);
         else if (strcmp(verb, "update") == 0)
                 rc = verb_update(config_path, argc, argv);
+        else if (strcmp(verb, "parse") == 0)
+                rc = verb_parse(config_path, &pa, argc, argv);
         else if (strcmp(verb, "config") == 0)
                 rc = verb_config(config_path, to, argc, argv);
         else if (strcmp(verb, "version") == 0) {

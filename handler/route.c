@@ -44,7 +44,12 @@ int route_map_hosts(const struct source *src, struct event_list *events)
                 struct push_event *ev = &events->v[i];
                 bool ok = !src->registry[0] && ev->registry[0];
 
-                if (src->registry[0]) {
+                if (src->match_any_host) {
+                        /* by repository and tag alone: an empty host
+                         * matches containers on any registry */
+                        ev->registry[0] = '\0';
+                        ok = true;
+                } else if (src->registry[0]) {
                         ok = !ev->registry[0] || host_equal(ev->registry, src->registry);
                         for (size_t a = 0; !ok && a < src->n_aliases; a++)
                                 ok = host_equal(ev->registry, src->aliases[a]);
@@ -66,13 +71,22 @@ int route_map_hosts(const struct source *src, struct event_list *events)
 }
 
 static void route_hook(const struct config *cfg, const struct http_request *req,
-                       const char *name, struct route_result *out)
+                       const char *rest, struct route_result *out)
 {
         const struct source *src;
         struct event_list events = { 0 };
         const char *format = NULL;
+        char name[SOURCE_NAME_MAX + 1];
+        size_t n = strcspn(rest, "/");
         int r;
 
+        /* /hooks/NAME or /hooks/NAME/SECRET (auth checks the secret) */
+        if (n > SOURCE_NAME_MAX || (rest[n] == '/' && strchr(rest + n + 1, '/'))) {
+                reply(out, 404, "{\"error\":\"no such source\"}");
+                return;
+        }
+        memcpy(name, rest, n);
+        name[n] = '\0';
         if (!source_name_valid(name) || !(src = config_source(cfg, name))) {
                 reply(out, 404, "{\"error\":\"no such source\"}");
                 return;

@@ -1,6 +1,7 @@
 /* route: from a parsed request to a response, by path.
  *
  *   POST /hooks/<source>   a registry's webhook: auth, parse, queue
+ *   POST /hooks/<source>/<secret>   the same, secret in the path
  *   GET  /ping             liveness
  *
  * Everything here is on the request path: it must be quick and must not
@@ -24,5 +25,7 @@ void route_request(const struct config *cfg, const struct http_request *req,
 
 /* Keep the events whose host is the source's registry or one of its
  * aliases, rewritten to the registry (the host containers pull from).
- * Events without a host get the registry.  Returns how many were dropped. */
+ * Events without a host get the registry.  With match-host = any every
+ * event is kept with an empty host (matches any).  Returns how many were
+ * dropped. */
 int route_map_hosts(const struct source *src, struct event_list *events);
