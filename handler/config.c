@@ -159,6 +159,17 @@ static int split_list(const char *v, char ***out, size_t *n)
         return r;
 }
 
+static int parse_bool(struct parse_ctx *p, const char *v, bool *out)
+{
+        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
+                *out = true;
+        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
+                *out = false;
+        else
+                problem(p, p->line, "'%s' is not yes or no", v);
+        return 0;
+}
+
 static int handle_redock(struct parse_ctx *p, const char *name, const char *value)
 {
         struct config *c = p->cfg;
@@ -167,6 +178,14 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return set_str(&c->queue_dir, value);
         if (strcmp(name, "state-dir") == 0)
                 return set_str(&c->state_dir, value);
+        if (strcmp(name, "scope") == 0)
+                return set_str(&c->scope, value);
+        if (strcmp(name, "dry-run") == 0)
+                return parse_bool(p, value, &c->dry_run);
+        if (strcmp(name, "cleanup") == 0)
+                return parse_bool(p, value, &c->cleanup);
+        if (strcmp(name, "rolling") == 0)
+                return parse_bool(p, value, &c->rolling);
         problem(p, p->line, "unknown key '%s' in [redock]", name);
         return 0;
 }
@@ -191,6 +210,8 @@ static int handle_docker(struct parse_ctx *p, const char *name, const char *valu
                         problem(p, p->line, "health-timeout must be 1..3600 seconds");
                 return 0;
         }
+        if (strcmp(name, "config-json") == 0)
+                return set_str(&c->docker_config, value);
         if (strcmp(name, "min-uptime") == 0) {
                 int s;
                 if (parse_int(value, 0, 600, &s) < 0)
@@ -338,6 +359,55 @@ static int handle_source(struct parse_ctx *p, struct source *s,
         return 0;
 }
 
+static struct registry_cred *find_or_add_cred(struct parse_ctx *p, const char *host)
+{
+        struct config *c = p->cfg;
+        struct registry_cred *r;
+
+        if (c->n_creds && strcmp(c->creds[c->n_creds - 1].host, host) == 0)
+                return &c->creds[c->n_creds - 1];
+        for (size_t i = 0; i < c->n_creds; i++)
+                if (strcmp(c->creds[i].host, host) == 0) {
+                        problem(p, p->line, "registry '%s' defined twice (first at line %d)",
+                                host, c->creds[i].line);
+                        return NULL;
+                }
+        r = reallocarray(c->creds, c->n_creds + 1, sizeof(*r));
+        if (!r)
+                return NULL;
+        c->creds = r;
+        r = &c->creds[c->n_creds++];
+        memset(r, 0, sizeof(*r));
+        r->host = strdup(host);
+        r->line = p->line;
+        return r;
+}
+
+static int handle_registry(struct parse_ctx *p, struct registry_cred *r,
+                           const char *name, const char *value)
+{
+        if (strcmp(name, "username") == 0)
+                return set_str(&r->username, value);
+        if (strcmp(name, "password") == 0) {
+                secret_free(r->password);
+                r->password = strdup(value);
+                return r->password ? 0 : -ENOMEM;
+        }
+        if (strcmp(name, "password-file") == 0) {
+                const char *why = NULL;
+                char *secret = NULL;
+                if (read_secret_file(value, &secret, &why) < 0) {
+                        problem(p, p->line, "password-file %s: %s", value, why);
+                        return 0;
+                }
+                secret_free(r->password);
+                r->password = secret;
+                return 0;
+        }
+        problem(p, p->line, "unknown key '%s' in [registry %s]", name, r->host);
+        return 0;
+}
+
 static struct source *find_or_add_source(struct parse_ctx *p, const char *name)
 {
         struct config *c = p->cfg;
@@ -384,6 +454,10 @@ static int ini_cb(void *user, const char *section, const char *name,
                 s = find_or_add_source(p, sname);
                 if (s)
                         r = handle_source(p, s, name, value);
+        } else if (strncmp(section, "registry ", 9) == 0) {
+                struct registry_cred *rc = find_or_add_cred(p, section + 9);
+                if (rc)
+                        r = handle_registry(p, rc, name, value);
         } else
                 problem(p, p->line, "unknown section [%s]", section);
         if (r < 0)
@@ -413,6 +487,17 @@ static int set_defaults(struct config *c)
                 return -ENOMEM;
         if (!c->state_dir && set_str(&c->state_dir, "/var/lib/redock") < 0)
                 return -ENOMEM;
+        if (!c->docker_config) {
+                /* as the docker CLI finds it: $DOCKER_CONFIG, else ~/.docker */
+                const char *dc = getenv("DOCKER_CONFIG"), *home = getenv("HOME");
+                char path[PATH_MAX];
+                if (dc && *dc)
+                        snprintf(path, sizeof(path), "%s/config.json", dc);
+                else
+                        snprintf(path, sizeof(path), "%s/.docker/config.json", home && *home ? home : "/root");
+                if (set_str(&c->docker_config, path) < 0)
+                        return -ENOMEM;
+        }
         for (size_t i = 0; i < c->n_sources; i++) {
                 struct source *s = &c->sources[i];
                 if (!s->format && set_str(&s->format, "auto") < 0)
@@ -447,6 +532,11 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
         else if (r < 0)
                 problem(&p, 0, "cannot parse (out of memory?)");
 
+        for (size_t i = 0; i < cfg->n_creds; i++) {
+                const struct registry_cred *rc = &cfg->creds[i];
+                if (!rc->username || !rc->password)
+                        problem(&p, rc->line, "registry '%s' needs username and password (or password-file)", rc->host);
+        }
         for (size_t i = 0; i < cfg->n_sources; i++) {
                 const struct source *s = &cfg->sources[i];
                 if (!s->token)
@@ -489,6 +579,14 @@ void config_free(struct config *cfg)
                 free(s->allow);
         }
         free(cfg->sources);
+        for (size_t i = 0; i < cfg->n_creds; i++) {
+                free(cfg->creds[i].host);
+                free(cfg->creds[i].username);
+                secret_free(cfg->creds[i].password);
+        }
+        free(cfg->creds);
+        free(cfg->docker_config);
+        free(cfg->scope);
         free(cfg->path);
         free(cfg->docker_host);
         free(cfg->queue_dir);

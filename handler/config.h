@@ -38,6 +38,14 @@ struct source {
         int line;               /* where the section starts, for errors */
 };
 
+/* [registry HOST]: credentials for pulls from HOST */
+struct registry_cred {
+        char *host;
+        char *username;
+        char *password;         /* from password or password-file */
+        int line;
+};
+
 struct config {
         char *path;
         char *docker_host;      /* unix://PATH or tcp://HOST:PORT */
@@ -46,8 +54,15 @@ struct config {
         int stop_timeout;       /* seconds, when the container sets none */
         int health_timeout;     /* seconds to wait for running/healthy */
         int min_uptime_ms;      /* a new container must stay up this long */
+        char *docker_config;    /* config.json for registry auth ("" = none) */
+        char *scope;            /* only containers with this redock.scope */
+        bool dry_run;           /* decide and log, change nothing */
+        bool cleanup;           /* remove the old image after success */
+        bool rolling;           /* several targets: one at a time, stop at failure */
         struct source *sources;
         size_t n_sources;
+        struct registry_cred *creds;
+        size_t n_creds;
 };
 
 /* Load and validate path into cfg.  Every problem is printed to errs as

@@ -1,0 +1,31 @@
+/* swarm: update Swarm services that opted in, through the Swarm API.
+ *
+ * A service opts in with redock.enable=true (or the Watchtower label) on
+ * the service (deploy labels) or on its container spec.  It is updated to
+ * the pushed digest ("repo:tag@sha256:..."), with registry auth, under the
+ * service's own update and rollback config; redock then waits for Swarm
+ * to converge and reports success or Swarm's rollback. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "docker.h"
+#include "event.h"
+
+struct swarm_result {
+        char service[256];
+        char image[600];        /* the image the service runs after */
+        const char *outcome;    /* "updated", "unchanged", "rolled-back", "failed", "monitor-only" */
+        char reason[512];
+        long long duration_ms;
+};
+
+typedef void (*swarm_report_fn)(const struct swarm_result *res, void *userdata);
+
+/* Update every opted-in service following ev's repository and tag,
+ * calling report once per service.  Returns the number of services
+ * handled (0 when the daemon is not a swarm manager), or -errno when
+ * Docker could not be asked (the job is retried later). */
+int swarm_update(struct docker *d, const struct config *cfg, const struct push_event *ev,
+                 swarm_report_fn report, void *userdata);
