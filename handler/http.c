@@ -299,6 +299,8 @@ static const char *head_end(const char *buf, size_t len, size_t *head_len)
         return NULL;
 }
 
+#define HEAD_BUF (HTTP_MAX_HEAD + 2)
+
 int http_read_request(int fd, int timeout_ms, struct http_request *req)
 {
         long long deadline = now_ms() + timeout_ms;
@@ -308,7 +310,8 @@ int http_read_request(int fd, int timeout_ms, struct http_request *req)
         int r;
 
         peer_address(fd, req);
-        buf = malloc(HTTP_MAX_HEAD + 1);
+        /* a head of HTTP_MAX_HEAD bytes plus the empty line that ends it */
+        buf = malloc(HEAD_BUF);
         if (!buf)
                 return 500;
 
@@ -316,7 +319,7 @@ int http_read_request(int fd, int timeout_ms, struct http_request *req)
                 ssize_t n;
                 int w;
 
-                if (len >= HTTP_MAX_HEAD) {
+                if (len >= HEAD_BUF) {
                         /* no end of head within the limit: the request
                          * line alone may be what is too long */
                         r = memchr(buf, '\n', len) || len < HTTP_MAX_REQUEST_LINE ? 431 : 414;
@@ -331,7 +334,7 @@ int http_read_request(int fd, int timeout_ms, struct http_request *req)
                         r = -1;
                         goto out;
                 }
-                n = read(fd, buf + len, HTTP_MAX_HEAD - len);
+                n = read(fd, buf + len, HEAD_BUF - len);
                 if (n < 0 && (errno == EINTR || errno == EAGAIN))
                         continue;
                 if (n <= 0) {
