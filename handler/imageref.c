@@ -22,6 +22,104 @@ static bool looks_like_host(const char *s, size_t n)
                (n == 9 && strncmp(s, "localhost", 9) == 0);
 }
 
+/* The grammar of Docker's reference package (distribution/reference). */
+
+static bool lower_alnum(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* DNS labels or a bracketed IPv6 literal, then an optional :port */
+static bool valid_host(const char *p)
+{
+        if (*p == '[') {
+                const char *start = ++p;
+                while (isxdigit((unsigned char)*p) || *p == ':' || *p == '.')
+                        p++;
+                if (p == start || *p++ != ']')
+                        return false;
+        } else {
+                for (;;) {
+                        const char *start = p;
+                        while (isalnum((unsigned char)*p) || *p == '-')
+                                p++;
+                        if (p == start || *start == '-' || p[-1] == '-')
+                                return false;
+                        if (*p != '.')
+                                break;
+                        p++;
+                }
+        }
+        if (*p == ':') {
+                if (!isdigit((unsigned char)*++p))
+                        return false;
+                while (isdigit((unsigned char)*p))
+                        p++;
+        }
+        return *p == '\0';
+}
+
+/* components [a-z0-9]+ joined by '.', '_', '__' or '-'+, separated by '/' */
+static bool valid_repository(const char *p)
+{
+        for (;;) {
+                if (!lower_alnum(*p))
+                        return false;
+                while (lower_alnum(*p))
+                        p++;
+                while (*p == '.' || *p == '_' || *p == '-') {
+                        if (*p == '-')
+                                while (*p == '-')
+                                        p++;
+                        else if (p[0] == '_' && p[1] == '_')
+                                p += 2;
+                        else
+                                p++;
+                        if (!lower_alnum(*p))
+                                return false;
+                        while (lower_alnum(*p))
+                                p++;
+                }
+                if (*p != '/')
+                        return *p == '\0';
+                p++;
+        }
+}
+
+/* [A-Za-z0-9_][A-Za-z0-9_.-]* (the length is the buffer's) */
+static bool valid_tag(const char *p)
+{
+        if (!isalnum((unsigned char)*p) && *p != '_')
+                return false;
+        for (p++; *p; p++)
+                if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+                        return false;
+        return true;
+}
+
+/* algorithm ":" at least 32 hex digits, the algorithm being
+ * [A-Za-z][A-Za-z0-9]* components joined by '-', '_', '+' or '.' */
+static bool valid_digest(const char *p)
+{
+        size_t n = 0;
+
+        for (;;) {
+                if (!isalpha((unsigned char)*p))
+                        return false;
+                while (isalnum((unsigned char)*p))
+                        p++;
+                if (*p == ':')
+                        break;
+                if (!*p || !strchr("-_+.", *p))
+                        return false;
+                p++;
+        }
+        for (p++; *p; p++, n++)
+                if (!isxdigit((unsigned char)*p))
+                        return false;
+        return n >= 32;
+}
+
 static int copy_n(char *dst, size_t size, const char *src, size_t n)
 {
         if (n >= size)
@@ -47,12 +145,13 @@ int imageref_parse(const char *s, struct imageref *ref)
         name_end = at ? at : s + len;
         if (at && copy_n(ref->digest, sizeof(ref->digest), at + 1, strlen(at + 1)) < 0)
                 return -EINVAL;
-        if (at && !strchr(ref->digest, ':'))
+        if (at && !valid_digest(ref->digest))
                 return -EINVAL;
 
         slash = memchr(s, '/', (size_t)(name_end - s));
         if (slash && looks_like_host(s, (size_t)(slash - s))) {
-                if (copy_n(ref->registry, sizeof(ref->registry), s, (size_t)(slash - s)) < 0)
+                if (copy_n(ref->registry, sizeof(ref->registry), s, (size_t)(slash - s)) < 0 ||
+                    !valid_host(ref->registry))
                         return -EINVAL;
                 name = slash + 1;
         } else {
@@ -70,7 +169,7 @@ int imageref_parse(const char *s, struct imageref *ref)
                         colon = NULL;
         if (colon) {
                 if (copy_n(ref->tag, sizeof(ref->tag), colon + 1,
-                           (size_t)(name_end - colon - 1)) < 0 || !ref->tag[0])
+                           (size_t)(name_end - colon - 1)) < 0 || !valid_tag(ref->tag))
                         return -EINVAL;
                 name_end = colon;
         } else if (!at) {
@@ -86,9 +185,9 @@ int imageref_parse(const char *s, struct imageref *ref)
         } else if (copy_n(ref->repository, sizeof(ref->repository), name,
                           (size_t)(name_end - name)) < 0)
                 return -EINVAL;
-        for (char *p = ref->repository; *p; p++)
-                if (isupper((unsigned char)*p))
-                        return -EINVAL;         /* Docker refuses these too */
+        /* uppercase included: Docker refuses it in repositories too */
+        if (!valid_repository(ref->repository))
+                return -EINVAL;
         return 0;
 }
 
