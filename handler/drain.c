@@ -9,24 +9,23 @@
 #include "docker.h"
 #include "drain.h"
 #include "log.h"
+#include "policy.h"
 #include "queue.h"
 #include "update.h"
 
-/* Names of the running or stopped containers that opted in and follow
- * the pushed tag.  Returns a JSON array of strings, or NULL when Docker
- * did not answer. */
-static json_t *find_targets(struct docker *d, const struct push_event *ev, int *err)
+/* Names of the containers that opted in (any of the enable labels), are
+ * in this instance's scope, and follow the pushed tag.  Returns a JSON
+ * array of strings, or NULL when Docker did not answer. */
+static json_t *find_targets(struct docker *d, const struct config *cfg,
+                            const struct push_event *ev, int *err)
 {
         json_t *list = NULL, *names = json_array();
         const json_t *c;
         size_t i;
-        char *filter = docker_escape(d, "{\"label\":[\"" LABEL_ENABLE "=true\"]}");
         char path[512];
         int status;
 
-        snprintf(path, sizeof(path), "/containers/json?all=1&filters=%s", filter ? filter : "");
-        docker_free(filter);
-        status = docker_call(d, "GET", path, NULL, &list, 0);
+        status = docker_call(d, "GET", "/containers/json?all=1", NULL, &list, 0);
         if (status != 200 || !json_is_array(list)) {
                 *err = status < 0 ? status : -EIO;
                 json_decref(list);
@@ -34,15 +33,18 @@ static json_t *find_targets(struct docker *d, const struct push_event *ev, int *
                 return NULL;
         }
         json_array_foreach(list, i, c) {
-                /* the list shows an image id once the tag moved on, so the
-                 * configured reference comes from inspect */
                 const char *id = json_string_value(json_object_get(c, "Id"));
                 json_t *ins = NULL;
+                struct policy pol;
                 struct imageref ref;
                 const char *image, *name;
 
-                if (!id)
+                policy_from_labels(json_object_get(c, "Labels"), &pol);
+                policy_free(&pol);
+                if (!id || !pol.enabled || !policy_in_scope(&pol, cfg->scope))
                         continue;
+                /* the list shows an image id once the tag moved on, so the
+                 * configured reference comes from inspect */
                 snprintf(path, sizeof(path), "/containers/%s/json", id);
                 if (docker_call(d, "GET", path, NULL, &ins, 0) == 200) {
                         image = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
@@ -61,11 +63,7 @@ static json_t *find_targets(struct docker *d, const struct push_event *ev, int *
 static int process_job(struct docker *d, const struct config *cfg, const struct job *job,
                        struct drain_stats *st)
 {
-        const struct update_opts opts = {
-                .stop_timeout = cfg->stop_timeout,
-                .health_timeout = cfg->health_timeout,
-                .min_uptime_ms = cfg->min_uptime_ms,
-        };
+        const struct update_opts opts = { .cfg = cfg };
         char image[IMAGE_REF_MAX];
         json_t *targets;
         const json_t *t;
@@ -73,7 +71,7 @@ static int process_job(struct docker *d, const struct config *cfg, const struct 
         int err = 0;
 
         snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
-        targets = find_targets(d, &job->ev, &err);
+        targets = find_targets(d, cfg, &job->ev, &err);
         if (!targets)
                 return err;
         if (json_array_size(targets) == 0)
@@ -104,6 +102,10 @@ static int process_job(struct docker *d, const struct config *cfg, const struct 
                         break;
                 case UPDATE_SKIPPED:
                         log_ctx(LOG_INFO, &ctx, "%s skipped: %s", name, res.reason);
+                        break;
+                case UPDATE_AVAILABLE:
+                        log_ctx(LOG_NOTICE, &ctx, "a newer %s is available for %s (%s): %s", image, name,
+                                res.new_digest[0] ? res.new_digest : res.new_image_id, res.reason);
                         break;
                 case UPDATE_ROLLED_BACK:
                         st->failed++;

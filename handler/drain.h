@@ -8,7 +8,7 @@
 #include "imageref.h"
 
 /* The label a container must carry to be updated. */
-#define LABEL_ENABLE "redock.enable"
+#define LABEL_ENABLE "redock.enable"   /* or policy.c's other names */
 
 struct drain_stats {
         int jobs;               /* jobs finished and removed */

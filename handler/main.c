@@ -147,7 +147,7 @@ static int verb_update(const char *config_path, int argc, char **argv)
                 return EXIT_FAILURE;
         }
         for (int i = 0; i < argc; i++) {
-                const struct update_opts o = { cfg.stop_timeout, cfg.health_timeout, cfg.min_uptime_ms };
+                const struct update_opts o = { .cfg = &cfg };
                 struct update_result res;
 
                 r = update_container(&d, argv[i], &o, &res);

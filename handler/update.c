@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "imageref.h"
+#include "lifecycle.h"
 #include "log.h"
+#include "policy.h"
 #include "recreate.h"
 #include "update.h"
 
@@ -22,6 +24,7 @@ const char *update_outcome_name(enum update_outcome o)
         case UPDATE_ROLLED_BACK: return "rolled-back";
         case UPDATE_FAILED:      return "failed";
         case UPDATE_SKIPPED:     return "skipped";
+        case UPDATE_AVAILABLE:   return "available";
         }
         return "unknown";
 }
@@ -114,11 +117,41 @@ static int rename_container(struct docker *d, const char *id, const char *name)
         return s == 204 ? 0 : -EIO;
 }
 
-static int stop_container(struct docker *d, const char *id, int timeout)
+static bool is_running(struct docker *d, const char *id)
 {
-        /* 304: already stopped */
-        int s = callf(d, "POST", NULL, NULL, timeout + 30, "/containers/%s/stop?t=%d", id, timeout);
-        return s == 204 || s == 304 ? 0 : -EIO;
+        int status;
+        json_t *j = inspect(d, "containers", id, &status);
+        bool running = json_is_true(json_object_get(json_object_get(j, "State"), "Running"));
+
+        json_decref(j);
+        return running;
+}
+
+/* Stop with the container's own stop signal, or with the one a label
+ * asks for: that signal first, SIGKILL after the timeout.  (The stop
+ * endpoint takes a signal only from API 1.42, so kill is used.) */
+static int stop_container(struct docker *d, const char *id, const char *signal, int timeout)
+{
+        char *esig;
+        int s;
+
+        if (!signal) {
+                /* 304: already stopped */
+                s = callf(d, "POST", NULL, NULL, timeout + 30, "/containers/%s/stop?t=%d", id, timeout);
+                return s == 204 || s == 304 ? 0 : -EIO;
+        }
+        esig = docker_escape(d, signal);
+        s = callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=%s", id, esig ? esig : "");
+        docker_free(esig);
+        if (s != 204 && s != 409)       /* 409: not running */
+                return -EIO;
+        for (int i = 0; i < timeout * 10 && is_running(d, id); i++)
+                sleep_ms(100);
+        if (is_running(d, id))
+                callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=SIGKILL", id);
+        for (int i = 0; i < 100 && is_running(d, id); i++)
+                sleep_ms(100);
+        return is_running(d, id) ? -EIO : 0;
 }
 
 static int start_container(struct docker *d, const char *id, json_t **err)
@@ -130,10 +163,10 @@ static int start_container(struct docker *d, const char *id, json_t **err)
 /* Wait until the new container runs (and is healthy when it has a
  * healthcheck) and has stayed up min_uptime_ms.  0, or -EIO with a
  * reason. */
-static int wait_healthy(struct docker *d, const char *id, const struct update_opts *o,
+static int wait_healthy(struct docker *d, const char *id, int health_timeout, int min_uptime_ms,
                         struct update_result *res)
 {
-        long long deadline = now_ms() + (long long)o->health_timeout * 1000;
+        long long deadline = now_ms() + (long long)health_timeout * 1000;
         long long running_since = 0;
 
         for (;;) {
@@ -157,7 +190,7 @@ static int wait_healthy(struct docker *d, const char *id, const struct update_op
                         if (!running_since)
                                 running_since = now_ms();
                         if ((!health || strcmp(health, "healthy") == 0) &&
-                            now_ms() - running_since >= o->min_uptime_ms)
+                            now_ms() - running_since >= min_uptime_ms)
                                 r = 0;
                 }
                 json_decref(j);
@@ -165,7 +198,7 @@ static int wait_healthy(struct docker *d, const char *id, const struct update_op
                         return r;
                 if (now_ms() > deadline) {
                         set_reason(res, "new container not %s within %d s",
-                                   health ? "healthy" : "running", o->health_timeout);
+                                   health ? "healthy" : "running", health_timeout);
                         return -EIO;
                 }
                 sleep_ms(250);
@@ -229,17 +262,52 @@ static int connect_networks(struct docker *d, const char *id, json_t *later,
         return 0;
 }
 
-static int stop_timeout_of(const json_t *old, int dflt)
+static int stop_timeout_of(const json_t *old, const struct policy *pol, int dflt)
 {
         const json_t *t = json_object_get(json_object_get(old, "Config"), "StopTimeout");
+
+        if (pol->stop_timeout >= 0)
+                return pol->stop_timeout;
         return json_is_integer(t) ? (int)json_integer_value(t) : dflt;
+}
+
+/* The pre-update command decides whether to go on: 0 yes, exit 75 skip
+ * (UPDATE_SKIPPED), anything else fail with nothing changed. */
+static int run_pre_update(struct docker *d, const char *id, const struct policy *pol,
+                          struct update_result *res)
+{
+        int code = lifecycle_exec(d, id, pol->pre_update, pol->hook_timeout);
+
+        if (code == 0)
+                return 0;
+        if (code == POLICY_PRE_UPDATE_SKIP) {
+                res->outcome = UPDATE_SKIPPED;
+                set_reason(res, "pre-update command asked to skip (exit %d)", code);
+        } else if (code == -ETIMEDOUT)
+                set_reason(res, "pre-update command did not finish in %d s", pol->hook_timeout);
+        else
+                set_reason(res, "pre-update command failed (%s %d)", code < 0 ? "error" : "exit", code);
+        return -ECANCELED;
+}
+
+/* Remove the image the old container ran, unless something still uses
+ * it (Docker refuses then, and that is fine). */
+static void cleanup_image(struct docker *d, const char *image_id, const char *name)
+{
+        int s = callf(d, "DELETE", NULL, NULL, 0, "/images/%s", image_id);
+
+        log_ctx(s == 200 ? LOG_INFO : LOG_DEBUG, &(struct log_ctx){ .container = name },
+                s == 200 ? "removed the old image %.19s" : "kept the old image %.19s (still in use)",
+                image_id);
 }
 
 int update_container(struct docker *d, const char *name_in,
                      const struct update_opts *opts, struct update_result *res)
 {
+        const struct config *cfg = opts->cfg;
         json_t *old = NULL, *old_img = NULL, *new_img = NULL, *spec = NULL;
         json_t *later = NULL, *reply = NULL;
+        struct policy pol = { 0 };
         struct imageref ref;
         char name[256], repo[600], tmpname[300], oldname[300], new_id[80] = "";
         const char *image, *old_id, *old_image_id, *new_image_id;
@@ -268,6 +336,7 @@ int update_container(struct docker *d, const char *name_in,
         old_image_id = json_string_value(json_object_get(old, "Image"));
         image = json_string_value(json_object_get(json_object_get(old, "Config"), "Image"));
         was_running = json_is_true(json_object_get(json_object_get(old, "State"), "Running"));
+        policy_from_labels(json_object_get(json_object_get(old, "Config"), "Labels"), &pol);
         if (!old_id || !old_image_id || !image) {
                 set_reason(res, "unexpected inspect reply");
                 goto out;
@@ -310,6 +379,13 @@ int update_container(struct docker *d, const char *name_in,
                 res->outcome = UPDATE_UNCHANGED;
                 goto out;
         }
+        if (pol.monitor_only || cfg->dry_run) {
+                res->outcome = UPDATE_AVAILABLE;
+                set_reason(res, pol.monitor_only ? "monitor-only: not replaced" : "dry-run: not replaced");
+                goto out;
+        }
+        if (was_running && pol.pre_update && run_pre_update(d, old_id, &pol, res) < 0)
+                goto out;
 
         /* 2. create the new one beside the old one, which keeps running */
         spec = recreate_spec(old, old_img, image, d->api_minor, &later);
@@ -334,7 +410,8 @@ int update_container(struct docker *d, const char *name_in,
         }
 
         /* 3. stop the old one, swap names, start the new one */
-        if (was_running && stop_container(d, old_id, stop_timeout_of(old, opts->stop_timeout)) < 0) {
+        if (was_running && stop_container(d, old_id, pol.stop_signal,
+                                          stop_timeout_of(old, &pol, cfg->stop_timeout)) < 0) {
                 set_reason(res, "stop old container failed");
                 goto rollback;
         }
@@ -353,7 +430,8 @@ int update_container(struct docker *d, const char *name_in,
                         goto rollback;
                 }
                 /* 4. it has to prove itself */
-                if (wait_healthy(d, new_id, opts, res) < 0)
+                if (wait_healthy(d, new_id, pol.health_timeout >= 0 ? pol.health_timeout : cfg->health_timeout,
+                                 cfg->min_uptime_ms, res) < 0)
                         goto rollback;
         }
 
@@ -362,9 +440,25 @@ int update_container(struct docker *d, const char *name_in,
                 log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
                         "could not remove the old container %s", oldname);
         res->outcome = UPDATE_UPDATED;
+        if (was_running && pol.post_update) {
+                int code = lifecycle_exec(d, new_id, pol.post_update, pol.hook_timeout);
+                if (code != 0)
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                                "post-update command failed (%d); the update stands", code);
+        }
+        if (cfg->cleanup)
+                cleanup_image(d, old_image_id, name);
         goto out;
 
 rollback:
+        if (!pol.rollback) {
+                /* the label asked to keep the new one; the old one stays
+                 * stopped aside for a human */
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name, .image = image },
+                        "update failed and rollback is off: %s; the old container is kept as %s",
+                        res->reason, old_moved ? oldname : name);
+                goto out;
+        }
         log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name, .image = image },
                 "rolling back: %s", res->reason);
         remove_container(d, new_id, true);
@@ -380,6 +474,7 @@ rollback:
 fail_before_swap:
         remove_container(d, new_id, true);
 out:
+        policy_free(&pol);
         json_decref(reply);
         json_decref(spec);
         json_decref(later);

@@ -6,6 +6,9 @@
  * untouched; a failure after puts it back and starts it again. */
 #pragma once
 
+#include <stdbool.h>
+
+#include "config.h"
 #include "docker.h"
 
 enum update_outcome {
@@ -13,13 +16,12 @@ enum update_outcome {
         UPDATE_UPDATED,
         UPDATE_ROLLED_BACK,     /* new one failed, old one runs again */
         UPDATE_FAILED,          /* nothing changed (pull or create failed) */
-        UPDATE_SKIPPED,         /* not ours to update (pinned by digest) */
+        UPDATE_SKIPPED,         /* pinned by digest, or pre-update asked to skip */
+        UPDATE_AVAILABLE,       /* newer image found; monitor-only or dry-run */
 };
 
 struct update_opts {
-        int stop_timeout;       /* seconds, when the container sets none */
-        int health_timeout;     /* seconds to wait for running / healthy */
-        int min_uptime_ms;      /* must stay running this long */
+        const struct config *cfg;       /* timeouts, dry-run, cleanup, credentials */
 };
 
 struct update_result {

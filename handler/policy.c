@@ -1,0 +1,100 @@
+/* policy: labels to decisions. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy.h"
+
+/* The first of these labels that is present wins. */
+static const char *label(const json_t *labels, const char *const names[])
+{
+        for (size_t i = 0; names[i]; i++) {
+                const char *v = json_string_value(json_object_get(labels, names[i]));
+                if (v)
+                        return v;
+        }
+        return NULL;
+}
+
+static bool truthy(const char *v)
+{
+        return v && (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "on"));
+}
+
+static bool falsy(const char *v)
+{
+        return v && (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") || !strcasecmp(v, "off"));
+}
+
+static int seconds(const char *v, int dflt)
+{
+        char *end;
+        long n;
+
+        if (!v || !*v)
+                return dflt;
+        n = strtol(v, &end, 10);
+        if (*end || n < 0 || n > 86400)
+                return dflt;
+        return (int)n;
+}
+
+static const char *const L_ENABLE[] = { "redock.enable", "com.centurylinklabs.watchtower.enable",
+                                        "registry-docker-updater", NULL };
+static const char *const L_SCOPE[] = { "redock.scope", "com.centurylinklabs.watchtower.scope", NULL };
+static const char *const L_MONITOR[] = { "redock.monitor-only", "com.centurylinklabs.watchtower.monitor-only", NULL };
+static const char *const L_SIGNAL[] = { "redock.stop-signal", "com.centurylinklabs.watchtower.stop-signal",
+                                        "ai.talm.watchtower.stop-signal", NULL };
+static const char *const L_STOP_TIMEOUT[] = { "redock.stop-timeout", NULL };
+static const char *const L_HEALTH_TIMEOUT[] = { "redock.health-timeout", NULL };
+static const char *const L_ROLLBACK[] = { "redock.rollback", NULL };
+static const char *const L_HOOK_TIMEOUT[] = { "redock.hook-timeout", NULL };
+static const char *const L_PRE[] = { "redock.pre-update", "com.centurylinklabs.watchtower.lifecycle.pre-update", NULL };
+static const char *const L_POST[] = { "redock.post-update", "com.centurylinklabs.watchtower.lifecycle.post-update", NULL };
+static const char *const L_DEPENDS[] = { "redock.depends-on", "com.centurylinklabs.watchtower.depends-on", NULL };
+
+int policy_from_labels(const json_t *labels, struct policy *p)
+{
+        const char *deps;
+
+        memset(p, 0, sizeof(*p));
+        p->enabled = truthy(label(labels, L_ENABLE));
+        p->monitor_only = truthy(label(labels, L_MONITOR));
+        p->rollback = !falsy(label(labels, L_ROLLBACK));
+        p->scope = label(labels, L_SCOPE);
+        if (p->scope && !*p->scope)
+                p->scope = NULL;
+        p->stop_signal = label(labels, L_SIGNAL);
+        if (p->stop_signal && !*p->stop_signal)
+                p->stop_signal = NULL;
+        p->stop_timeout = seconds(label(labels, L_STOP_TIMEOUT), -1);
+        p->health_timeout = seconds(label(labels, L_HEALTH_TIMEOUT), -1);
+        p->hook_timeout = seconds(label(labels, L_HOOK_TIMEOUT), 60);
+        p->pre_update = label(labels, L_PRE);
+        p->post_update = label(labels, L_POST);
+
+        deps = label(labels, L_DEPENDS);
+        if (deps) {
+                char *copy = strdup(deps), *save = NULL, *tok;
+                for (tok = copy ? strtok_r(copy, ", ", &save) : NULL;
+                     tok && p->n_depends_on < POLICY_MAX_DEPS; tok = strtok_r(NULL, ", ", &save))
+                        /* names may be written with compose's leading '/' */
+                        p->depends_on[p->n_depends_on++] = strdup(tok[0] == '/' ? tok + 1 : tok);
+                free(copy);
+        }
+        return 0;
+}
+
+void policy_free(struct policy *p)
+{
+        for (int i = 0; i < p->n_depends_on; i++)
+                free(p->depends_on[i]);
+        p->n_depends_on = 0;
+}
+
+bool policy_in_scope(const struct policy *p, const char *config_scope)
+{
+        if (!config_scope || !*config_scope)
+                return p->scope == NULL;
+        return p->scope && strcmp(p->scope, config_scope) == 0;
+}

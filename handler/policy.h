@@ -1,0 +1,39 @@
+/* policy: what a container's labels ask of redock.
+ *
+ * redock's own labels, and Watchtower's and other updaters' names for the
+ * same things, so containers labelled for those tools work unchanged. */
+#pragma once
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#define POLICY_MAX_DEPS 32
+
+struct policy {
+        bool enabled;           /* redock.enable, watchtower enable, registry-docker-updater */
+        bool monitor_only;      /* log and record, never change */
+        bool rollback;          /* put the old one back on failure (default) */
+        const char *scope;      /* redock.scope / watchtower scope, or NULL */
+        const char *stop_signal;/* e.g. "SIGHUP", or NULL for the container's own */
+        int stop_timeout;       /* seconds, -1 = the container's or the config's */
+        int health_timeout;     /* seconds, -1 = the config's */
+        int hook_timeout;       /* seconds for pre/post-update commands */
+        const char *pre_update; /* shell command run in the old container */
+        const char *post_update;/* shell command run in the new container */
+        char *depends_on[POLICY_MAX_DEPS]; /* container names this one needs */
+        int n_depends_on;
+};
+
+/* Fill p from a container's Config.Labels (strings point into labels,
+ * depends_on entries are allocated: free with policy_free).  Returns 0. */
+int policy_from_labels(const json_t *labels, struct policy *p);
+void policy_free(struct policy *p);
+
+/* Is a container with policy p in the scope this redock serves?  A
+ * configured scope takes only containers with that scope; no configured
+ * scope takes only containers without one, so two instances with
+ * different scopes never touch each other's containers. */
+bool policy_in_scope(const struct policy *p, const char *config_scope);
+
+/* The exit code by which a pre-update command asks to skip the update. */
+#define POLICY_PRE_UPDATE_SKIP 75
