@@ -527,7 +527,9 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
         }
         r = ini_parse_stream(counting_reader, &p, ini_cb, &p);
         fclose(p.in);
-        if (r > 0 && p.problems == 0)
+        /* inih returns the first line it could not parse (our handler
+         * never fails), whatever else was found */
+        if (r > 0)
                 problem(&p, r, "syntax error (expected [section] or key = value)");
         else if (r < 0)
                 problem(&p, 0, "cannot parse (out of memory?)");
