@@ -62,7 +62,7 @@ static void secret_free(char *s)
  * read, or anyone on the host could take the webhook token. */
 static int read_secret_file(const char *path, char **out, const char **why)
 {
-        char buf[SECRET_MAX + 2];
+        char buf[SECRET_MAX + 3];       /* the secret, CR LF, NUL */
         struct stat st;
         ssize_t n;
         int fd, r = 0;
@@ -88,13 +88,13 @@ static int read_secret_file(const char *path, char **out, const char **why)
                 r = -errno;
                 goto out;
         }
-        if ((size_t)n > SECRET_MAX) {
+        buf[n] = '\0';
+        buf[strcspn(buf, "\r\n")] = '\0';      /* one line, newline optional */
+        if (strlen(buf) > SECRET_MAX) {
                 *why = "longer than the longest secret allowed";
                 r = -E2BIG;
                 goto out;
         }
-        buf[n] = '\0';
-        buf[strcspn(buf, "\r\n")] = '\0';      /* one line, newline optional */
         if (!*buf) {
                 *why = "empty";
                 r = -EINVAL;
