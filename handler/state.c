@@ -1,0 +1,672 @@
+/* state: history and seen events in SQLite.
+ *
+ * Several short-lived processes share the database (webhook processes,
+ * drain, poll, the history verb), so it runs in WAL mode, where readers
+ * never block the writer, with a busy timeout for writers queueing behind
+ * each other.  Statements are prepared per call: each process makes a
+ * handful of them, and it keeps struct state small.  Every value reaches
+ * SQL through a bound parameter. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/limits.h>   /* PATH_MAX; <limits.h> may be ours under -Ihandler */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "log.h"
+#include "state.h"
+
+#define DB_NAME         "redock.db"
+#define BUSY_TIMEOUT_MS 5000
+#define SHORT_DIGEST    12      /* hex digits of a digest in the table */
+#define CELL_MAX        512     /* table cells are cut here; JSON has it all */
+#define KEY_MAX         (IMAGE_REF_MAX + 8)
+
+struct state {
+        sqlite3 *db;
+        char path[PATH_MAX];
+};
+
+/* migrations[v] takes the schema from user_version v to v + 1, and says
+ * so itself, inside the same transaction.  Append; never edit one that
+ * has shipped. */
+static const char *const migrations[] = {
+        "CREATE TABLE history(id INTEGER PRIMARY KEY, time INTEGER, source TEXT,"
+        " event_id TEXT, target TEXT, kind TEXT, image TEXT, old_digest TEXT,"
+        " new_digest TEXT, outcome TEXT, duration_ms INTEGER, error TEXT);"
+        "CREATE INDEX history_target ON history(target, id);"
+        "CREATE TABLE seen(source TEXT, key TEXT, time INTEGER,"
+        " PRIMARY KEY(source, key)) WITHOUT ROWID;"
+        "PRAGMA user_version = 1;",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* Log the connection's last error; every SQLite failure ends here. */
+static int fail(const struct state *st, const char *what)
+{
+        log_msg(LOG_ERR, "state %s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+        return -EIO;
+}
+
+static int exec(struct state *st, const char *sql)
+{
+        if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                return fail(st, sql);
+        return 0;
+}
+
+/* After a failure inside BEGIN ... COMMIT (SQLite may already have rolled
+ * back on its own). */
+static void rollback(struct state *st)
+{
+        if (!sqlite3_get_autocommit(st->db))
+                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int prepare(struct state *st, const char *sql, sqlite3_stmt **stmt)
+{
+        if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+                return fail(st, "prepare");
+        return 0;
+}
+
+/* NULL stays NULL in the database (JSON null, "-" in the table). */
+static int bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+        return s ? sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
+}
+
+/* Run a statement that returns no rows. */
+static int step_done(struct state *st, sqlite3_stmt *stmt, const char *what)
+{
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                return fail(st, what);
+        return 0;
+}
+
+static int query_int(struct state *st, const char *sql, long long *v)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, sql, &stmt);
+
+        if (r == 0 && sqlite3_step(stmt) != SQLITE_ROW)
+                r = fail(st, sql);
+        if (r == 0)
+                *v = sqlite3_column_int64(stmt, 0);
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+static int mkdir_p(const char *dir, mode_t mode)
+{
+        char buf[PATH_MAX];
+
+        if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+                return -ENAMETOOLONG;
+        for (char *p = buf + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = '/';
+        }
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+/* SQLite would create the file 0644; create it first with our mode (the
+ * -wal and -shm files then follow it).  This also turns a directory we
+ * cannot write into a plain errno instead of an SQLite message. */
+static int create_file(const char *path)
+{
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+
+        if (fd < 0)
+                return -errno;
+        close(fd);
+        return 0;
+}
+
+static int set_journal_mode(struct state *st)
+{
+        sqlite3_stmt *stmt = NULL;
+        const unsigned char *mode;
+        int r = prepare(st, "PRAGMA journal_mode = WAL", &stmt);
+
+        if (r == 0 && sqlite3_step(stmt) != SQLITE_ROW)
+                r = fail(st, "PRAGMA journal_mode = WAL");
+        if (r == 0) {
+                mode = sqlite3_column_text(stmt, 0);
+                /* e.g. a file system without shared memory: still correct,
+                 * only readers and the writer now wait for each other */
+                if (!mode || strcmp((const char *)mode, "wal") != 0)
+                        log_msg(LOG_WARNING, "state %s: journal mode is %s, not wal",
+                                st->path, mode ? (const char *)mode : "unknown");
+        }
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+/* Bring the schema to SCHEMA_VERSION.  IMMEDIATE takes the write lock up
+ * front, so two processes opening a new database wait for each other
+ * (through the busy timeout) instead of failing on a lock upgrade. */
+static int migrate(struct state *st)
+{
+        long long v;
+        int r = query_int(st, "PRAGMA user_version", &v);
+
+        if (r < 0 || v == SCHEMA_VERSION)
+                return r;
+        r = exec(st, "BEGIN IMMEDIATE");
+        if (r < 0)
+                return r;
+        r = query_int(st, "PRAGMA user_version", &v);   /* someone else may have */
+        if (r == 0 && v > SCHEMA_VERSION) {
+                log_msg(LOG_ERR, "state %s: schema version %lld is newer than this redock's (%d)",
+                        st->path, v, SCHEMA_VERSION);
+                r = -EIO;
+        }
+        for (; r == 0 && v < SCHEMA_VERSION; v++)
+                r = exec(st, migrations[v]);
+        if (r == 0)
+                r = exec(st, "COMMIT");
+        if (r < 0)
+                rollback(st);
+        return r;
+}
+
+int state_open(const char *state_dir, struct state **stp)
+{
+        struct state *st;
+        int r;
+
+        *stp = NULL;
+        st = calloc(1, sizeof(*st));
+        if (!st)
+                return -ENOMEM;
+        if (snprintf(st->path, sizeof(st->path), "%s/" DB_NAME, state_dir) >= (int)sizeof(st->path)) {
+                r = -ENAMETOOLONG;
+                goto out;
+        }
+        r = mkdir_p(state_dir, 0750);
+        if (r == 0)
+                r = create_file(st->path);
+        if (r < 0) {
+                log_msg(LOG_ERR, "state %s: %s", st->path, strerror(-r));
+                goto out;
+        }
+        if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                            NULL) != SQLITE_OK) {
+                r = fail(st, "open");
+                goto out;
+        }
+        sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+        r = set_journal_mode(st);
+        if (r == 0)
+                r = exec(st, "PRAGMA synchronous = NORMAL");
+        if (r == 0)
+                r = migrate(st);
+out:
+        if (r < 0) {
+                state_close(st);
+                return r;
+        }
+        *stp = st;
+        return 0;
+}
+
+void state_close(struct state *st)
+{
+        if (!st)
+                return;
+        sqlite3_close_v2(st->db);       /* NULL is a no-op */
+        free(st);
+}
+
+/* The two names a push is remembered by; NULL when it has no such name. */
+static const char *id_key(const struct push_event *ev, char *buf, size_t size)
+{
+        if (!ev->event_id[0] || snprintf(buf, size, "id:%s", ev->event_id) >= (int)size)
+                return NULL;
+        return buf;
+}
+
+static const char *push_key(const struct push_event *ev, char *buf, size_t size)
+{
+        if (!ev->digest[0] ||
+            snprintf(buf, size, "push:%s/%s:%s@%s", ev->registry, ev->repository,
+                     ev->tag, ev->digest) >= (int)size)
+                return NULL;
+        return buf;
+}
+
+/* A window of 0 or less turns duplicate detection off. */
+int state_event_seen(struct state *st, const char *source, const struct push_event *ev, int window_s)
+{
+        char idbuf[KEY_MAX], pushbuf[KEY_MAX];
+        const char *idk = id_key(ev, idbuf, sizeof(idbuf));
+        const char *pushk = push_key(ev, pushbuf, sizeof(pushbuf));
+        sqlite3_stmt *stmt = NULL;
+        int r;
+
+        if (window_s <= 0 || (!idk && !pushk))
+                return 0;
+        r = prepare(st, "SELECT 1 FROM seen WHERE source = ?1 AND key IN (?2, ?3) AND time >= ?4"
+                    " LIMIT 1", &stmt);
+        if (r < 0)
+                return r;
+        /* a NULL key matches nothing, so one query covers both names */
+        bind_text(stmt, 1, source ? source : "");
+        bind_text(stmt, 2, idk);
+        bind_text(stmt, 3, pushk);
+        sqlite3_bind_int64(stmt, 4, (sqlite3_int64)time(NULL) - window_s);
+        switch (sqlite3_step(stmt)) {
+        case SQLITE_ROW:
+                r = 1;
+                break;
+        case SQLITE_DONE:
+                r = 0;
+                break;
+        default:
+                r = fail(st, "looking up a seen event");
+        }
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+static int mark_key(struct state *st, sqlite3_stmt *stmt, const char *source, const char *key,
+                    long long now)
+{
+        if (!key)
+                return 0;
+        sqlite3_reset(stmt);
+        bind_text(stmt, 1, source ? source : "");
+        bind_text(stmt, 2, key);
+        sqlite3_bind_int64(stmt, 3, now);
+        return step_done(st, stmt, "marking an event seen");
+}
+
+int state_event_mark(struct state *st, const char *source, const struct push_event *ev)
+{
+        char idbuf[KEY_MAX], pushbuf[KEY_MAX];
+        const char *idk = id_key(ev, idbuf, sizeof(idbuf));
+        const char *pushk = push_key(ev, pushbuf, sizeof(pushbuf));
+        long long now = time(NULL);
+        sqlite3_stmt *stmt = NULL;
+        int r;
+
+        if (!idk && !pushk)
+                return 0;
+        r = prepare(st, "INSERT INTO seen(source, key, time) VALUES(?1, ?2, ?3)"
+                    " ON CONFLICT(source, key) DO UPDATE SET time = excluded.time", &stmt);
+        if (r == 0)
+                r = exec(st, "BEGIN IMMEDIATE");
+        if (r == 0)
+                r = mark_key(st, stmt, source, idk, now);
+        if (r == 0)
+                r = mark_key(st, stmt, source, pushk, now);
+        if (r == 0)
+                r = exec(st, "COMMIT");
+        if (r < 0)
+                rollback(st);
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_record(struct state *st, const struct history_row *row)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, "INSERT INTO history(time, source, event_id, target, kind, image,"
+                        " old_digest, new_digest, outcome, duration_ms, error)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &stmt);
+
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, row->time ? row->time : (long long)time(NULL));
+        bind_text(stmt, 2, row->source);
+        bind_text(stmt, 3, row->event_id);
+        bind_text(stmt, 4, row->target);
+        bind_text(stmt, 5, row->kind);
+        bind_text(stmt, 6, row->image);
+        bind_text(stmt, 7, row->old_digest);
+        bind_text(stmt, 8, row->new_digest);
+        bind_text(stmt, 9, row->outcome);
+        sqlite3_bind_int64(stmt, 10, row->duration_ms);
+        bind_text(stmt, 11, row->error);
+        r = step_done(st, stmt, "recording history");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+/* Columns of the history query, in SELECT order. */
+enum { H_ID, H_TIME, H_SOURCE, H_EVENT_ID, H_TARGET, H_KIND, H_IMAGE, H_OLD, H_NEW,
+       H_OUTCOME, H_DURATION, H_ERROR };
+
+/* Columns of the table. */
+enum { C_TIME, C_TARGET, C_OUTCOME, C_IMAGE, C_DIGESTS, C_DURATION, C_SOURCE, C_ERROR, NCOLS };
+
+static const char *const headers[NCOLS] = {
+        "TIME", "TARGET", "OUTCOME", "IMAGE", "OLD → NEW", "DURATION", "SOURCE", "ERROR",
+};
+
+struct cells {
+        char v[NCOLS][CELL_MAX];
+};
+
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+        return (const char *)sqlite3_column_text(stmt, i);
+}
+
+static void iso_time(long long t, char *buf, size_t size)
+{
+        time_t tt = (time_t)t;
+        struct tm tm;
+
+        if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+                snprintf(buf, size, "%lld", t);
+}
+
+/* Copy s for a terminal: control characters (an error message may hold
+ * newlines, a payload anything) become '?', NULL or "" becomes "-", and a
+ * cut never splits a UTF-8 sequence. */
+static void cell(char *buf, size_t size, const char *s)
+{
+        size_t n = 0;
+
+        if (!s || !*s)
+                s = "-";
+        for (; *s && n + 1 < size; s++, n++)
+                buf[n] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+        if (((unsigned char)*s & 0xc0) == 0x80) {
+                while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+                        n--;
+                if (n > 0)
+                        n--;    /* and the sequence's lead byte */
+        }
+        buf[n] = '\0';
+}
+
+/* "sha256:0123456789abcdef..." -> "0123456789ab", as docker shortens ids. */
+static void short_digest(char *buf, size_t size, const char *d)
+{
+        const char *colon = d ? strchr(d, ':') : NULL;
+
+        if (!d || !*d)
+                snprintf(buf, size, "-");
+        else
+                snprintf(buf, size, "%.*s", SHORT_DIGEST, colon ? colon + 1 : d);
+}
+
+static void duration(char *buf, size_t size, long long ms)
+{
+        if (ms < 1000)
+                snprintf(buf, size, "%lldms", ms);
+        else if (ms < 60000)
+                snprintf(buf, size, "%.1fs", (double)ms / 1000);
+        else
+                snprintf(buf, size, "%lldm%02llds", ms / 60000, ms / 1000 % 60);
+}
+
+static void format_cells(sqlite3_stmt *stmt, struct cells *c)
+{
+        char old[SHORT_DIGEST + 1], new[SHORT_DIGEST + 1], tmp[CELL_MAX];
+
+        iso_time(sqlite3_column_int64(stmt, H_TIME), c->v[C_TIME], CELL_MAX);
+        cell(c->v[C_TARGET], CELL_MAX, col_text(stmt, H_TARGET));
+        cell(c->v[C_OUTCOME], CELL_MAX, col_text(stmt, H_OUTCOME));
+        cell(c->v[C_IMAGE], CELL_MAX, col_text(stmt, H_IMAGE));
+        short_digest(old, sizeof(old), col_text(stmt, H_OLD));
+        short_digest(new, sizeof(new), col_text(stmt, H_NEW));
+        snprintf(tmp, sizeof(tmp), "%s → %s", old, new);
+        cell(c->v[C_DIGESTS], CELL_MAX, tmp);
+        duration(c->v[C_DURATION], CELL_MAX, sqlite3_column_int64(stmt, H_DURATION));
+        cell(c->v[C_SOURCE], CELL_MAX, col_text(stmt, H_SOURCE));
+        cell(c->v[C_ERROR], CELL_MAX, col_text(stmt, H_ERROR));
+        if (sqlite3_column_type(stmt, H_ERROR) == SQLITE_NULL)
+                c->v[C_ERROR][0] = '\0';
+}
+
+/* Terminal columns, not bytes: UTF-8 continuation bytes take none. */
+static size_t width(const char *s)
+{
+        size_t w = 0;
+
+        for (; *s; s++)
+                w += ((unsigned char)*s & 0xc0) != 0x80;
+        return w;
+}
+
+/* Padding is written only before a cell that follows, so no line ends in
+ * blanks. */
+static void print_line(FILE *out, const char *const v[NCOLS], const size_t *w)
+{
+        size_t pad = 0;
+
+        for (int i = 0; i < NCOLS; i++) {
+                if (*v[i]) {
+                        fprintf(out, "%*s%s", (int)pad, "", v[i]);
+                        pad = 0;
+                }
+                pad += w[i] + 2 - width(v[i]);
+        }
+        fputc('\n', out);
+}
+
+static void print_cells(FILE *out, const struct cells *c, const size_t *w)
+{
+        const char *v[NCOLS];
+
+        for (int i = 0; i < NCOLS; i++)
+                v[i] = c->v[i];
+        print_line(out, v, w);
+}
+
+/* Two passes over one read snapshot: widths first, then the lines, so the
+ * table needs no more memory than one row. */
+static int print_table(struct state *st, sqlite3_stmt *stmt, FILE *out)
+{
+        struct cells *c = malloc(sizeof(*c));
+        size_t w[NCOLS];
+        int rc, r = 0;
+
+        if (!c)
+                return -ENOMEM;
+        for (int i = 0; i < NCOLS; i++)
+                w[i] = width(headers[i]);
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                format_cells(stmt, c);
+                for (int i = 0; i < NCOLS; i++)
+                        if (width(c->v[i]) > w[i])
+                                w[i] = width(c->v[i]);
+        }
+        if (rc != SQLITE_DONE) {
+                r = fail(st, "reading history");
+                goto out;
+        }
+        print_line(out, headers, w);
+        sqlite3_reset(stmt);
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                format_cells(stmt, c);
+                print_cells(out, c, w);
+        }
+        if (rc != SQLITE_DONE)
+                r = fail(st, "reading history");
+out:
+        free(c);
+        return r;
+}
+
+/* A JSON string, or null.  Text that is not UTF-8 (it should not happen:
+ * everything recorded came from JSON or from us) keeps its ASCII. */
+static json_t *json_text(sqlite3_stmt *stmt, int i)
+{
+        const char *s = col_text(stmt, i);
+        json_t *j;
+        char *ascii;
+
+        if (!s)
+                return json_null();
+        j = json_string(s);
+        if (j)
+                return j;
+        ascii = strdup(s);
+        if (!ascii)
+                return NULL;
+        for (char *p = ascii; *p; p++)
+                if ((unsigned char)*p >= 0x80)
+                        *p = '?';
+        j = json_string(ascii);
+        free(ascii);
+        return j;
+}
+
+static int print_json_row(sqlite3_stmt *stmt, FILE *out)
+{
+        char when[32];
+        char *s;
+        json_t *j;
+
+        iso_time(sqlite3_column_int64(stmt, H_TIME), when, sizeof(when));
+        j = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}",
+                      "id", (json_int_t)sqlite3_column_int64(stmt, H_ID),
+                      "time", when,
+                      "source", json_text(stmt, H_SOURCE),
+                      "event_id", json_text(stmt, H_EVENT_ID),
+                      "target", json_text(stmt, H_TARGET),
+                      "kind", json_text(stmt, H_KIND),
+                      "image", json_text(stmt, H_IMAGE),
+                      "old_digest", json_text(stmt, H_OLD),
+                      "new_digest", json_text(stmt, H_NEW),
+                      "outcome", json_text(stmt, H_OUTCOME),
+                      "duration_ms", (json_int_t)sqlite3_column_int64(stmt, H_DURATION),
+                      "error", json_text(stmt, H_ERROR));
+        s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        if (!s)
+                return -ENOMEM;
+        fprintf(out, "%s\n", s);
+        free(s);
+        return 0;
+}
+
+static int print_json(struct state *st, sqlite3_stmt *stmt, FILE *out)
+{
+        int rc = SQLITE_DONE, r = 0;
+
+        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+                r = print_json_row(stmt, out);
+        if (r == 0 && rc != SQLITE_DONE)
+                r = fail(st, "reading history");
+        return r;
+}
+
+int state_print_history(struct state *st, FILE *out, int limit, bool json)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, "SELECT id, time, source, event_id, target, kind, image, old_digest,"
+                        " new_digest, outcome, duration_ms, error FROM history"
+                        " ORDER BY id DESC LIMIT ?1", &stmt);
+
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1);     /* negative: no limit */
+        r = exec(st, "BEGIN");
+        if (r == 0)
+                r = json ? print_json(st, stmt, out) : print_table(st, stmt, out);
+        sqlite3_reset(stmt);    /* a running statement would keep the snapshot */
+        if (r == 0)
+                r = exec(st, "COMMIT");
+        if (r < 0)
+                rollback(st);
+        sqlite3_finalize(stmt);
+        if (r == 0 && ferror(out))
+                r = -EIO;
+        return r;
+}
+
+int state_last_outcome(struct state *st, const char *target, char *outcome, size_t size,
+                       long long *when)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc, r;
+
+        if (size)
+                outcome[0] = '\0';
+        if (when)
+                *when = 0;
+        r = prepare(st, "SELECT outcome, time FROM history WHERE target = ?1"
+                    " ORDER BY id DESC LIMIT 1", &stmt);
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, target);
+        rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW) {
+                const char *o = col_text(stmt, 0);
+                if (size)
+                        snprintf(outcome, size, "%s", o ? o : "");
+                if (when)
+                        *when = sqlite3_column_int64(stmt, 1);
+        } else if (rc != SQLITE_DONE) {
+                r = fail(st, "reading the last outcome");
+        }
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+static int prune_seen(struct state *st, int max_age_s)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r;
+
+        if (max_age_s <= 0)
+                return 0;
+        r = prepare(st, "DELETE FROM seen WHERE time < ?1", &stmt);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)time(NULL) - max_age_s);
+        r = step_done(st, stmt, "pruning seen events");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+static int prune_history(struct state *st, int keep_rows)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r;
+
+        if (keep_rows <= 0)
+                return 0;
+        /* the (keep+1)-th newest id, or NULL, which deletes nothing */
+        r = prepare(st, "DELETE FROM history WHERE id <= (SELECT id FROM history"
+                    " ORDER BY id DESC LIMIT 1 OFFSET ?1)", &stmt);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(stmt, 1, keep_rows);
+        r = step_done(st, stmt, "pruning history");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+/* A limit of 0 or less leaves that table alone. */
+int state_prune(struct state *st, int max_age_s, int keep_rows)
+{
+        int r = exec(st, "BEGIN IMMEDIATE");
+
+        if (r == 0)
+                r = prune_seen(st, max_age_s);
+        if (r == 0)
+                r = prune_history(st, keep_rows);
+        if (r == 0)
+                r = exec(st, "COMMIT");
+        if (r < 0)
+                rollback(st);
+        return r;
+}

@@ -1,0 +1,657 @@
+/* state: the SQLite database in a fresh temporary directory per test,
+ * looked at through a second connection where the API shows too little. */
+#include "check_main.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/limits.h>   /* PATH_MAX; <limits.h> may be ours under -Ihandler */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "event.h"
+#include "state.h"
+
+#define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+#define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+#define D3 "sha256:3333333333333333333333333333333333333333333333333333333333333333"
+#define ROWS_PER_CHILD 200
+
+static char dir[PATH_MAX];
+static char db_path[PATH_MAX + 64];
+
+static void rm_rf(const char *path)
+{
+        char cmd[PATH_MAX + 16];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+        ck_assert_int_eq(system(cmd), 0);
+}
+
+static void setup(void)
+{
+        const char *tmp = getenv("TMPDIR");
+
+        umask(022);
+        snprintf(dir, sizeof(dir), "%s/redock-state-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(db_path, sizeof(db_path), "%s/" "redock.db", dir);
+}
+
+static void teardown(void)
+{
+        chmod(dir, 0700);
+        rm_rf(dir);
+}
+
+static struct state *open_state(void)
+{
+        struct state *st = NULL;
+
+        ck_assert_int_eq(state_open(dir, &st), 0);
+        ck_assert_ptr_nonnull(st);
+        return st;
+}
+
+/* A second connection, as another process would have. */
+static sqlite3 *raw_open(void)
+{
+        sqlite3 *db = NULL;
+
+        ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        return db;
+}
+
+static long long raw_int(const char *sql)
+{
+        sqlite3 *db = raw_open();
+        sqlite3_stmt *stmt;
+        long long v;
+
+        ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+        v = sqlite3_column_int64(stmt, 0);
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+        return v;
+}
+
+static void raw_seen(const char *source, const char *key, long long t)
+{
+        sqlite3 *db = raw_open();
+        sqlite3_stmt *stmt;
+
+        ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO seen(source, key, time) VALUES(?, ?, ?)",
+                                            -1, &stmt, NULL), SQLITE_OK);
+        sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 3, t);
+        ck_assert_int_eq(sqlite3_step(stmt), SQLITE_DONE);
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+}
+
+static struct push_event event(const char *repo, const char *tag, const char *digest, const char *id)
+{
+        struct push_event ev;
+
+        ck_assert_int_eq(push_event_set(&ev, "127.0.0.1:5000", repo, tag, digest, NULL, id), 0);
+        return ev;
+}
+
+static char *capture(struct state *st, int limit, bool json)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(state_print_history(st, f, limit, json), 0);
+        fclose(f);
+        return buf;
+}
+
+static int count_lines(const char *s)
+{
+        int n = 0;
+
+        for (; *s; s++)
+                n += *s == '\n';
+        return n;
+}
+
+static void record(struct state *st, long long t, const char *target, const char *outcome,
+                   const char *old, const char *new, const char *error)
+{
+        const struct history_row row = {
+                .time = t, .source = "reg", .event_id = "ev-1", .target = target,
+                .kind = "container", .image = "127.0.0.1:5000/team/app:stable",
+                .old_digest = old, .new_digest = new, .outcome = outcome,
+                .duration_ms = 1234, .error = error,
+        };
+
+        ck_assert_int_eq(state_record(st, &row), 0);
+}
+
+START_TEST(open_creates_wal_database)
+{
+        struct state *st;
+        struct stat sb;
+        sqlite3 *db;
+        sqlite3_stmt *stmt;
+
+        /* a state directory that does not exist yet, two levels deep */
+        char sdir[PATH_MAX + 16];
+        snprintf(sdir, sizeof(sdir), "%s/var/lib", dir);
+        snprintf(db_path, sizeof(db_path), "%s/redock.db", sdir);
+        ck_assert_int_eq(state_open(sdir, &st), 0);
+        ck_assert_int_eq(stat(sdir, &sb), 0);
+        ck_assert_uint_eq(sb.st_mode & 07777, 0750);
+        ck_assert_int_eq(stat(db_path, &sb), 0);
+        ck_assert(S_ISREG(sb.st_mode));
+        ck_assert_uint_eq(sb.st_mode & 07777, 0640);
+
+        db = raw_open();
+        ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+        ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "wal");
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+        ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'history_target'"), 1);
+        state_close(st);
+
+        /* opening again finds everything in place */
+        ck_assert_int_eq(state_open(sdir, &st), 0);
+        record(st, 0, "web", "updated", D1, D2, NULL);
+        state_close(st);
+        ck_assert_int_eq(state_open(sdir, &st), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 1);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(open_refuses_newer_schema)
+{
+        state_close(open_state());
+        sqlite3 *db = raw_open();
+        ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct state *st = (struct state *)&st;         /* must be reset */
+        ck_assert_int_eq(state_open(dir, &st), -EIO);
+        ck_assert_ptr_null(st);
+}
+END_TEST
+
+START_TEST(open_not_a_database)
+{
+        struct state *st;
+        int fd = open(db_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(write(fd, "this is not sqlite, not at all, and long enough to matter\n", 58), 58);
+        close(fd);
+        ck_assert_int_eq(state_open(dir, &st), -EIO);
+        ck_assert_ptr_null(st);
+}
+END_TEST
+
+START_TEST(seen_by_event_id)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", NULL, "evt-1");
+        struct push_event other = event("team/other", "v2", D2, "evt-1");
+
+        ck_assert_int_eq(state_event_seen(st, "reg", &ev, 600), 0);
+        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &ev, 600), 1);
+        /* the registry's id alone identifies the delivery */
+        ck_assert_int_eq(state_event_seen(st, "reg", &other, 600), 1);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen WHERE key = 'id:evt-1'"), 1);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(seen_by_push_key)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", D1, NULL);
+        struct push_event retry = event("team/app", "stable", D1, NULL);
+        struct push_event newer = event("team/app", "stable", D2, NULL);
+        struct push_event tag = event("team/app", "latest", D1, NULL);
+        struct push_event repo = event("team/api", "stable", D1, NULL);
+
+        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &retry, 600), 1);
+        ck_assert_int_eq(state_event_seen(st, "reg", &newer, 600), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &tag, 600), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &repo, 600), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen WHERE key = "
+                                 "'push:127.0.0.1:5000/team/app:stable@" D1 "'"), 1);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(seen_either_name)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", D1, "evt-a");
+        struct push_event same_push = event("team/app", "stable", D1, "evt-b");
+        struct push_event same_id = event("team/app", "stable", D3, "evt-a");
+        struct push_event neither = event("team/app", "stable", D3, "evt-c");
+
+        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 2);
+        ck_assert_int_eq(state_event_seen(st, "reg", &same_push, 600), 1);
+        ck_assert_int_eq(state_event_seen(st, "reg", &same_id, 600), 1);
+        ck_assert_int_eq(state_event_seen(st, "reg", &neither, 600), 0);
+        /* marking again only refreshes the rows */
+        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 2);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(seen_needs_a_name)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", NULL, NULL);
+
+        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &ev, 600), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 0);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(seen_window_expires)
+{
+        struct state *st = open_state();
+        struct push_event by_id = event("team/app", "stable", NULL, "old-id");
+        struct push_event by_push = event("team/app", "stable", D1, NULL);
+        long long now = time(NULL);
+
+        raw_seen("reg", "id:old-id", now - 3600);
+        raw_seen("reg", "push:127.0.0.1:5000/team/app:stable@" D1, now - 3600);
+        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 600), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &by_push, 600), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 7200), 1);
+        ck_assert_int_eq(state_event_seen(st, "reg", &by_push, 7200), 1);
+        /* 0 turns the check off */
+        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 0), 0);
+        /* a new delivery after the window counts again, and is remembered anew */
+        ck_assert_int_eq(state_event_mark(st, "reg", &by_id), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 600), 1);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(seen_sources_do_not_collide)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", D1, "evt-1");
+
+        ck_assert_int_eq(state_event_mark(st, "harbor", &ev), 0);
+        ck_assert_int_eq(state_event_seen(st, "harbor", &ev, 600), 1);
+        ck_assert_int_eq(state_event_seen(st, "gitlab", &ev, 600), 0);
+        ck_assert_int_eq(state_event_mark(st, "gitlab", &ev), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 4);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(history_table)
+{
+        struct state *st = open_state();
+        char *out, *l1, *l2, *l3;
+
+        record(st, 1700000000, "web", "updated", D1, D2, NULL);
+        record(st, 1700000060, "api", "failed", D2, NULL, "pull: manifest unknown\n\x1b[31mred");
+        record(st, 1700000120, "web", "unchanged", D2, D2, NULL);
+        out = capture(st, 20, false);
+        ck_assert_int_eq(count_lines(out), 4);
+
+        l1 = out;
+        l2 = strchr(l1, '\n') + 1;
+        l3 = strchr(l2, '\n') + 1;
+        ck_assert(strncmp(l1, "TIME ", 5) == 0);
+        ck_assert_ptr_nonnull(strstr(l1, "TARGET"));
+        ck_assert_ptr_nonnull(strstr(l1, "OUTCOME"));
+        ck_assert_ptr_nonnull(strstr(l1, "IMAGE"));
+        ck_assert_ptr_nonnull(strstr(l1, "OLD → NEW"));
+        ck_assert_ptr_nonnull(strstr(l1, "DURATION"));
+        ck_assert_ptr_nonnull(strstr(l1, "SOURCE"));
+        ck_assert_ptr_nonnull(strstr(l1, "ERROR"));
+        /* newest first, ISO 8601 UTC */
+        ck_assert(strncmp(l2, "2023-11-14T22:15:20Z ", 21) == 0);
+        ck_assert_ptr_nonnull(strstr(l2, "unchanged"));
+        ck_assert(strncmp(l3, "2023-11-14T22:14:20Z ", 21) == 0);
+        ck_assert_ptr_nonnull(strstr(l3, "failed"));
+        ck_assert_ptr_nonnull(strstr(l3, "222222222222 → -"));
+        ck_assert_ptr_nonnull(strstr(l3, "1.2s"));
+        ck_assert_ptr_nonnull(strstr(l3, "127.0.0.1:5000/team/app:stable"));
+        /* control characters in an error do not reach the terminal */
+        ck_assert_ptr_nonnull(strstr(l3, "pull: manifest unknown??[31mred\n"));
+        ck_assert_ptr_null(strchr(out, '\x1b'));
+        ck_assert_ptr_nonnull(strstr(out, "111111111111 → 222222222222"));
+        /* digests are short in the table */
+        ck_assert_ptr_null(strstr(out, "sha256:"));
+        ck_assert_ptr_null(strstr(out, "1111111111111"));
+        /* columns line up: OUTCOME starts at the same column on every line */
+        ck_assert_int_eq(strstr(l2, "unchanged") - l2, strstr(l1, "OUTCOME") - l1);
+        ck_assert_int_eq(strstr(l3, "failed") - l3, strstr(l1, "OUTCOME") - l1);
+        /* no line ends in blanks */
+        ck_assert_ptr_null(strstr(out, " \n"));
+        free(out);
+
+        out = capture(st, 1, false);
+        ck_assert_int_eq(count_lines(out), 2);
+        free(out);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(history_table_empty)
+{
+        struct state *st = open_state();
+        char *out = capture(st, 20, false);
+
+        ck_assert_int_eq(count_lines(out), 1);
+        ck_assert(strncmp(out, "TIME", 4) == 0);
+        free(out);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(history_json)
+{
+        struct state *st = open_state();
+        const struct history_row svc = {
+                .time = 1700000300, .target = "stack_web", .kind = "service",
+                .image = "team/app:stable", .outcome = "updated", .duration_ms = 42,
+        };
+        char *out, *line, *save = NULL;
+        long long prev_id = 1LL << 62;
+        int n = 0;
+
+        record(st, 1700000000, "web", "updated", D1, D2, NULL);
+        record(st, 1700000060, "api", "failed", D2, NULL, "it's \"quoted\"; DROP TABLE history; --");
+        ck_assert_int_eq(state_record(st, &svc), 0);
+        out = capture(st, 0, true);
+        ck_assert_int_eq(count_lines(out), 3);
+
+        for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+                json_error_t err;
+                json_t *j = json_loads(line, JSON_REJECT_DUPLICATES, &err);
+                long long id;
+
+                ck_assert_msg(j != NULL, "line %d: %s", n, err.text);
+                ck_assert(json_is_object(j));
+                ck_assert_uint_eq(json_object_size(j), 12);
+                ck_assert_ptr_null(strstr(line, "\": "));    /* compact */
+                id = json_integer_value(json_object_get(j, "id"));
+                ck_assert_int_lt(id, prev_id);          /* newest first */
+                prev_id = id;
+                if (n == 0) {
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "time")), "2023-11-14T22:18:20Z");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "target")), "stack_web");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "kind")), "service");
+                        ck_assert(json_is_null(json_object_get(j, "source")));
+                        ck_assert(json_is_null(json_object_get(j, "event_id")));
+                        ck_assert(json_is_null(json_object_get(j, "old_digest")));
+                        ck_assert(json_is_null(json_object_get(j, "error")));
+                        ck_assert_int_eq(json_integer_value(json_object_get(j, "duration_ms")), 42);
+                } else if (n == 1) {
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "target")), "api");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "outcome")), "failed");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "old_digest")), D2);
+                        ck_assert(json_is_null(json_object_get(j, "new_digest")));
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "error")),
+                                         "it's \"quoted\"; DROP TABLE history; --");
+                } else {
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "time")), "2023-11-14T22:13:20Z");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "source")), "reg");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "event_id")), "ev-1");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "target")), "web");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "kind")), "container");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "image")),
+                                         "127.0.0.1:5000/team/app:stable");
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "old_digest")), D1);
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "new_digest")), D2);
+                        ck_assert_str_eq(json_string_value(json_object_get(j, "outcome")), "updated");
+                        ck_assert_int_eq(json_integer_value(json_object_get(j, "duration_ms")), 1234);
+                        ck_assert(json_is_null(json_object_get(j, "error")));
+                }
+                json_decref(j);
+        }
+        ck_assert_int_eq(n, 3);
+        free(out);
+
+        out = capture(st, 2, true);
+        ck_assert_int_eq(count_lines(out), 2);
+        free(out);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(record_time_zero_is_now)
+{
+        struct state *st = open_state();
+        long long before = time(NULL), when;
+        char outcome[32];
+
+        record(st, 0, "web", "updated", D1, D2, NULL);
+        ck_assert_int_eq(state_last_outcome(st, "web", outcome, sizeof(outcome), &when), 0);
+        ck_assert_int_ge(when, before);
+        ck_assert_int_le(when, (long long)time(NULL));
+        state_close(st);
+}
+END_TEST
+
+START_TEST(last_outcome)
+{
+        struct state *st = open_state();
+        char outcome[32] = "garbage";
+        char tiny[4];
+        long long when = 42;
+
+        ck_assert_int_eq(state_last_outcome(st, "web", outcome, sizeof(outcome), &when), 0);
+        ck_assert_str_eq(outcome, "");
+        ck_assert_int_eq(when, 0);
+
+        record(st, 1700000000, "web", "updated", D1, D2, NULL);
+        record(st, 1700000100, "api", "failed", D1, NULL, "boom");
+        /* an older time recorded later still counts as the last decision */
+        record(st, 1699999000, "web", "rolled-back", D2, D3, "unhealthy");
+        ck_assert_int_eq(state_last_outcome(st, "web", outcome, sizeof(outcome), &when), 0);
+        ck_assert_str_eq(outcome, "rolled-back");
+        ck_assert_int_eq(when, 1699999000);
+        ck_assert_int_eq(state_last_outcome(st, "api", outcome, sizeof(outcome), NULL), 0);
+        ck_assert_str_eq(outcome, "failed");
+        ck_assert_int_eq(state_last_outcome(st, "db", outcome, sizeof(outcome), &when), 0);
+        ck_assert_str_eq(outcome, "");
+        ck_assert_int_eq(state_last_outcome(st, "web", tiny, sizeof(tiny), &when), 0);
+        ck_assert_str_eq(tiny, "rol");
+        state_close(st);
+}
+END_TEST
+
+START_TEST(prune)
+{
+        struct state *st = open_state();
+        struct push_event fresh = event("team/app", "stable", D1, "fresh");
+        long long now = time(NULL);
+
+        raw_seen("reg", "id:old", now - 7200);
+        raw_seen("reg", "id:older", now - 86400);
+        ck_assert_int_eq(state_event_mark(st, "reg", &fresh), 0);
+        for (int i = 0; i < 10; i++)
+                record(st, 1700000000 + i, "web", "updated", D1, D2, NULL);
+
+        /* 0 leaves a table alone */
+        ck_assert_int_eq(state_prune(st, 0, 0), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 4);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 10);
+
+        ck_assert_int_eq(state_prune(st, 3600, 3), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 2);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen WHERE key LIKE 'id:old%'"), 0);
+        ck_assert_int_eq(state_event_seen(st, "reg", &fresh, 600), 1);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 3);
+        ck_assert_int_eq(raw_int("SELECT min(time) FROM history"), 1700000007);
+        ck_assert_int_eq(raw_int("SELECT max(time) FROM history"), 1700000009);
+
+        /* fewer rows than kept: nothing goes */
+        ck_assert_int_eq(state_prune(st, 3600, 100), 0);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 3);
+        state_close(st);
+}
+END_TEST
+
+/* Both children open the new database at once (schema creation races
+ * too) and write row by row: the busy timeout has to carry every row. */
+static int child_records(int n, int go)
+{
+        struct state *st = NULL;
+        char target[32], c;
+
+        /* wait for the starting shot: EOF when the parent closes its end */
+        if (read(go, &c, 1) != 0)
+                return 3;
+        close(go);
+        if (state_open(dir, &st) < 0)
+                return 1;
+        snprintf(target, sizeof(target), "child-%d", n);
+        for (int i = 0; i < ROWS_PER_CHILD; i++) {
+                const struct history_row row = {
+                        .target = target, .kind = "container", .image = "team/app:stable",
+                        .outcome = "updated", .duration_ms = i,
+                };
+                if (state_record(st, &row) < 0) {
+                        state_close(st);
+                        return 2;
+                }
+        }
+        state_close(st);
+        return 0;
+}
+
+START_TEST(two_processes_record)
+{
+        pid_t pid[2];
+        struct state *st;
+        char outcome[32];
+        int go[2];
+
+        ck_assert_int_eq(pipe(go), 0);
+        for (int n = 0; n < 2; n++) {
+                pid[n] = fork();
+                ck_assert_int_ge(pid[n], 0);
+                if (pid[n] == 0) {
+                        close(go[1]);
+                        _exit(child_records(n, go[0]));
+                }
+        }
+        close(go[0]);
+        close(go[1]);
+        for (int n = 0; n < 2; n++) {
+                int status;
+                ck_assert_int_eq(waitpid(pid[n], &status, 0), pid[n]);
+                ck_assert(WIFEXITED(status));
+                ck_assert_int_eq(WEXITSTATUS(status), 0);
+        }
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 2 * ROWS_PER_CHILD);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history WHERE target = 'child-0'"), ROWS_PER_CHILD);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history WHERE target = 'child-1'"), ROWS_PER_CHILD);
+        st = open_state();
+        ck_assert_int_eq(state_last_outcome(st, "child-1", outcome, sizeof(outcome), NULL), 0);
+        ck_assert_str_eq(outcome, "updated");
+        state_close(st);
+}
+END_TEST
+
+START_TEST(state_dir_under_a_file)
+{
+        struct state *st = (struct state *)&st;
+        char path[PATH_MAX + 16];
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/file", dir);
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+        strcat(path, "/state");
+        ck_assert_int_eq(state_open(path, &st), -ENOTDIR);
+        ck_assert_ptr_null(st);
+}
+END_TEST
+
+/* Root writes anywhere, so the attempt runs as nobody when we are root. */
+START_TEST(state_dir_read_only)
+{
+        char path[PATH_MAX + 16];
+        pid_t pid;
+        int status;
+
+        ck_assert_int_eq(chmod(dir, 0755), 0);
+        snprintf(path, sizeof(path), "%s/ro", dir);
+        ck_assert_int_eq(mkdir(path, 0555), 0);
+        pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                struct state *st = NULL;
+                char sub[PATH_MAX + 32];
+                int r1, r2;
+
+                if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+                        _exit(10);
+                r1 = state_open(path, &st);
+                snprintf(sub, sizeof(sub), "%s/missing/deeper", path);
+                r2 = state_open(sub, &st);
+                _exit(r1 == -EACCES && r2 == -EACCES && !st ? 0 : 11);
+        }
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert(WIFEXITED(status));
+        ck_assert_int_eq(WEXITSTATUS(status), 0);
+        ck_assert_int_ne(access(db_path, F_OK), 0);
+}
+END_TEST
+
+static Suite *state_suite(void)
+{
+        Suite *s = suite_create("state");
+        TCase *tc = tcase_create("state");
+
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_set_timeout(tc, 60);
+        tcase_add_test(tc, open_creates_wal_database);
+        tcase_add_test(tc, open_refuses_newer_schema);
+        tcase_add_test(tc, open_not_a_database);
+        tcase_add_test(tc, seen_by_event_id);
+        tcase_add_test(tc, seen_by_push_key);
+        tcase_add_test(tc, seen_either_name);
+        tcase_add_test(tc, seen_needs_a_name);
+        tcase_add_test(tc, seen_window_expires);
+        tcase_add_test(tc, seen_sources_do_not_collide);
+        tcase_add_test(tc, history_table);
+        tcase_add_test(tc, history_table_empty);
+        tcase_add_test(tc, history_json);
+        tcase_add_test(tc, record_time_zero_is_now);
+        tcase_add_test(tc, last_outcome);
+        tcase_add_test(tc, prune);
+        tcase_add_test(tc, two_processes_record);
+        tcase_add_test(tc, state_dir_under_a_file);
+        tcase_add_test(tc, state_dir_read_only);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+CHECK_MAIN(state_suite)
