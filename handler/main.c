@@ -19,6 +19,7 @@
 #include "http.h"
 #include "log.h"
 #include "route.h"
+#include "state.h"
 #include "update.h"
 
 #define ACTIVE_CONFIG_DEFAULT "/var/lib/redock/redock.conf"
@@ -34,11 +35,15 @@ static void usage(FILE *f)
               "                                         validate, then install as the active configuration\n"
               "       redock [-c FILE] parse [--source NAME] [-H 'Name: value']... FILE|-\n"
               "                                         show the push events a payload holds\n"
+              "       redock [-c FILE] history [--json] [-n N]\n"
+              "                                         the newest N decisions (default 20, 0 = all)\n"
               "       redock version\n"
               "options: -c, --config FILE   configuration (default $REDOCK_CONFIG or " CONFIG_DEFAULT_PATH ")\n"
               "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
               "         -s, --source NAME   parse as this source would (its format and hosts)\n"
               "         -H, --header 'N: V' a request header for parse (repeatable)\n"
+              "         --json              history: one JSON object per line\n"
+              "         -n, --lines N       history: how many rows\n"
               "         -h, --help\n", f);
 }
 
@@ -382,6 +387,34 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
         return EXIT_SUCCESS;
 }
 
+struct history_args {
+        bool json;
+        int limit;
+};
+
+static int verb_history(const char *config_path, const struct history_args *ha, int argc)
+{
+        struct config cfg;
+        struct state *st;
+        int r;
+
+        if (argc != 0 || ha->limit < 0) {
+                fputs("redock history: takes no names; -n wants a count (0 = all)\n", stderr);
+                return 2;
+        }
+        if (config_load(config_path, &cfg, stderr) != 0)
+                return EXIT_FAILURE;
+        r = state_open(cfg.state_dir, &st);
+        if (r == 0) {
+                r = state_print_history(st, stdout, ha->limit, ha->json);
+                state_close(st);
+        }
+        if (r < 0)
+                fprintf(stderr, "redock history: %s/redock.db: %s\n", cfg.state_dir, strerror(-r));
+        config_free(&cfg);
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -389,18 +422,21 @@ int main(int argc, char **argv)
                 { "to",     required_argument, NULL, 't' },
                 { "source", required_argument, NULL, 's' },
                 { "header", required_argument, NULL, 'H' },
+                { "json",   no_argument,       NULL, 'j' },
+                { "lines",  required_argument, NULL, 'n' },
                 { "help",   no_argument,       NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
         const char *config_path = getenv("REDOCK_CONFIG");
         const char *to = ACTIVE_CONFIG_DEFAULT;
         struct parse_args pa = { 0 };
+        struct history_args ha = { .limit = 20 };
         const char *verb;
         int c, rc;
 
         if (!config_path || !*config_path)
                 config_path = CONFIG_DEFAULT_PATH;
-        while ((c = getopt_long(argc, argv, "c:hs:H:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "c:hs:H:n:", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
                         config_path = optarg;
@@ -418,6 +454,19 @@ int main(int argc, char **argv)
                         }
                         pa.headers[pa.n_headers++] = optarg;
                         break;
+                case 'j':
+                        ha.json = true;
+                        break;
+                case 'n': {
+                        char *end;
+                        long v;
+
+                        errno = 0;
+                        v = strtol(optarg, &end, 10);
+                        /* anything but a plain count is refused by the verb */
+                        ha.limit = errno || end == optarg || *end || v < 0 || v > 1000000 ? -1 : (int)v;
+                        break;
+                }
                 case 'h':
                         usage(stdout);
                         return EXIT_SUCCESS;
@@ -440,6 +489,8 @@ int main(int argc, char **argv)
                 rc = verb_update(config_path, argc, argv);
         else if (strcmp(verb, "parse") == 0)
                 rc = verb_parse(config_path, &pa, argc, argv);
+        else if (strcmp(verb, "history") == 0)
+                rc = verb_history(config_path, &ha, argc);
         else if (strcmp(verb, "config") == 0)
                 rc = verb_config(config_path, to, argc, argv);
         else if (strcmp(verb, "version") == 0) {
