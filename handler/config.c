@@ -20,24 +20,49 @@ struct parse_ctx {
         FILE *errs;
         const char *path;
         int line;               /* counted by our reader */
+        int section_line;       /* where the current [section] starts */
+        int section_reported;   /* the section_line of the last section_problem() */
+        bool key_seen;          /* a key since that line (inih's continuation rule) */
         int problems;
 };
 
 static void problem(struct parse_ctx *p, int line, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
-static void problem(struct parse_ctx *p, int line, const char *fmt, ...)
-{
-        va_list ap;
+static void section_problem(struct parse_ctx *p, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
+static void vproblem(struct parse_ctx *p, int line, const char *fmt, va_list ap)
+{
         p->problems++;
         if (!p->errs)
                 return;
         fprintf(p->errs, "%s:%d: ", p->path, line);
-        va_start(ap, fmt);
         vfprintf(p->errs, fmt, ap);
-        va_end(ap);
         fputc('\n', p->errs);
+}
+
+static void problem(struct parse_ctx *p, int line, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vproblem(p, line, fmt, ap);
+        va_end(ap);
+}
+
+/* A problem with the [section] itself (unknown, bad or repeated name):
+ * once, at its header line, however many keys it holds. */
+static void section_problem(struct parse_ctx *p, const char *fmt, ...)
+{
+        va_list ap;
+
+        if (p->section_reported == p->section_line)
+                return;
+        p->section_reported = p->section_line;
+        va_start(ap, fmt);
+        vproblem(p, p->section_line, fmt, ap);
+        va_end(ap);
 }
 
 bool source_name_valid(const char *name)
@@ -364,12 +389,13 @@ static struct registry_cred *find_or_add_cred(struct parse_ctx *p, const char *h
         struct config *c = p->cfg;
         struct registry_cred *r;
 
-        if (c->n_creds && strcmp(c->creds[c->n_creds - 1].host, host) == 0)
+        if (c->n_creds && strcmp(c->creds[c->n_creds - 1].host, host) == 0 &&
+            c->creds[c->n_creds - 1].line == p->section_line)
                 return &c->creds[c->n_creds - 1];
         for (size_t i = 0; i < c->n_creds; i++)
                 if (strcmp(c->creds[i].host, host) == 0) {
-                        problem(p, p->line, "registry '%s' defined twice (first at line %d)",
-                                host, c->creds[i].line);
+                        section_problem(p, "registry '%s' defined twice (first at line %d)",
+                                        host, c->creds[i].line);
                         return NULL;
                 }
         r = reallocarray(c->creds, c->n_creds + 1, sizeof(*r));
@@ -379,7 +405,7 @@ static struct registry_cred *find_or_add_cred(struct parse_ctx *p, const char *h
         r = &c->creds[c->n_creds++];
         memset(r, 0, sizeof(*r));
         r->host = strdup(host);
-        r->line = p->line;
+        r->line = p->section_line;
         return r;
 }
 
@@ -413,12 +439,14 @@ static struct source *find_or_add_source(struct parse_ctx *p, const char *name)
         struct config *c = p->cfg;
         struct source *s;
 
-        if (c->n_sources && strcmp(c->sources[c->n_sources - 1].name, name) == 0)
+        /* the section we are in, or a second one with the same name */
+        if (c->n_sources && strcmp(c->sources[c->n_sources - 1].name, name) == 0 &&
+            c->sources[c->n_sources - 1].line == p->section_line)
                 return &c->sources[c->n_sources - 1];
         for (size_t i = 0; i < c->n_sources; i++)
                 if (strcmp(c->sources[i].name, name) == 0) {
-                        problem(p, p->line, "source '%s' defined twice (first at line %d)",
-                                name, c->sources[i].line);
+                        section_problem(p, "source '%s' defined twice (first at line %d)",
+                                        name, c->sources[i].line);
                         return NULL;
                 }
         s = reallocarray(c->sources, c->n_sources + 1, sizeof(*s));
@@ -428,7 +456,7 @@ static struct source *find_or_add_source(struct parse_ctx *p, const char *name)
         s = &c->sources[c->n_sources++];
         memset(s, 0, sizeof(*s));
         s->name = strdup(name);
-        s->line = p->line;
+        s->line = p->section_line;
         s->hmac_bits = 256;
         return s;
 }
@@ -439,7 +467,10 @@ static int ini_cb(void *user, const char *section, const char *name,
         struct parse_ctx *p = user;
         int r = 0;
 
-        if (strcmp(section, "redock") == 0)
+        p->key_seen = true;
+        if (!*section)
+                problem(p, p->line, "'%s' is outside any [section]", name);
+        else if (strcmp(section, "redock") == 0)
                 r = handle_redock(p, name, value);
         else if (strcmp(section, "docker") == 0)
                 r = handle_docker(p, name, value);
@@ -448,7 +479,7 @@ static int ini_cb(void *user, const char *section, const char *name,
                 struct source *s;
 
                 if (!source_name_valid(sname)) {
-                        problem(p, p->line, "bad source name '%s' (use letters, digits, '.', '_', '-')", sname);
+                        section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", sname);
                         return 1;
                 }
                 s = find_or_add_source(p, sname);
@@ -459,20 +490,33 @@ static int ini_cb(void *user, const char *section, const char *name,
                 if (rc)
                         r = handle_registry(p, rc, name, value);
         } else
-                problem(p, p->line, "unknown section [%s]", section);
+                section_problem(p, "unknown section [%s]", section);
         if (r < 0)
                 problem(p, p->line, "%s", strerror(-r));
         return 1;       /* keep going: report every problem at once */
 }
 
-/* inih reads line by line through this, so we know the current line. */
+/* inih reads line by line through this, so we know the current line and
+ * where the current section started. */
 static char *counting_reader(char *str, int num, void *stream)
 {
         struct parse_ctx *p = stream;
         char *s = fgets(str, num, p->in);
+        const char *c;
 
-        if (s)
-                p->line++;
+        if (!s)
+                return NULL;
+        p->line++;
+        c = s;
+        if (p->line == 1 && strncmp(c, "\xEF\xBB\xBF", 3) == 0)
+                c += 3;         /* a UTF-8 BOM, which inih skips */
+        /* inih's rule: an indented line right after a key continues its
+         * value, anything else starting with '[' opens a section */
+        if (c[strspn(c, " \t")] == '[' && strchr(c, ']') &&
+            (!p->key_seen || (*c != ' ' && *c != '\t'))) {
+                p->section_line = p->line;
+                p->key_seen = false;
+        }
         return s;
 }
 
@@ -510,7 +554,7 @@ static int set_defaults(struct config *c)
 
 int config_load(const char *path, struct config *cfg, FILE *errs)
 {
-        struct parse_ctx p = { .cfg = cfg, .errs = errs, .path = path };
+        struct parse_ctx p = { .cfg = cfg, .errs = errs, .path = path, .section_reported = -1 };
         int r;
 
         memset(cfg, 0, sizeof(*cfg));
