@@ -114,7 +114,8 @@ static int process_job(struct docker *d, const struct config *cfg, const struct 
                         break;
                 case UPDATE_FAILED:
                         st->failed++;
-                        log_ctx(LOG_ERR, &ctx, "update of %s failed, nothing changed: %s", name, res.reason);
+                        log_ctx(LOG_ERR, &ctx, "update of %s failed%s: %s", name,
+                                res.changed ? "" : ", nothing changed", res.reason);
                         break;
                 }
         }

@@ -410,6 +410,7 @@ int update_container(struct docker *d, const char *name_in,
         }
 
         /* 3. stop the old one, swap names, start the new one */
+        res->changed = true;
         if (was_running && stop_container(d, old_id, pol.stop_signal,
                                           stop_timeout_of(old, &pol, cfg->stop_timeout)) < 0) {
                 set_reason(res, "stop old container failed");

@@ -33,6 +33,7 @@ struct update_result {
         char old_digest[180];
         char new_digest[180];
         char reason[512];               /* why it failed or rolled back */
+        bool changed;                   /* the old container was touched */
         long long duration_ms;
 };
 

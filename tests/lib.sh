@@ -128,3 +128,8 @@ manual_config() {
 }
 
 queue_empty() { [ -z "$(ls -A "$REDOCK_TEST_DIR/queue" 2>/dev/null)" ]; }
+
+# Wait until redock's log has a line matching PATTERN (grep -E).
+wait_log() {  # wait_log SECONDS PATTERN
+        wait_until "$1" grep -qE "$2" "$REDOCK_TEST_DIR/redock.log"
+}
