@@ -1,0 +1,319 @@
+/* swarm: Swarm services, updated through the Swarm API.
+ *
+ * redock only edits the service's image (to the pushed digest); Swarm
+ * itself replaces the tasks under the service's own UpdateConfig and
+ * RollbackConfig, and redock watches until it converges or rolls back.
+ * Decisions on the JSON are in swarmspec.c; this file talks to Docker. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "limits.h"
+#include "log.h"
+#include "swarm.h"
+#include "swarmspec.h"
+
+#define POLL_MS 500
+
+/* one service's work: what it is, what it becomes, and its outcome */
+struct svc_job {
+        const json_t *svc;      /* element of GET /services */
+        const char *id;
+        const char *image;      /* its ContainerSpec.Image now */
+        char target[IMAGE_REF_MAX + DIGEST_MAX];        /* "repo:tag@digest" */
+        char why[256];          /* Swarm's reason to roll back, while it does */
+        struct swarm_result *res;
+};
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+        struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+/* Decide the outcome, with a reason (fmt may be NULL). */
+static void decide(struct swarm_result *res, const char *outcome, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void decide(struct swarm_result *res, const char *outcome, const char *fmt, ...)
+{
+        va_list ap;
+
+        res->outcome = outcome;
+        if (!fmt)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+        va_end(ap);
+}
+
+/* docker_call with a formatted path; returns the status or -errno. */
+static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
+                 const char *fmt, ...)
+{
+        char path[2048];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(path, sizeof(path), fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t)n >= sizeof(path))
+                return -ENAMETOOLONG;
+        return docker_call(d, method, path, body, reply, 0);
+}
+
+/* 1 when the daemon is a manager of an active swarm, 0 when not (a
+ * worker cannot change services, and most hosts are no swarm at all),
+ * -errno when it could not be asked. */
+static int is_manager(struct docker *d)
+{
+        json_t *info = NULL;
+        const json_t *sw;
+        const char *state;
+        int s = docker_call(d, "GET", "/info", NULL, &info, 0), r;
+
+        if (s < 0)
+                return s;
+        sw = json_object_get(info, "Swarm");
+        state = json_string_value(json_object_get(sw, "LocalNodeState"));
+        r = s != 200 ? -EIO :
+            state && strcmp(state, "active") == 0 && json_is_true(json_object_get(sw, "ControlAvailable"));
+        json_decref(info);
+        return r;
+}
+
+/* The digest the service's tag names now: the pushed one, or what the
+ * registry answers the daemon (GET /distribution, API 1.30).  A private
+ * registry wants X-Registry-Auth here, which docker_call does not send:
+ * such lookups fail and are reported, and events that carry their digest
+ * (every registry webhook does) never come here. */
+static int target_digest(struct docker *d, const struct push_event *ev, const char *name,
+                         char *out, size_t size, struct swarm_result *res)
+{
+        json_t *j = NULL;
+        const char *dg;
+        int s;
+
+        if (ev->digest[0]) {
+                snprintf(out, size, "%s", ev->digest);
+                return 0;
+        }
+        if (d->api_minor < 30) {
+                decide(res, "failed", "the push has no digest and API %s cannot ask the registry", d->api);
+                return 0;
+        }
+        s = callf(d, "GET", NULL, &j, "/distribution/%s/json", name);
+        dg = json_string_value(json_object_get(json_object_get(j, "Descriptor"), "digest"));
+        if (s == 200 && dg)
+                snprintf(out, size, "%s", dg);
+        else if (s >= 0)
+                decide(res, "failed", "digest of %s: %d %s", name, s, docker_error_message(j));
+        json_decref(j);
+        return s < 0 ? s : 0;
+}
+
+/* POST the service's own spec with only the image changed: its update
+ * and rollback config, ForceUpdate and everything else stay as they are.
+ * Without X-Registry-Auth the daemon keeps the credentials the service
+ * was created with (--with-registry-auth), which is what its nodes need
+ * to pull. */
+static int post_update(struct docker *d, struct svc_job *job)
+{
+        json_t *spec = json_deep_copy(json_object_get(job->svc, "Spec")), *reply = NULL;
+        json_t *cs = json_object_get(json_object_get(spec, "TaskTemplate"), "ContainerSpec");
+        json_int_t version = json_integer_value(json_object_get(json_object_get(job->svc, "Version"), "Index"));
+        int s;
+
+        if (!spec || !json_is_object(cs)) {
+                json_decref(spec);
+                decide(job->res, "failed", "service has no container spec");
+                return 0;
+        }
+        json_object_set_new(cs, "Image", json_string(job->target));
+        /* the version makes Swarm refuse the update if the service
+         * changed since we read it, rather than undo that change */
+        s = callf(d, "POST", spec, &reply, "/services/%s/update?version=%lld", job->id, (long long)version);
+        if (s >= 0 && s != 200)
+                decide(job->res, "failed", "update refused: %d %s", s, docker_error_message(reply));
+        json_decref(reply);
+        json_decref(spec);
+        return s < 0 ? s : 0;
+}
+
+/* 1 when every task that should run runs the target image, 0 when not
+ * yet, -errno. */
+static int tasks_converged(struct docker *d, struct svc_job *job, const json_t *svc)
+{
+        json_t *f = json_pack("{s:[s],s:[s]}", "service", job->id, "desired-state", "running");
+        json_t *tasks = NULL;
+        char *dump = f ? json_dumps(f, JSON_COMPACT) : NULL;
+        char *q = dump ? docker_escape(d, dump) : NULL;
+        int s = q ? callf(d, "GET", NULL, &tasks, "/tasks?filters=%s", q) : -ENOMEM;
+        int r = s < 0 ? s : s == 200 && swarm_tasks_converged(svc, tasks, job->target);
+
+        docker_free(q);
+        free(dump);
+        json_decref(f);
+        json_decref(tasks);
+        return r;
+}
+
+/* One look at the service: 1 when an outcome is reached, 0 to wait on,
+ * -errno.  *state_out gets Swarm's state for the timeout's reason. */
+static int look(struct docker *d, struct svc_job *job, char *state_out, size_t size)
+{
+        json_t *svc = NULL;
+        const char *msg;
+        int s = callf(d, "GET", NULL, &svc, "/services/%s", job->id), r = 0;
+        const char *st = json_string_value(json_object_get(json_object_get(svc, "UpdateStatus"), "State"));
+
+        snprintf(state_out, size, "%s", st ? st : "no update status");
+        if (s < 0)
+                return s;
+        if (s != 200) {
+                decide(job->res, "failed", "service gone during the update (%d)", s);
+                json_decref(svc);
+                return 1;
+        }
+        switch (swarm_update_state(svc, &msg)) {
+        case SWARM_STATE_ROLLED_BACK:
+                /* by now the message only says "rollback completed" */
+                decide(job->res, "rolled-back", "Swarm rolled back: %s", job->why[0] ? job->why : msg);
+                /* the spec is the old one again */
+                snprintf(job->res->image, sizeof(job->res->image), "%s", job->image);
+                r = 1;
+                break;
+        case SWARM_STATE_PAUSED:
+                decide(job->res, "failed", "Swarm paused the update (%s): %s", state_out, msg);
+                r = 1;
+                break;
+        case SWARM_STATE_NONE:          /* not started yet */
+        case SWARM_STATE_COMPLETED:
+                r = tasks_converged(d, job, svc);
+                if (r > 0)
+                        decide(job->res, "updated", NULL);
+                break;
+        case SWARM_STATE_UPDATING:
+                if (st && strcmp(st, "rollback_started") == 0)
+                        snprintf(job->why, sizeof(job->why), "%s", msg);
+                break;
+        }
+        json_decref(svc);
+        return r;
+}
+
+/* Wait until Swarm has converged on the target, or rolled back, or the
+ * budget is spent (which is a failure: redock does not know the end). */
+static int wait_converged(struct docker *d, struct svc_job *job, int budget_s)
+{
+        long long deadline = now_ms() + (long long)budget_s * 1000;
+        char state[64];
+
+        for (;;) {
+                int r = look(d, job, state, sizeof(state));
+
+                if (r != 0)
+                        return r < 0 ? r : 0;
+                if (now_ms() > deadline) {
+                        decide(job->res, "failed", "not converged within %d s (Swarm: %s)", budget_s, state);
+                        return 0;
+                }
+                sleep_ms(POLL_MS);
+        }
+}
+
+/* One opted-in service that follows the push: 0 with res->outcome set,
+ * or -errno. */
+static int update_service(struct docker *d, const struct config *cfg, const struct push_event *ev,
+                          struct svc_job *job, enum swarm_pick pick)
+{
+        struct swarm_result *res = job->res;
+        char name[IMAGE_REF_MAX], cur[DIGEST_MAX], digest[DIGEST_MAX] = "";
+        int r;
+
+        if (swarm_image_split(job->image, name, sizeof(name), cur, sizeof(cur)) < 0) {
+                decide(res, "failed", "image reference too long");
+                return 0;
+        }
+        r = target_digest(d, ev, name, digest, sizeof(digest), res);
+        if (r < 0 || res->outcome)
+                return r;
+        if (strcmp(cur, digest) == 0) {
+                decide(res, "unchanged", NULL);
+                return 0;
+        }
+        if (swarm_image_with_digest(job->image, digest, job->target, sizeof(job->target)) < 0) {
+                decide(res, "failed", "image reference too long");
+                return 0;
+        }
+        if (pick == SWARM_PICK_MONITOR || cfg->dry_run) {
+                decide(res, "monitor-only", "%s is available (%s)", job->target,
+                       cfg->dry_run ? "dry-run" : "monitor-only");
+                return 0;
+        }
+        r = post_update(d, job);
+        if (r < 0 || res->outcome)
+                return r;
+        /* a reference longer than the report holds is cut there */
+        snprintf(res->image, sizeof(res->image), "%.*s", (int)sizeof(res->image) - 1, job->target);
+        return wait_converged(d, job, swarm_wait_budget(job->svc, cfg->health_timeout));
+}
+
+int swarm_update(struct docker *d, const struct config *cfg, const struct push_event *ev,
+                 swarm_report_fn report, void *userdata)
+{
+        json_t *list = NULL;
+        const json_t *svc;
+        size_t i;
+        int s, r = is_manager(d), n = 0;
+
+        if (r <= 0)
+                return r;
+        s = docker_call(d, "GET", "/services", NULL, &list, 0);
+        if (s != 200 || !json_is_array(list)) {
+                json_decref(list);
+                return s < 0 ? s : -EIO;
+        }
+        json_array_foreach(list, i, svc) {
+                struct swarm_result res = { .outcome = NULL };
+                struct svc_job job = { .svc = svc, .res = &res };
+                const json_t *cs = json_object_get(json_object_get(json_object_get(svc, "Spec"),
+                                                                   "TaskTemplate"), "ContainerSpec");
+                const char *sname = json_string_value(json_object_get(json_object_get(svc, "Spec"), "Name"));
+                enum swarm_pick pick = swarm_service_pick(svc, cfg->scope);
+                long long t0 = now_ms();
+
+                job.id = json_string_value(json_object_get(svc, "ID"));
+                job.image = json_string_value(json_object_get(cs, "Image"));
+                if (pick == SWARM_PICK_NO || !job.id || !job.image || !swarm_image_follows(job.image, ev))
+                        continue;
+                snprintf(res.service, sizeof(res.service), "%s", sname ? sname : job.id);
+                snprintf(res.image, sizeof(res.image), "%s", job.image);
+                r = update_service(d, cfg, ev, &job, pick);
+                if (r < 0)
+                        break;  /* Docker went away: the job is retried */
+                res.duration_ms = now_ms() - t0;
+                if (report)
+                        report(&res, userdata);
+                n++;
+        }
+        json_decref(list);
+        return r < 0 ? r : n;
+}
