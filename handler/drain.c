@@ -11,6 +11,7 @@
 #include "log.h"
 #include "policy.h"
 #include "queue.h"
+#include "swarm.h"
 #include "update.h"
 
 /* Names of the containers that opted in (any of the enable labels), are
@@ -58,6 +59,29 @@ static json_t *find_targets(struct docker *d, const struct config *cfg,
         }
         json_decref(list);
         return names;
+}
+
+struct service_report {
+        struct drain_stats *st;
+        const char *source;
+};
+
+/* Log a Swarm service's outcome and count it as a container's would be. */
+static void report_service(const struct swarm_result *res, void *userdata)
+{
+        struct service_report *sr = userdata;
+        struct log_ctx ctx = { .source = sr->source, .container = res->service,
+                               .image = res->image, .outcome = res->outcome };
+        bool bad = !strcmp(res->outcome, "failed") || !strcmp(res->outcome, "rolled-back");
+
+        if (!strcmp(res->outcome, "updated"))
+                sr->st->updated++;
+        else if (!strcmp(res->outcome, "unchanged"))
+                sr->st->unchanged++;
+        else if (bad)
+                sr->st->failed++;
+        log_ctx(bad ? LOG_ERR : LOG_NOTICE, &ctx, "service %s: %s%s%s (%lld ms)", res->service,
+                res->outcome, res->reason[0] ? ": " : "", res->reason, res->duration_ms);
 }
 
 static int process_job(struct docker *d, const struct config *cfg, const struct job *job,
@@ -120,7 +144,10 @@ static int process_job(struct docker *d, const struct config *cfg, const struct 
                 }
         }
         json_decref(targets);
-        return 0;
+        /* then the Swarm services that follow the same tag */
+        err = swarm_update(d, cfg, &job->ev, report_service,
+                           &(struct service_report){ .st = st, .source = job->source });
+        return err < 0 ? err : 0;
 }
 
 int drain_queue(const struct config *cfg, struct drain_stats *st)
