@@ -502,11 +502,26 @@ static char *counting_reader(char *str, int num, void *stream)
 {
         struct parse_ctx *p = stream;
         char *s = fgets(str, num, p->in);
+        size_t len;
         const char *c;
 
         if (!s)
                 return NULL;
         p->line++;
+        len = strlen(s);
+        if (len && s[len - 1] != '\n') {
+                int ch = fgetc(p->in);
+
+                if (ch != '\n' && ch != EOF) {
+                        /* inih would cut it in two and parse the rest as
+                         * the next line: refuse it, keep the numbering */
+                        while (ch != '\n' && ch != EOF)
+                                ch = fgetc(p->in);
+                        problem(p, p->line, "line longer than %d characters", num - 1);
+                        strcpy(s, "\n");
+                        return s;
+                }
+        }
         c = s;
         if (p->line == 1 && strncmp(c, "\xEF\xBB\xBF", 3) == 0)
                 c += 3;         /* a UTF-8 BOM, which inih skips */
