@@ -1,0 +1,667 @@
+/* config: loading redock.conf files written to a temporary directory,
+ * with every problem reported as "PATH:LINE: message". */
+#include "check_main.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "limits.h"
+
+static char dir[64];
+static char conf[128];          /* DIR/redock.conf */
+static char *errs;              /* what config_load printed */
+static size_t errs_len;
+static struct config cfg;
+
+static void setup(void)
+{
+        strcpy(dir, "/tmp/redock-config-test-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(conf, sizeof(conf), "%s/redock.conf", dir);
+        unsetenv("DOCKER_HOST");
+        unsetenv("CREDENTIALS_DIRECTORY");
+        errs = NULL;
+        errs_len = 0;
+        memset(&cfg, 0, sizeof(cfg));
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+static void teardown(void)
+{
+        config_free(&cfg);
+        free(errs);
+        nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+        FILE *f = fopen(path, "w");
+
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_ge(fputs(text, f), 0);
+        ck_assert_int_eq(fclose(f), 0);
+        ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* Write text as the config and load it; errs holds what was printed. */
+static int load(const char *text)
+{
+        FILE *ef;
+        int r;
+
+        write_file(conf, text, 0600);
+        free(errs);
+        errs = NULL;
+        ef = open_memstream(&errs, &errs_len);
+        ck_assert_ptr_nonnull(ef);
+        r = config_load(conf, &cfg, ef);
+        ck_assert_int_eq(fclose(ef), 0);
+        return r;
+}
+
+/* errs must be exactly these lines, each "CONF:LINE: message". */
+__attribute__((format(printf, 1, 2)))
+static void expect_errs(const char *fmt, ...)
+{
+        char *want = NULL, *line, *save = NULL, *copy;
+        char *full = NULL;
+        size_t full_len = 0;
+        FILE *f = open_memstream(&full, &full_len);
+        va_list ap;
+
+        ck_assert_ptr_nonnull(f);
+        va_start(ap, fmt);
+        ck_assert_int_ge(vasprintf(&want, fmt, ap), 0);
+        va_end(ap);
+        copy = want;
+        for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+                fprintf(f, "%s:%s\n", conf, line);
+        fclose(f);
+        ck_assert_str_eq(errs ? errs : "", full);
+        free(want);
+        free(full);
+}
+
+START_TEST(valid_config)
+{
+        int r = load("# redock\n"
+                     "[redock]\n"
+                     "queue-dir = /srv/q\n"
+                     "state-dir = /srv/state\n"
+                     "\n"
+                     "[docker]\n"
+                     "host = tcp://127.0.0.1:2375\n"
+                     "stop-timeout = 0\n"
+                     "health-timeout = 3600\n"
+                     "min-uptime = 5\n"
+                     "\n"
+                     "[source reg]\n"
+                     "token = s3cret\n"
+                     "registry = 127.0.0.1:5000\n"
+                     "aliases = registry.local, registry.example.com:5000\n"
+                     "format = distribution\n"
+                     "\n"
+                     "[source hub_2.x-y]\n"
+                     "token = other ; an inline comment\n");
+
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(errs, "");
+        ck_assert_str_eq(cfg.path, conf);
+        ck_assert_str_eq(cfg.queue_dir, "/srv/q");
+        ck_assert_str_eq(cfg.state_dir, "/srv/state");
+        ck_assert_str_eq(cfg.docker_host, "tcp://127.0.0.1:2375");
+        ck_assert_int_eq(cfg.stop_timeout, 0);
+        ck_assert_int_eq(cfg.health_timeout, 3600);
+        ck_assert_int_eq(cfg.min_uptime_ms, 5000);
+        ck_assert_uint_eq(cfg.n_sources, 2);
+
+        const struct source *s = config_source(&cfg, "reg");
+        ck_assert_ptr_nonnull(s);
+        ck_assert_str_eq(s->name, "reg");
+        ck_assert_str_eq(s->token, "s3cret");
+        ck_assert_str_eq(s->registry, "127.0.0.1:5000");
+        ck_assert_uint_eq(s->n_aliases, 2);
+        ck_assert_str_eq(s->aliases[0], "registry.local");
+        ck_assert_str_eq(s->aliases[1], "registry.example.com:5000");
+        ck_assert_str_eq(s->format, "distribution");
+        ck_assert_int_eq(s->auth, AUTH_TOKEN);
+        ck_assert_int_eq(s->line, 12);
+
+        s = config_source(&cfg, "hub_2.x-y");
+        ck_assert_ptr_nonnull(s);
+        ck_assert_str_eq(s->token, "other");
+        ck_assert_str_eq(s->format, "auto");
+        ck_assert_str_eq(s->registry, "");
+        ck_assert_uint_eq(s->n_aliases, 0);
+        ck_assert_int_eq(s->line, 18);
+
+        ck_assert_ptr_null(config_source(&cfg, "nope"));
+        ck_assert_ptr_null(config_source(&cfg, "Reg"));
+}
+END_TEST
+
+START_TEST(defaults)
+{
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"), 0);
+        ck_assert_str_eq(errs, "");
+        ck_assert_str_eq(cfg.docker_host, DOCKER_DEFAULT_HOST);
+        ck_assert_str_eq(cfg.queue_dir, "/var/lib/redock/queue");
+        ck_assert_str_eq(cfg.state_dir, "/var/lib/redock");
+        ck_assert_int_eq(cfg.stop_timeout, 10);
+        ck_assert_int_eq(cfg.health_timeout, 60);
+        ck_assert_int_eq(cfg.min_uptime_ms, 1000);
+        ck_assert(!cfg.dry_run);
+        ck_assert_uint_eq(cfg.n_sources, 1);
+        ck_assert_str_eq(cfg.sources[0].format, "auto");
+        ck_assert_str_eq(cfg.sources[0].registry, "");
+        ck_assert_int_eq(cfg.sources[0].hmac_bits, 256);
+        ck_assert(!cfg.sources[0].match_any_host);
+        ck_assert_uint_eq(cfg.sources[0].n_allow, 0);
+        config_free(&cfg);
+
+        /* DOCKER_HOST, as the docker CLI takes it, when the file is silent */
+        setenv("DOCKER_HOST", "unix:///tmp/other.sock", 1);
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"), 0);
+        ck_assert_str_eq(cfg.docker_host, "unix:///tmp/other.sock");
+        config_free(&cfg);
+        ck_assert_int_eq(load("[docker]\nhost = unix:///run/d.sock\n[source a]\ntoken = t\n"), 0);
+        ck_assert_str_eq(cfg.docker_host, "unix:///run/d.sock");
+
+        /* an empty file is a valid configuration without sources */
+        config_free(&cfg);
+        ck_assert_int_eq(load(""), 0);
+        ck_assert_uint_eq(cfg.n_sources, 0);
+        ck_assert_str_eq(cfg.docker_host, "unix:///tmp/other.sock");
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+        char path[160], want[256];
+        FILE *ef;
+
+        snprintf(path, sizeof(path), "%s/absent.conf", dir);
+        ef = open_memstream(&errs, &errs_len);
+        ck_assert_int_eq(config_load(path, &cfg, ef), -ENOENT);
+        fclose(ef);
+        snprintf(want, sizeof(want), "%s: %s\n", path, strerror(ENOENT));
+        ck_assert_str_eq(errs, want);
+        ck_assert_ptr_null(cfg.sources);
+        ck_assert_ptr_null(cfg.path);
+        /* errs may be NULL */
+        ck_assert_int_eq(config_load(path, &cfg, NULL), -ENOENT);
+}
+END_TEST
+
+START_TEST(unknown_section)
+{
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"
+                              "[sources]\n"
+                              "token = t\n"), 1);
+        expect_errs("3: unknown section [sources]\n");
+        /* nothing is left behind when loading fails */
+        ck_assert_uint_eq(cfg.n_sources, 0);
+        ck_assert_ptr_null(cfg.sources);
+        ck_assert_ptr_null(cfg.docker_host);
+}
+END_TEST
+
+START_TEST(unknown_key)
+{
+        ck_assert_int_eq(load("[redock]\n"
+                              "queue-dir = /q\n"
+                              "queue_dir = /q\n"
+                              "[docker]\n"
+                              "hots = unix:///x\n"
+                              "[source a]\n"
+                              "token = t\n"
+                              "tokenfile = /x\n"), 3);
+        expect_errs("3: unknown key 'queue_dir' in [redock]\n"
+                    "5: unknown key 'hots' in [docker]\n"
+                    "8: unknown key 'tokenfile' in [source a]\n");
+}
+END_TEST
+
+START_TEST(bad_docker_host)
+{
+        ck_assert_int_eq(load("[docker]\nhost = /run/docker.sock\n"), 1);
+        expect_errs("2: host must be unix://PATH or tcp://HOST:PORT\n");
+        ck_assert_int_eq(load("[docker]\n\nhost = http://127.0.0.1:2375\n"), 1);
+        expect_errs("3: host must be unix://PATH or tcp://HOST:PORT\n");
+}
+END_TEST
+
+START_TEST(bad_numbers)
+{
+        ck_assert_int_eq(load("[docker]\n"
+                              "stop-timeout = -1\n"
+                              "stop-timeout = 3601\n"
+                              "stop-timeout = 10s\n"
+                              "stop-timeout =\n"
+                              "health-timeout = 0\n"
+                              "health-timeout = 99999999999999999999\n"
+                              "min-uptime = 601\n"
+                              "min-uptime = 1.5\n"), 8);
+        expect_errs("2: stop-timeout must be 0..3600 seconds\n"
+                    "3: stop-timeout must be 0..3600 seconds\n"
+                    "4: stop-timeout must be 0..3600 seconds\n"
+                    "5: stop-timeout must be 0..3600 seconds\n"
+                    "6: health-timeout must be 1..3600 seconds\n"
+                    "7: health-timeout must be 1..3600 seconds\n"
+                    "8: min-uptime must be 0..600 seconds\n"
+                    "9: min-uptime must be 0..600 seconds\n");
+
+        /* the edges themselves are fine */
+        ck_assert_int_eq(load("[docker]\nstop-timeout = 3600\nhealth-timeout = 1\nmin-uptime = 600\n"), 0);
+        ck_assert_int_eq(cfg.stop_timeout, 3600);
+        ck_assert_int_eq(cfg.health_timeout, 1);
+        ck_assert_int_eq(cfg.min_uptime_ms, 600000);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[docker]\nmin-uptime = 0\n"), 0);
+        ck_assert_int_eq(cfg.min_uptime_ms, 0);
+}
+END_TEST
+
+START_TEST(source_without_token)
+{
+        ck_assert_int_eq(load("[source good]\n"
+                              "token = t\n"
+                              "\n"
+                              "[source bad]\n"
+                              "registry = 127.0.0.1:5000\n"
+                              "format = auto\n"), 1);
+        expect_errs("4: source 'bad' has no token, token-file or token-credential\n");
+
+        ck_assert_int_eq(load("[source a]\ntoken =\n"), 2);
+        expect_errs("2: token must be 1..%d characters\n"
+                    "1: source 'a' has no token, token-file or token-credential\n", SECRET_MAX);
+}
+END_TEST
+
+START_TEST(bad_source_name)
+{
+        ck_assert_int_eq(load("[source .hidden]\n"
+                              "token = t\n"
+                              "[source a/b]\n"
+                              "token = t\n"
+                              "[source ok]\n"
+                              "token = t\n"), 2);
+        expect_errs("1: bad source name '.hidden' (use letters, digits, '.', '_', '-')\n"
+                    "3: bad source name 'a/b' (use letters, digits, '.', '_', '-')\n");
+}
+END_TEST
+
+START_TEST(source_names)
+{
+        char name[SOURCE_NAME_MAX + 2];
+
+        ck_assert(source_name_valid("a"));
+        ck_assert(source_name_valid("Reg-1.example_2"));
+        ck_assert(source_name_valid("a.b"));
+        ck_assert(!source_name_valid(""));
+        ck_assert(!source_name_valid(".a"));
+        ck_assert(!source_name_valid("a/b"));
+        ck_assert(!source_name_valid("a b"));
+        ck_assert(!source_name_valid("a%2f"));
+        ck_assert(!source_name_valid("é"));
+        memset(name, 'n', SOURCE_NAME_MAX);
+        name[SOURCE_NAME_MAX] = '\0';
+        ck_assert(source_name_valid(name));
+        name[SOURCE_NAME_MAX] = 'n';
+        name[SOURCE_NAME_MAX + 1] = '\0';
+        ck_assert(!source_name_valid(name));
+}
+END_TEST
+
+START_TEST(duplicate_source)
+{
+        ck_assert_int_eq(load("[source a]\n"
+                              "token = one\n"
+                              "[source b]\n"
+                              "token = two\n"
+                              "[source a]\n"
+                              "token = three\n"), 1);
+        expect_errs("5: source 'a' defined twice (first at line 1)\n");
+}
+END_TEST
+
+START_TEST(duplicate_source_in_a_row)
+{
+        /* the second section right after the first is still a second one */
+        ck_assert_int_eq(load("[source a]\n"
+                              "token = one\n"
+                              "[source a]\n"
+                              "token = two\n"), 1);
+        expect_errs("3: source 'a' defined twice (first at line 1)\n");
+}
+END_TEST
+
+START_TEST(section_lines)
+{
+        /* a problem with a section is reported once, at its header, and a
+         * source's own line is its header's, comments and BOM included */
+        ck_assert_int_eq(load("\xEF\xBB\xBF[source a]\n"       /* 1 */
+                              "registry = x\n"                 /* 2 */
+                              "; [source z]\n"                 /* 3 */
+                              "[redock]\n"                     /* 4 */
+                              "  [source b]\n"                 /* 5: no key since 4 */
+                              "registry = y\n"                 /* 6 */
+                              "[nowhere]\n"                    /* 7 */
+                              "a = 1\n"                        /* 8 */
+                              "b = 2\n"                        /* 9 */
+                              "[source bad/name]\n"            /* 10 */
+                              "token = 1\n"                    /* 11 */
+                              "registry = 2\n"), 4);           /* 12 */
+        expect_errs("7: unknown section [nowhere]\n"
+                    "10: bad source name 'bad/name' (use letters, digits, '.', '_', '-')\n"
+                    "1: source 'a' has no token, token-file or token-credential\n"
+                    "5: source 'b' has no token, token-file or token-credential\n");
+
+        /* right after a key, an indented line continues its value (inih):
+         * it opens no section, so this is not a second [source c] */
+        ck_assert_int_eq(load("[source c]\ntoken = t\n  [source c]\nregistry = x\n"), 0);
+        ck_assert_uint_eq(cfg.n_sources, 1);
+        ck_assert_str_eq(cfg.sources[0].token, "[source c]");
+        ck_assert_int_eq(cfg.sources[0].line, 1);
+}
+END_TEST
+
+START_TEST(unknown_format)
+{
+        ck_assert_int_eq(load("[source a]\ntoken = t\nformat = distributoin\n"), 1);
+        expect_errs("3: unknown format 'distributoin'\n");
+        ck_assert_int_eq(load("[source a]\ntoken = t\nformat = auto\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].format, "auto");
+}
+END_TEST
+
+START_TEST(syntax_error)
+{
+        ck_assert_int_eq(load("[source a]\ntoken = t\nthis is not a key\n"), 1);
+        expect_errs("3: syntax error (expected [section] or key = value)\n");
+        /* an unclosed header opens no section: its keys are outside any */
+        ck_assert_int_eq(load("[source a\ntoken = t\n"), 2);
+        expect_errs("2: 'token' is outside any [section]\n"
+                    "1: syntax error (expected [section] or key = value)\n");
+        ck_assert_int_eq(load("token = t\n[source a]\ntoken = t\n"), 1);
+        expect_errs("1: 'token' is outside any [section]\n");
+}
+END_TEST
+
+START_TEST(several_errors)
+{
+        ck_assert_int_eq(load("[redock]\n"                      /* 1 */
+                              "bogus = 1\n"                     /* 2 */
+                              "[docker]\n"                      /* 3 */
+                              "host = ftp://x\n"                /* 4 */
+                              "stop-timeout = soon\n"           /* 5 */
+                              "[source a]\n"                    /* 6 */
+                              "format = nope\n"                 /* 7 */
+                              "[nowhere]\n"                     /* 8 */
+                              "x = 1\n"                         /* 9 */
+                              "not a line\n"                    /* 10 */
+                              "[source b]\n"                    /* 11 */
+                              "token = t\n"), 7);               /* 12 */
+        expect_errs("2: unknown key 'bogus' in [redock]\n"
+                    "4: host must be unix://PATH or tcp://HOST:PORT\n"
+                    "5: stop-timeout must be 0..3600 seconds\n"
+                    "7: unknown format 'nope'\n"
+                    "8: unknown section [nowhere]\n"
+                    "10: syntax error (expected [section] or key = value)\n"
+                    "6: source 'a' has no token, token-file or token-credential\n");
+}
+END_TEST
+
+START_TEST(long_line)
+{
+        /* longer than the INI reader's line buffer: refused at its line,
+         * and the lines after it keep their numbers */
+        char text[1024];
+        char tok[400];
+
+        memset(tok, 'k', sizeof(tok) - 1);
+        tok[sizeof(tok) - 1] = '\0';
+        snprintf(text, sizeof(text), "[source a]\ntoken = %s\nbogus = 1\n", tok);
+        ck_assert_int_eq(load(text), 3);
+        expect_errs("2: line longer than %d characters\n"
+                    "3: unknown key 'bogus' in [source a]\n"
+                    "1: source 'a' has no token, token-file or token-credential\n",
+                    INI_MAX_LINE - 1);
+
+        /* the longest line the reader takes, with and without a newline */
+        memset(text, 'k', sizeof(text));
+        memcpy(text, "[source a]\ntoken = ", 19);
+        strcpy(text + 11 + INI_MAX_LINE - 1, "\n");
+        ck_assert_int_eq(load(text), 0);
+        ck_assert_uint_eq(strlen(cfg.sources[0].token), INI_MAX_LINE - 1 - 8);
+        config_free(&cfg);
+        text[11 + INI_MAX_LINE - 1] = '\0';
+        ck_assert_int_eq(load(text), 0);
+        ck_assert_uint_eq(strlen(cfg.sources[0].token), INI_MAX_LINE - 1 - 8);
+}
+END_TEST
+
+static char *token_file(const char *content, mode_t mode)
+{
+        static char path[160];
+
+        snprintf(path, sizeof(path), "%s/token", dir);
+        unlink(path);
+        write_file(path, content, mode);
+        return path;
+}
+
+static int load_with_token_file(const char *path)
+{
+        char text[512];
+
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\n", path);
+        return load(text);
+}
+
+START_TEST(token_file_read)
+{
+        char *path = token_file("file-secret\n", 0600);
+
+        ck_assert_int_eq(load_with_token_file(path), 0);
+        ck_assert_str_eq(errs, "");
+        ck_assert_str_eq(cfg.sources[0].token, "file-secret");
+        ck_assert_str_eq(cfg.sources[0].token_file, path);
+        config_free(&cfg);
+
+        path = token_file("no-newline", 0400);
+        ck_assert_int_eq(load_with_token_file(path), 0);
+        ck_assert_str_eq(cfg.sources[0].token, "no-newline");
+        config_free(&cfg);
+
+        path = token_file("crlf\r\n", 0600);
+        ck_assert_int_eq(load_with_token_file(path), 0);
+        ck_assert_str_eq(cfg.sources[0].token, "crlf");
+        config_free(&cfg);
+
+        /* a token-file after a token replaces it */
+        path = token_file("from-file\n", 0600);
+        {
+                char text[512];
+                snprintf(text, sizeof(text), "[source a]\ntoken = inline\ntoken-file = %s\n", path);
+                ck_assert_int_eq(load(text), 0);
+                ck_assert_str_eq(cfg.sources[0].token, "from-file");
+        }
+}
+END_TEST
+
+START_TEST(token_file_refused)
+{
+        char *path = token_file("file-secret\n", 0640);
+        char want[512];
+
+        ck_assert_int_eq(load_with_token_file(path), 2);
+        snprintf(want, sizeof(want),
+                 "2: token-file %s: readable or writable by group or others (chmod 600 it)\n"
+                 "1: source 'a' has no token, token-file or token-credential\n", path);
+        expect_errs("%s", want);
+
+        path = token_file("file-secret\n", 0604);
+        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_ptr_nonnull(strstr(errs, "readable or writable by group or others"));
+
+        path = token_file("file-secret\n", 0620);
+        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_ptr_nonnull(strstr(errs, "readable or writable by group or others"));
+
+        path = token_file("", 0600);
+        ck_assert_int_eq(load_with_token_file(path), 2);
+        snprintf(want, sizeof(want), "%s:2: token-file %s: empty\n", conf, path);
+        ck_assert(strncmp(errs, want, strlen(want)) == 0);
+
+        path = token_file("\n", 0600);
+        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert(strncmp(errs, want, strlen(want)) == 0);
+
+        snprintf(want, sizeof(want), "%s/absent", dir);
+        ck_assert_int_eq(load_with_token_file(want), 2);
+        ck_assert_ptr_nonnull(strstr(errs, strerror(ENOENT)));
+
+        /* a directory is not a secret */
+        ck_assert_int_eq(load_with_token_file(dir), 2);
+        ck_assert_ptr_nonnull(strstr(errs, "not a regular file"));
+}
+END_TEST
+
+START_TEST(token_file_limits)
+{
+        char secret[SECRET_MAX + 3];
+        char *path;
+
+        memset(secret, 's', SECRET_MAX);
+        strcpy(secret + SECRET_MAX, "\n");
+        path = token_file(secret, 0600);
+        ck_assert_int_eq(load_with_token_file(path), 0);
+        ck_assert_uint_eq(strlen(cfg.sources[0].token), SECRET_MAX);
+        config_free(&cfg);
+
+        memset(secret, 's', SECRET_MAX + 1);
+        secret[SECRET_MAX + 1] = '\0';
+        path = token_file(secret, 0600);
+        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_ptr_nonnull(strstr(errs, "longer than the longest secret allowed"));
+}
+END_TEST
+
+START_TEST(token_credential)
+{
+        char cred[160];
+
+        snprintf(cred, sizeof(cred), "%s/hook-token", dir);
+        write_file(cred, "cred-secret\n", 0600);
+        ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 2);
+        expect_errs("2: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n"
+                    "1: source 'a' has no token, token-file or token-credential\n");
+
+        setenv("CREDENTIALS_DIRECTORY", dir, 1);
+        ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].token, "cred-secret");
+        config_free(&cfg);
+        ck_assert_int_eq(load("[source a]\ntoken = t\ntoken-credential = ../hook-token\n"), 1);
+        expect_errs("3: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n");
+}
+END_TEST
+
+START_TEST(auth_keys)
+{
+        ck_assert_int_eq(load("[source gh]\n"
+                              "token = k\n"
+                              "auth = github\n"
+                              "[source custom]\n"
+                              "token = k\n"
+                              "auth = hmac\n"
+                              "hmac-header = X-Sig\n"
+                              "hmac-algorithm = sha512\n"
+                              "hmac-encoding = base64\n"
+                              "hmac-prefix = v1=\n"
+                              "allow-from = 192.0.2.0/24, 2001:db8::1\n"
+                              "match-host = any\n"
+                              "token-header = X-Token\n"), 0);
+        ck_assert_str_eq(errs, "");
+        const struct source *s = config_source(&cfg, "gh");
+        ck_assert_int_eq(s->auth, AUTH_HMAC);
+        ck_assert_str_eq(s->hmac_header, "X-Hub-Signature-256");
+        ck_assert_str_eq(s->hmac_prefix, "sha256=");
+        ck_assert_int_eq(s->hmac_bits, 256);
+        ck_assert(!s->hmac_base64);
+        s = config_source(&cfg, "custom");
+        ck_assert_int_eq(s->auth, AUTH_HMAC);
+        ck_assert_str_eq(s->hmac_header, "X-Sig");
+        ck_assert_str_eq(s->hmac_prefix, "v1=");
+        ck_assert_int_eq(s->hmac_bits, 512);
+        ck_assert(s->hmac_base64);
+        ck_assert_uint_eq(s->n_allow, 2);
+        ck_assert(s->match_any_host);
+        ck_assert_str_eq(s->token_header, "X-Token");
+        config_free(&cfg);
+
+        ck_assert_int_eq(load("[source a]\n"
+                              "token = k\n"
+                              "auth = hmac\n"
+                              "hmac-algorithm = md5\n"
+                              "hmac-encoding = hexx\n"
+                              "allow-from = 192.0.2.0/33\n"
+                              "match-host = some\n"
+                              "auth = password\n"), 6);
+        expect_errs("4: hmac-algorithm must be sha1, sha256 or sha512\n"
+                    "5: hmac-encoding must be hex or base64\n"
+                    "6: allow-from: '192.0.2.0/33' is not an address or CIDR range\n"
+                    "7: match-host must be exact or any\n"
+                    "8: auth must be token, hmac, github, gitea, forgejo, nexus or jfrog\n"
+                    "1: source 'a' uses auth = hmac but sets no hmac-header\n");
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+        Suite *s = suite_create("config");
+        TCase *tc = tcase_create("core");
+
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_test(tc, valid_config);
+        tcase_add_test(tc, defaults);
+        tcase_add_test(tc, missing_file);
+        tcase_add_test(tc, unknown_section);
+        tcase_add_test(tc, unknown_key);
+        tcase_add_test(tc, bad_docker_host);
+        tcase_add_test(tc, bad_numbers);
+        tcase_add_test(tc, source_without_token);
+        tcase_add_test(tc, bad_source_name);
+        tcase_add_test(tc, source_names);
+        tcase_add_test(tc, duplicate_source);
+        tcase_add_test(tc, duplicate_source_in_a_row);
+        tcase_add_test(tc, section_lines);
+        tcase_add_test(tc, unknown_format);
+        tcase_add_test(tc, syntax_error);
+        tcase_add_test(tc, several_errors);
+        tcase_add_test(tc, long_line);
+        tcase_add_test(tc, token_file_read);
+        tcase_add_test(tc, token_file_refused);
+        tcase_add_test(tc, token_file_limits);
+        tcase_add_test(tc, token_credential);
+        tcase_add_test(tc, auth_keys);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+CHECK_MAIN(config_suite)
