@@ -36,3 +36,9 @@
 
 /* Docker replies (trusted peer, still bounded) */
 #define DOCKER_MAX_REPLY        (16 * 1024 * 1024)
+
+/* Registry credentials (regauth.c) */
+#define DOCKER_CONFIG_MAX       (1024 * 1024)   /* config.json */
+#define CRED_HELPER_OUTPUT_MAX  (64 * 1024)     /* a docker-credential-* answer */
+#define CRED_HELPER_TIMEOUT_MS  10000           /* its whole run */
+#define CRED_HELPER_NAME_MAX    64              /* NAME of docker-credential-NAME */
