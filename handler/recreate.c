@@ -171,6 +171,34 @@ static json_t *endpoint_config(const json_t *ep, const char *short_id, int api_m
         return out;
 }
 
+static const char *network_id(const json_t *ep)
+{
+        const char *id = json_string_value(json_object_get(ep, "NetworkID"));
+
+        return id && *id ? id : NULL;
+}
+
+/* The key in Networks of the network NetworkMode names: by name, "default"
+ * for "bridge", or by id or id prefix (docker run --network ID). */
+static const char *primary_network(const json_t *nets, const char *mode)
+{
+        const char *name;
+        const json_t *ep;
+
+        if (!mode)
+                return NULL;
+        if (strcmp(mode, "default") == 0)
+                mode = "bridge";
+        if (json_object_get(nets, mode))
+                return mode;
+        json_object_foreach((json_t *)nets, name, ep) {
+                const char *id = network_id(ep);
+                if (id && strncmp(id, mode, strlen(mode)) == 0)
+                        return name;
+        }
+        return NULL;
+}
+
 static bool mode_has_own_networks(const char *mode)
 {
         return !mode || !(strcmp(mode, "none") == 0 || strcmp(mode, "host") == 0 ||
@@ -214,14 +242,28 @@ json_t *recreate_spec(const json_t *old, const json_t *old_image,
 
         eps = json_object();
         {
+                const char *primary_name = primary_network(nets, mode);
+                const char *primary_id = primary_name ?
+                        network_id(json_object_get(nets, primary_name)) : NULL;
+                json_t *seen = json_object();   /* NetworkIDs taken */
                 const char *name;
                 const json_t *ep;
+
                 json_object_foreach((json_t *)nets, name, ep) {
-                        json_t *cfg = endpoint_config(ep, short_id, api_minor);
+                        const char *nid = network_id(ep);
+                        bool primary = primary_name && strcmp(name, primary_name) == 0;
+                        json_t *cfg;
+
+                        /* dockerd lists a network given by id twice, under
+                         * the id and under its name: one endpoint each */
+                        if (nid && ((!primary && primary_id && strcmp(nid, primary_id) == 0) ||
+                                    json_object_get(seen, nid)))
+                                continue;
+                        if (nid)
+                                json_object_set_new(seen, nid, json_true());
+                        cfg = endpoint_config(ep, short_id, api_minor);
                         /* before 1.44 only the NetworkMode network can be
                          * given at create; the rest are connected later */
-                        bool primary = mode && (strcmp(name, mode) == 0 ||
-                                                (strcmp(mode, "default") == 0 && strcmp(name, "bridge") == 0));
                         if (api_minor >= 44 || primary || json_object_size(nets) == 1) {
                                 json_object_set_new(eps, name, cfg);
                         } else {
@@ -230,6 +272,7 @@ json_t *recreate_spec(const json_t *old, const json_t *old_image,
                                 json_object_set_new(*later, name, cfg);
                         }
                 }
+                json_decref(seen);
         }
         json_object_set_new(spec, "NetworkingConfig",
                             json_pack("{s:o}", "EndpointsConfig", eps));
