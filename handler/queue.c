@@ -15,6 +15,8 @@
 #include "queue.h"
 
 #define JOB_SUFFIX ".job"
+
+_Static_assert(EVENTS_MAX < 10000, "job names pad the event index to 4 digits");
 #define TMP_PREFIX ".tmp-"
 
 static int mkdir_p(const char *dir, mode_t mode)
@@ -111,8 +113,9 @@ int queue_push(const char *dir, const char *source, const struct event_list *eve
                         r = -ENOMEM;
                         break;
                 }
-                /* time first, so names sort oldest first */
-                snprintf(name, sizeof(name), "%lld%09ld-%d-%zu" JOB_SUFFIX,
+                /* time first, so names sort oldest first; the index
+                 * padded (EVENTS_MAX < 10000), or "-10" sorts before "-2" */
+                snprintf(name, sizeof(name), "%lld%09ld-%d-%04zu" JOB_SUFFIX,
                          (long long)ts.tv_sec, ts.tv_nsec, (int)getpid(), i);
                 snprintf(tmp, sizeof(tmp), TMP_PREFIX "%s", name);
                 r = write_file_synced(dirfd, tmp, data);
