@@ -211,6 +211,16 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return parse_bool(p, value, &c->cleanup);
         if (strcmp(name, "rolling") == 0)
                 return parse_bool(p, value, &c->rolling);
+        if (strcmp(name, "dedup-window") == 0) {
+                if (parse_int(value, 0, 86400, &c->dedup_window) < 0)
+                        problem(p, p->line, "dedup-window must be 0..86400 seconds");
+                return 0;
+        }
+        if (strcmp(name, "retry-for") == 0) {
+                if (parse_int(value, 0, 86400, &c->retry_for) < 0)
+                        problem(p, p->line, "retry-for must be 0..86400 seconds");
+                return 0;
+        }
         problem(p, p->line, "unknown key '%s' in [redock]", name);
         return 0;
 }
@@ -576,6 +586,9 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
         cfg->stop_timeout = 10;
         cfg->health_timeout = 60;
         cfg->min_uptime_ms = 1000;
+        cfg->dedup_window = 600;
+        cfg->retry_for = 3600;
+        cfg->rolling = true;
 
         p.in = fopen(path, "re");
         if (!p.in) {

@@ -55,6 +55,8 @@ struct config {
         int health_timeout;     /* seconds to wait for running/healthy */
         int min_uptime_ms;      /* a new container must stay up this long */
         char *docker_config;    /* config.json for registry auth ("" = none) */
+        int dedup_window;       /* seconds a delivered event counts as a duplicate */
+        int retry_for;          /* seconds a drain retries while Docker fails */
         char *scope;            /* only containers with this redock.scope */
         bool dry_run;           /* decide and log, change nothing */
         bool cleanup;           /* remove the old image after success */

@@ -1,16 +1,21 @@
 /* drain: jobs -> targets -> update. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "docker.h"
 #include "drain.h"
+#include "lock.h"
 #include "log.h"
 #include "policy.h"
 #include "queue.h"
+#include "state.h"
 #include "swarm.h"
 #include "update.h"
 
@@ -61,41 +66,126 @@ static json_t *find_targets(struct docker *d, const struct config *cfg,
         return names;
 }
 
-struct service_report {
+/* What one drain has open: Docker, the state database (may be NULL:
+ * history is then not recorded, the work goes on). */
+struct drain_ctx {
+        const struct config *cfg;
+        struct docker d;
+        struct state *state;
         struct drain_stats *st;
-        const char *source;
+        const struct job *job;
 };
+
+static void record(struct drain_ctx *c, const char *target, const char *kind, const char *image,
+                   const char *old_digest, const char *new_digest, const char *outcome,
+                   long long duration_ms, const char *error)
+{
+        const struct history_row row = {
+                .source = c->job ? c->job->source : NULL,
+                .event_id = c->job && c->job->ev.event_id[0] ? c->job->ev.event_id : NULL,
+                .target = target, .kind = kind, .image = image,
+                .old_digest = old_digest && *old_digest ? old_digest : NULL,
+                .new_digest = new_digest && *new_digest ? new_digest : NULL,
+                .outcome = outcome, .duration_ms = duration_ms,
+                .error = error && *error ? error : NULL,
+        };
+
+        if (c->state)
+                state_record(c->state, &row);
+}
 
 /* Log a Swarm service's outcome and count it as a container's would be. */
 static void report_service(const struct swarm_result *res, void *userdata)
 {
-        struct service_report *sr = userdata;
-        struct log_ctx ctx = { .source = sr->source, .container = res->service,
+        struct drain_ctx *c = userdata;
+        struct log_ctx ctx = { .source = c->job->source, .container = res->service,
                                .image = res->image, .outcome = res->outcome };
         bool bad = !strcmp(res->outcome, "failed") || !strcmp(res->outcome, "rolled-back");
 
         if (!strcmp(res->outcome, "updated"))
-                sr->st->updated++;
+                c->st->updated++;
         else if (!strcmp(res->outcome, "unchanged"))
-                sr->st->unchanged++;
+                c->st->unchanged++;
         else if (bad)
-                sr->st->failed++;
+                c->st->failed++;
         log_ctx(bad ? LOG_ERR : LOG_NOTICE, &ctx, "service %s: %s%s%s (%lld ms)", res->service,
                 res->outcome, res->reason[0] ? ": " : "", res->reason, res->duration_ms);
+        record(c, res->service, "service", res->image, NULL, c->job->ev.digest, res->outcome,
+               res->duration_ms, res->reason);
 }
 
-static int process_job(struct docker *d, const struct config *cfg, const struct job *job,
-                       struct drain_stats *st)
+static void report_container(struct drain_ctx *c, const char *image, const struct update_result *res)
 {
-        const struct update_opts opts = { .cfg = cfg };
+        const char *name = res->name;
+        struct log_ctx ctx = { .source = c->job ? c->job->source : NULL, .container = name,
+                               .image = image, .outcome = update_outcome_name(res->outcome),
+                               .digest = res->new_digest[0] ? res->new_digest : NULL };
+        struct drain_stats *st = c->st;
+
+        switch (res->outcome) {
+        case UPDATE_UPDATED:
+                st->updated++;
+                log_ctx(LOG_NOTICE, &ctx, "updated %s to %s (%s -> %s) in %lld ms", name, image,
+                        res->old_digest[0] ? res->old_digest : res->old_image_id,
+                        res->new_digest[0] ? res->new_digest : res->new_image_id, res->duration_ms);
+                break;
+        case UPDATE_UNCHANGED:
+                st->unchanged++;
+                log_ctx(LOG_INFO, &ctx, "%s already runs the newest %s", name, image);
+                break;
+        case UPDATE_SKIPPED:
+                log_ctx(LOG_INFO, &ctx, "%s skipped: %s", name, res->reason);
+                break;
+        case UPDATE_AVAILABLE:
+                log_ctx(LOG_NOTICE, &ctx, "a newer %s is available for %s (%s): %s", image, name,
+                        res->new_digest[0] ? res->new_digest : res->new_image_id, res->reason);
+                break;
+        case UPDATE_ROLLED_BACK:
+                st->failed++;
+                log_ctx(LOG_ERR, &ctx, "update of %s rolled back, the old container runs again: %s",
+                        name, res->reason);
+                break;
+        case UPDATE_FAILED:
+                st->failed++;
+                log_ctx(LOG_ERR, &ctx, "update of %s failed%s: %s", name,
+                        res->changed ? "" : ", nothing changed", res->reason);
+                break;
+        }
+        record(c, name, "container", res->image[0] ? res->image : image, res->old_digest,
+               res->new_digest, update_outcome_name(res->outcome), res->duration_ms, res->reason);
+}
+
+/* One container, under its lock: two processes never replace the same
+ * container at once; the second finds the new image and does nothing. */
+static int update_locked(struct drain_ctx *c, const char *name, struct update_result *res)
+{
+        const struct update_opts opts = { .cfg = c->cfg };
+        char dir[PATH_MAX];
+        int lock, r;
+
+        snprintf(dir, sizeof(dir), "%s/locks", c->cfg->state_dir);
+        lock = lock_take(dir, name, true);
+        if (lock < 0)
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "cannot lock %s/%s.lock (%s); going on without", dir, name, strerror(-lock));
+        r = update_container(&c->d, name, &opts, res);
+        if (lock >= 0)
+                close(lock);
+        return r;
+}
+
+static int process_job(struct drain_ctx *c)
+{
+        const struct job *job = c->job;
         char image[IMAGE_REF_MAX];
         json_t *targets;
         const json_t *t;
         size_t i;
         int err = 0;
 
-        snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
-        targets = find_targets(d, cfg, &job->ev, &err);
+        snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry[0] ? job->ev.registry : "*",
+                 job->ev.repository, job->ev.tag);
+        targets = find_targets(&c->d, c->cfg, &job->ev, &err);
         if (!targets)
                 return err;
         if (json_array_size(targets) == 0)
@@ -105,56 +195,118 @@ static int process_job(struct docker *d, const struct config *cfg, const struct 
 
         json_array_foreach(targets, i, t) {
                 struct update_result res;
-                const char *name = json_string_value(t);
-                struct log_ctx ctx = { .source = job->source, .container = name, .image = image };
-                int r = update_container(d, name, &opts, &res);
+                int r = update_locked(c, json_string_value(t), &res);
 
-                if (r < 0)
+                if (r < 0) {
+                        json_decref(targets);
                         return r;       /* Docker went away: keep the job */
-                ctx.outcome = update_outcome_name(res.outcome);
-                ctx.digest = res.new_digest[0] ? res.new_digest : NULL;
-                switch (res.outcome) {
-                case UPDATE_UPDATED:
-                        st->updated++;
-                        log_ctx(LOG_NOTICE, &ctx, "updated %s to %s (%s -> %s) in %lld ms", name, image,
-                                res.old_digest[0] ? res.old_digest : res.old_image_id,
-                                res.new_digest[0] ? res.new_digest : res.new_image_id, res.duration_ms);
-                        break;
-                case UPDATE_UNCHANGED:
-                        st->unchanged++;
-                        log_ctx(LOG_INFO, &ctx, "%s already runs the newest %s", name, image);
-                        break;
-                case UPDATE_SKIPPED:
-                        log_ctx(LOG_INFO, &ctx, "%s skipped: %s", name, res.reason);
-                        break;
-                case UPDATE_AVAILABLE:
-                        log_ctx(LOG_NOTICE, &ctx, "a newer %s is available for %s (%s): %s", image, name,
-                                res.new_digest[0] ? res.new_digest : res.new_image_id, res.reason);
-                        break;
-                case UPDATE_ROLLED_BACK:
-                        st->failed++;
-                        log_ctx(LOG_ERR, &ctx, "update of %s rolled back, the old container runs again: %s",
-                                name, res.reason);
-                        break;
-                case UPDATE_FAILED:
-                        st->failed++;
-                        log_ctx(LOG_ERR, &ctx, "update of %s failed%s: %s", name,
-                                res.changed ? "" : ", nothing changed", res.reason);
+                }
+                report_container(c, image, &res);
+                if (c->cfg->rolling && (res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK) &&
+                    i + 1 < json_array_size(targets)) {
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = job->source, .image = image },
+                                "rolling update of %s stopped at the first failure; %zu container(s) left as they are",
+                                image, json_array_size(targets) - i - 1);
                         break;
                 }
         }
         json_decref(targets);
         /* then the Swarm services that follow the same tag */
-        err = swarm_update(d, cfg, &job->ev, report_service,
-                           &(struct service_report){ .st = st, .source = job->source });
+        err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
         return err < 0 ? err : 0;
 }
 
-int drain_queue(const struct config *cfg, struct drain_stats *st)
+static bool same_tag(const struct push_event *a, const struct push_event *b)
 {
-        struct docker d = { 0 };
+        return strcmp(a->registry, b->registry) == 0 && strcmp(a->repository, b->repository) == 0 &&
+               strcmp(a->tag, b->tag) == 0;
+}
+
+static void sleep_s(int s)
+{
+        struct timespec ts = { s, 0 };
+
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+/* One pass over the queue.  Returns 0 when it is empty, -EAGAIN when jobs
+ * were kept because Docker failed, other -errno. */
+static int drain_pass(struct drain_ctx *c, bool *connected)
+{
+        struct job *jobs = NULL;
+        char **names;
+        size_t n, nj = 0;
+        int r;
+
+        r = queue_list(c->cfg->queue_dir, &names, &n);
+        if (r < 0) {
+                log_msg(LOG_ERR, "cannot list %s: %s", c->cfg->queue_dir, strerror(-r));
+                return r;
+        }
+        if (n == 0) {
+                queue_names_free(names, n);
+                return 0;
+        }
+        if (!*connected) {
+                r = docker_open(&c->d, c->cfg->docker_host);
+                if (r < 0) {
+                        log_msg(LOG_ERR, "Docker at %s not reachable (%s); %zu job(s) stay queued",
+                                c->cfg->docker_host, c->d.errbuf[0] ? c->d.errbuf : strerror(-r), n);
+                        docker_close(&c->d);
+                        c->st->kept = (int)n;
+                        queue_names_free(names, n);
+                        return -EAGAIN;
+                }
+                *connected = true;
+        }
+        jobs = calloc(n, sizeof(*jobs));
+        for (size_t i = 0; jobs && i < n; i++) {
+                int rr = queue_read(c->cfg->queue_dir, names[i], &jobs[nj]);
+                if (rr == 0)
+                        nj++;
+                else if (rr != -ENOENT)
+                        log_msg(LOG_ERR, "job %s is unreadable, moved aside", names[i]);
+        }
+        queue_names_free(names, n);
+        if (!jobs)
+                return -ENOMEM;
+
+        r = 0;
+        for (size_t i = 0; i < nj; i++) {
+                bool superseded = false;
+
+                /* a burst of pushes to one tag: only the newest counts,
+                 * the pull gets the newest digest anyway */
+                for (size_t j = i + 1; j < nj && !superseded; j++)
+                        superseded = same_tag(&jobs[i].ev, &jobs[j].ev);
+                if (!superseded) {
+                        c->job = &jobs[i];
+                        r = process_job(c);
+                        c->job = NULL;
+                }
+                if (r < 0) {
+                        log_msg(LOG_ERR, "Docker failed during job %s (%s); it stays queued",
+                                jobs[i].name, strerror(-r));
+                        c->st->kept = (int)(nj - i);
+                        docker_close(&c->d);
+                        *connected = false;
+                        r = -EAGAIN;
+                        break;
+                }
+                queue_remove(c->cfg->queue_dir, jobs[i].name);
+                c->st->jobs++;
+        }
+        free(jobs);
+        return r;
+}
+
+int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
+{
+        struct drain_ctx c = { .cfg = cfg, .st = st };
         bool connected = false;
-        int lock, r = 0;
+        time_t give_up = time(NULL) + cfg->retry_for;
+        int lock, r, backoff = 1;
 
         memset(st, 0, sizeof(*st));
         lock = queue_lock(cfg->state_dir, true);
@@ -163,57 +315,78 @@ int drain_queue(const struct config *cfg, struct drain_stats *st)
                 return lock;
         }
         queue_clean_stale(cfg->queue_dir);
-
-        for (;;) {
-                char **names;
-                size_t n;
-
-                r = queue_list(cfg->queue_dir, &names, &n);
-                if (r < 0) {
-                        log_msg(LOG_ERR, "cannot list %s: %s", cfg->queue_dir, strerror(-r));
-                        break;
-                }
-                if (n == 0) {
-                        queue_names_free(names, n);
-                        break;
-                }
-                if (!connected) {
-                        r = docker_open(&d, cfg->docker_host);
-                        if (r < 0) {
-                                log_msg(LOG_ERR, "Docker at %s not reachable (%s); %zu job(s) stay queued",
-                                        cfg->docker_host, d.errbuf[0] ? d.errbuf : strerror(-r), n);
-                                st->kept = (int)n;
-                                queue_names_free(names, n);
-                                break;
-                        }
-                        connected = true;
-                }
-                for (size_t i = 0; i < n && r == 0; i++) {
-                        struct job job;
-                        int rr = queue_read(cfg->queue_dir, names[i], &job);
-
-                        if (rr == -ENOENT)
-                                continue;
-                        if (rr < 0) {
-                                log_msg(LOG_ERR, "job %s is unreadable, moved aside", names[i]);
-                                continue;
-                        }
-                        rr = process_job(&d, cfg, &job, st);
-                        if (rr < 0) {
-                                log_msg(LOG_ERR, "Docker failed during job %s (%s); it stays queued",
-                                        names[i], strerror(-rr));
-                                st->kept = (int)(n - i);
-                                r = rr;
-                                break;
-                        }
-                        queue_remove(cfg->queue_dir, names[i]);
-                        st->jobs++;
-                }
-                queue_names_free(names, n);
-                if (r < 0)
-                        break;
+        if (state_open(cfg->state_dir, &c.state) < 0) {
+                log_msg(LOG_WARNING, "no state database in %s: history is not recorded", cfg->state_dir);
+                c.state = NULL;
         }
-        docker_close(&d);
+
+        /* Transient failures (Docker gone, a pull that timed out) keep the
+         * job; a patient drain retries with backoff up to retry-for, then
+         * leaves the jobs for the next run. */
+        for (;;) {
+                st->kept = 0;
+                r = drain_pass(&c, &connected);
+                if (r == 0 && st->kept == 0) {
+                        bool more;
+                        char **names;
+                        size_t n;
+
+                        /* new jobs may have come while we worked */
+                        more = queue_list(cfg->queue_dir, &names, &n) == 0 && n > 0;
+                        queue_names_free(names, n);
+                        if (!more)
+                                break;
+                        continue;
+                }
+                if (r != -EAGAIN || !patient || time(NULL) + backoff > give_up)
+                        break;
+                log_msg(LOG_INFO, "retrying in %d s", backoff);
+                sleep_s(backoff);
+                backoff = backoff < 60 ? backoff * 2 : 60;
+        }
+        if (connected)
+                docker_close(&c.d);
+        if (c.state) {
+                state_prune(c.state, 7 * 24 * 3600, 10000);
+                state_close(c.state);
+        }
         close(lock);
         return r;
+}
+
+int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
+{
+        struct drain_stats st = { 0 };
+        struct drain_ctx c = { .cfg = cfg, .st = &st };
+        int r, failed = 0;
+
+        r = docker_open(&c.d, cfg->docker_host);
+        if (r < 0) {
+                log_msg(LOG_ERR, "Docker at %s: %s", cfg->docker_host,
+                        c.d.errbuf[0] ? c.d.errbuf : strerror(-r));
+                docker_close(&c.d);
+                return r;
+        }
+        if (state_open(cfg->state_dir, &c.state) < 0)
+                c.state = NULL;
+        for (int i = 0; i < n; i++) {
+                struct update_result res;
+
+                r = update_locked(&c, names[i], &res);
+                if (r < 0) {
+                        fprintf(out, "%s\terror\t-\t%s\n", names[i], strerror(-r));
+                        failed++;
+                        continue;
+                }
+                report_container(&c, res.image, &res);
+                fprintf(out, "%s\t%s\t%s\t%s\n", res.name, update_outcome_name(res.outcome),
+                        res.new_digest[0] ? res.new_digest : res.new_image_id[0] ? res.new_image_id : "-",
+                        res.reason[0] ? res.reason : "-");
+                if (res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK)
+                        failed++;
+        }
+        if (c.state)
+                state_close(c.state);
+        docker_close(&c.d);
+        return failed ? -EIO : 0;
 }

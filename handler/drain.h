@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "imageref.h"
@@ -20,6 +21,13 @@ struct drain_stats {
 
 /* Process the queue until it is empty.  Waits for the drain lock, so two
  * drains never work at once; the second finds what the first left.
- * Returns 0, or -errno when Docker could not be reached (the jobs stay
- * queued for the next run). */
-int drain_queue(const struct config *cfg, struct drain_stats *stats);
+ * Several jobs for one tag collapse to the newest.  When Docker fails, the
+ * jobs stay queued: a patient drain (redock drain) retries with backoff
+ * up to retry-for seconds, an impatient one (after a webhook) leaves them
+ * to the drain service.  Returns 0, or -EAGAIN when jobs were kept. */
+int drain_queue(const struct config *cfg, struct drain_stats *stats, bool patient);
+
+/* redock update NAME...: the same engine by hand, under the same locks,
+ * recorded in the same history; one line per container to out
+ * (name, outcome, digest, reason).  Returns 0, or -EIO if any failed. */
+int drain_update_names(const struct config *cfg, char **names, int n, FILE *out);

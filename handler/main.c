@@ -110,7 +110,9 @@ static int verb_serve(const char *config_path)
 
         if (res.drain) {
                 struct drain_stats st;
-                drain_queue(&cfg, &st);
+                /* short-lived: whatever Docker refuses now is left to
+                 * redock-drain.service, which is patient */
+                drain_queue(&cfg, &st, false);
         }
         config_free(&cfg);
         return EXIT_SUCCESS;
@@ -124,7 +126,7 @@ static int verb_drain(const char *config_path)
 
         if (config_load(config_path, &cfg, stderr) != 0)
                 return EXIT_FAILURE;
-        r = drain_queue(&cfg, &st);
+        r = drain_queue(&cfg, &st, true);
         log_msg(LOG_INFO, "drain: %d job(s) done, %d updated, %d unchanged, %d failed, %d kept",
                 st.jobs, st.updated, st.unchanged, st.failed, st.kept);
         config_free(&cfg);
@@ -134,8 +136,7 @@ static int verb_drain(const char *config_path)
 static int verb_update(const char *config_path, int argc, char **argv)
 {
         struct config cfg;
-        struct docker d;
-        int r, rc = EXIT_SUCCESS;
+        int r;
 
         if (argc == 0) {
                 fputs("redock update: name at least one container\n", stderr);
@@ -143,29 +144,9 @@ static int verb_update(const char *config_path, int argc, char **argv)
         }
         if (config_load(config_path, &cfg, stderr) != 0)
                 return EXIT_FAILURE;
-        r = docker_open(&d, cfg.docker_host);
-        if (r < 0) {
-                fprintf(stderr, "redock: Docker at %s: %s\n", cfg.docker_host,
-                        d.errbuf[0] ? d.errbuf : strerror(-r));
-                docker_close(&d);
-                config_free(&cfg);
-                return EXIT_FAILURE;
-        }
-        for (int i = 0; i < argc; i++) {
-                const struct update_opts o = { .cfg = &cfg };
-                struct update_result res;
-
-                r = update_container(&d, argv[i], &o, &res);
-                printf("%s\t%s\t%s\t%s%s%s\n", res.name,
-                       r < 0 ? "error" : update_outcome_name(res.outcome),
-                       res.new_digest[0] ? res.new_digest : res.new_image_id,
-                       res.reason, r < 0 ? " " : "", r < 0 ? strerror(-r) : "");
-                if (r < 0 || res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK)
-                        rc = EXIT_FAILURE;
-        }
-        docker_close(&d);
+        r = drain_update_names(&cfg, argv, argc, stdout);
         config_free(&cfg);
-        return rc;
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 struct parse_args {

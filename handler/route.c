@@ -10,6 +10,7 @@
 #include "log.h"
 #include "queue.h"
 #include "route.h"
+#include "state.h"
 
 static void reply(struct route_result *out, int status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -70,6 +71,36 @@ int route_map_hosts(const struct source *src, struct event_list *events)
         return dropped;
 }
 
+/* Registries retry, and deliver one push several times: drop the events
+ * already accepted within the window.  Without the state database every
+ * event is kept -- a duplicate costs a no-op update, a lost event more. */
+static int drop_duplicates(const struct config *cfg, const struct source *src,
+                           struct event_list *events, struct state **st)
+{
+        size_t keep = 0;
+        int dups = 0;
+
+        if (cfg->dedup_window <= 0)
+                return 0;
+        if (state_open(cfg->state_dir, st) < 0) {
+                *st = NULL;
+                return 0;
+        }
+        for (size_t i = 0; i < events->n; i++) {
+                if (state_event_claim(*st, src->name, &events->v[i], cfg->dedup_window) == 0) {
+                        log_ctx(LOG_INFO, &(struct log_ctx){ .source = src->name,
+                                                             .digest = events->v[i].digest },
+                                "duplicate delivery of %s:%s ignored", events->v[i].repository,
+                                events->v[i].tag);
+                        dups++;
+                        continue;
+                }
+                events->v[keep++] = events->v[i];
+        }
+        events->n = keep;
+        return dups;
+}
+
 static void route_hook(const struct config *cfg, const struct http_request *req,
                        const char *rest, struct route_result *out)
 {
@@ -78,7 +109,8 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
         const char *format = NULL;
         char name[SOURCE_NAME_MAX + 1];
         size_t n = strcspn(rest, "/");
-        int r;
+        struct state *st = NULL;
+        int r, dups;
 
         /* /hooks/NAME or /hooks/NAME/SECRET (auth checks the secret) */
         if (n > SOURCE_NAME_MAX || (rest[n] == '/' && strchr(rest + n + 1, '/'))) {
@@ -124,10 +156,19 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                 reply(out, 200, "{\"queued\":0}");
                 goto out;
         }
+        dups = drop_duplicates(cfg, src, &events, &st);
+        if (events.n == 0) {
+                /* a retry of what was already accepted: accepted again */
+                reply(out, 202, "{\"queued\":0,\"duplicates\":%d}", dups);
+                goto out;
+        }
         r = queue_push(cfg->queue_dir, src->name, &events);
         if (r < 0) {
                 log_ctx(LOG_ERR, &(struct log_ctx){ .source = src->name },
                         "cannot queue %zu event(s) in %s: %s", events.n, cfg->queue_dir, strerror(-r));
+                /* the registry's retry must not look like a duplicate */
+                for (size_t i = 0; st && i < events.n; i++)
+                        state_event_forget(st, src->name, &events.v[i]);
                 /* 503: the registry will deliver it again */
                 reply(out, 503, "{\"error\":\"cannot queue\"}");
                 goto out;
@@ -140,9 +181,14 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                                                      .digest = events.v[i].digest[0] ? events.v[i].digest : NULL },
                         "queued push of %s (%s format)", image, format);
         }
-        reply(out, 202, "{\"queued\":%d}", r);
+        if (dups)
+                reply(out, 202, "{\"queued\":%d,\"duplicates\":%d}", r, dups);
+        else
+                reply(out, 202, "{\"queued\":%d}", r);
         out->drain = true;
 out:
+        if (st)
+                state_close(st);
         event_list_free(&events);
 }
 

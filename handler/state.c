@@ -293,7 +293,8 @@ static int mark_key(struct state *st, sqlite3_stmt *stmt, const char *source, co
         return step_done(st, stmt, "marking an event seen");
 }
 
-int state_event_mark(struct state *st, const char *source, const struct push_event *ev)
+/* Mark both keys; the caller holds the transaction. */
+static int mark_keys(struct state *st, const char *source, const struct push_event *ev)
 {
         char idbuf[KEY_MAX], pushbuf[KEY_MAX];
         const char *idk = id_key(ev, idbuf, sizeof(idbuf));
@@ -307,15 +308,59 @@ int state_event_mark(struct state *st, const char *source, const struct push_eve
         r = prepare(st, "INSERT INTO seen(source, key, time) VALUES(?1, ?2, ?3)"
                     " ON CONFLICT(source, key) DO UPDATE SET time = excluded.time", &stmt);
         if (r == 0)
-                r = exec(st, "BEGIN IMMEDIATE");
-        if (r == 0)
                 r = mark_key(st, stmt, source, idk, now);
         if (r == 0)
                 r = mark_key(st, stmt, source, pushk, now);
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_event_mark(struct state *st, const char *source, const struct push_event *ev)
+{
+        int r = exec(st, "BEGIN IMMEDIATE");
+
+        if (r == 0)
+                r = mark_keys(st, source, ev);
         if (r == 0)
                 r = exec(st, "COMMIT");
         if (r < 0)
                 rollback(st);
+        return r;
+}
+
+/* Check and mark in one write transaction, so that of several processes
+ * delivering the same event at once exactly one claims it. */
+int state_event_claim(struct state *st, const char *source, const struct push_event *ev, int window_s)
+{
+        int seen, r = exec(st, "BEGIN IMMEDIATE");
+
+        if (r < 0)
+                return r;
+        seen = state_event_seen(st, source, ev, window_s);
+        r = seen < 0 ? seen : seen ? 0 : mark_keys(st, source, ev);
+        if (r == 0)
+                r = exec(st, "COMMIT");
+        if (r < 0) {
+                rollback(st);
+                return r;
+        }
+        return seen ? 0 : 1;
+}
+
+int state_event_forget(struct state *st, const char *source, const struct push_event *ev)
+{
+        char idbuf[KEY_MAX], pushbuf[KEY_MAX];
+        const char *idk = id_key(ev, idbuf, sizeof(idbuf));
+        const char *pushk = push_key(ev, pushbuf, sizeof(pushbuf));
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, "DELETE FROM seen WHERE source = ?1 AND key IN (?2, ?3)", &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, source ? source : "");
+        bind_text(stmt, 2, idk);
+        bind_text(stmt, 3, pushk);
+        r = step_done(st, stmt, "forgetting an event");
         sqlite3_finalize(stmt);
         return r;
 }

@@ -33,7 +33,7 @@ struct history_row {
 int state_open(const char *state_dir, struct state **st);
 void state_close(struct state *st);
 
-/* Was this push already accepted?  True when an event with the same
+/* Was this push already accepted?  (A window of 0 or less: never.)  True when an event with the same
  * source and non-empty event id, or the same source, registry, repository,
  * tag and non-empty digest, was marked within window_s seconds.  Returns
  * 1 seen, 0 not seen, -errno. */
@@ -41,6 +41,15 @@ int state_event_seen(struct state *st, const char *source, const struct push_eve
 
 /* Remember that this push was accepted (after it was queued). */
 int state_event_mark(struct state *st, const char *source, const struct push_event *ev);
+
+/* Seen-check and mark in one transaction: 1 when this call claimed the
+ * event (it was not seen within window_s), 0 for a duplicate, -errno.
+ * A window of 0 or less claims every event. */
+int state_event_claim(struct state *st, const char *source, const struct push_event *ev, int window_s);
+
+/* Undo a claim whose event could not be queued, so the registry's retry
+ * is not taken for a duplicate. */
+int state_event_forget(struct state *st, const char *source, const struct push_event *ev);
 
 /* Append a history row. */
 int state_record(struct state *st, const struct history_row *row);

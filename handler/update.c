@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "imageref.h"
+#include "intent.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "policy.h"
@@ -205,40 +206,51 @@ static int wait_healthy(struct docker *d, const char *id, int health_timeout, in
         }
 }
 
-/* A crash may have left our temporary containers behind: a stale
- * "-redock-new" is removed; an "-redock-old" with no container under the
- * real name is put back in place. */
-static int recover_leftovers(struct docker *d, const char *name)
+/* Put back what an interrupted replacement left, from its intent record:
+ * the old container under its name and running as it was, the new one
+ * gone.  The job is still queued, so the update then runs again from a
+ * clean start.  Without a record, only stale temporaries are tidied. */
+static int recover_leftovers(struct docker *d, const char *state_dir, const char *name)
 {
         char tmp[300];
-        json_t *j;
-        int status;
-
-        snprintf(tmp, sizeof(tmp), "%s" SUFFIX_OLD, name);
-        j = inspect(d, "containers", tmp, &status);
-        if (j) {
-                int st2;
-                json_t *cur = inspect(d, "containers", name, &st2);
-                if (!cur && st2 == 404) {
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                                "putting back %s left by an interrupted update", tmp);
-                        if (rename_container(d, tmp, name) == 0)
-                                start_container(d, name, NULL);
-                }
-                json_decref(cur);
-                json_decref(j);
-        } else if (status < 0)
-                return status;
+        struct intent in;
+        json_t *old, *cur;
+        int status, st2;
 
         snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
-        j = inspect(d, "containers", tmp, &status);
-        if (j) {
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "removing %s left by an interrupted update", tmp);
-                remove_container(d, tmp, true);
+        if (intent_read(state_dir, name, &in) < 0) {
+                json_t *j = inspect(d, "containers", tmp, &status);
+                if (j) {
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                                "removing %s left by an interrupted update", tmp);
+                        remove_container(d, tmp, true);
+                }
                 json_decref(j);
+                return status < 0 ? status : 0;
         }
-        return 0;
+
+        old = inspect(d, "containers", in.old_id, &status);
+        if (!old) {
+                if (status < 0)
+                        return status;
+                /* the old one was removed: the update had succeeded */
+                if (in.was_running && !is_running(d, name))
+                        start_container(d, name, NULL);
+                return intent_remove(state_dir, name);
+        }
+        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                "an update of %s was interrupted; putting the old container back", name);
+        remove_container(d, tmp, true);
+        cur = inspect(d, "containers", name, &st2);
+        if (cur && strcmp(json_string_value(json_object_get(cur, "Id")) ?: "", in.old_id) != 0)
+                remove_container(d, name, true);        /* the new one, renamed in */
+        json_decref(cur);
+        if (strcmp(recreate_name(old) ?: "", name) != 0)
+                rename_container(d, in.old_id, name);
+        if (in.was_running && !is_running(d, in.old_id))
+                start_container(d, in.old_id, NULL);
+        json_decref(old);
+        return intent_remove(state_dir, name);
 }
 
 static int connect_networks(struct docker *d, const char *id, json_t *later,
@@ -311,7 +323,8 @@ int update_container(struct docker *d, const char *name_in,
         struct imageref ref;
         char name[256], repo[600], tmpname[300], oldname[300], new_id[80] = "";
         const char *image, *old_id, *old_image_id, *new_image_id;
-        bool was_running, old_moved = false;
+        bool was_running, old_moved = false, intent_written = false;
+        struct intent in;
         long long t0 = now_ms();
         int status, r = 0;
 
@@ -319,7 +332,7 @@ int update_container(struct docker *d, const char *name_in,
         res->outcome = UPDATE_FAILED;
         snprintf(res->name, sizeof(res->name), "%s", name_in);
 
-        r = recover_leftovers(d, name_in);
+        r = recover_leftovers(d, cfg->state_dir, name_in);
         if (r < 0)
                 goto out;
         old = inspect(d, "containers", name_in, &status);
@@ -384,6 +397,7 @@ int update_container(struct docker *d, const char *name_in,
                 set_reason(res, pol.monitor_only ? "monitor-only: not replaced" : "dry-run: not replaced");
                 goto out;
         }
+        fault_point("after-pull");
         if (was_running && pol.pre_update && run_pre_update(d, old_id, &pol, res) < 0)
                 goto out;
 
@@ -395,6 +409,14 @@ int update_container(struct docker *d, const char *name_in,
         }
         snprintf(tmpname, sizeof(tmpname), "%s" SUFFIX_NEW, name);
         snprintf(oldname, sizeof(oldname), "%s" SUFFIX_OLD, name);
+        /* from here on a crash must be undoable: say what the old one was */
+        snprintf(in.old_id, sizeof(in.old_id), "%s", old_id);
+        in.was_running = was_running;
+        if (intent_write(cfg->state_dir, name, &in) < 0) {
+                set_reason(res, "cannot write the in-flight record under %s", cfg->state_dir);
+                goto out;
+        }
+        intent_written = true;
         status = callf(d, "POST", spec, &reply, 0, "/containers/create?name=%s", tmpname);
         if (status != 201) {
                 set_reason(res, "create: %s (%d)", docker_error_message(reply), status);
@@ -409,6 +431,8 @@ int update_container(struct docker *d, const char *name_in,
                 goto fail_before_swap;
         }
 
+        fault_point("after-create");
+
         /* 3. stop the old one, swap names, start the new one */
         res->changed = true;
         if (was_running && stop_container(d, old_id, pol.stop_signal,
@@ -416,6 +440,7 @@ int update_container(struct docker *d, const char *name_in,
                 set_reason(res, "stop old container failed");
                 goto rollback;
         }
+        fault_point("after-stop");
         if (rename_container(d, old_id, oldname) < 0) {
                 set_reason(res, "rename old container failed");
                 goto rollback;
@@ -425,11 +450,13 @@ int update_container(struct docker *d, const char *name_in,
                 set_reason(res, "rename new container failed");
                 goto rollback;
         }
+        fault_point("after-rename");
         if (was_running) {
                 if (start_container(d, new_id, &reply) < 0) {
                         set_reason(res, "start: %s", docker_error_message(reply));
                         goto rollback;
                 }
+                fault_point("after-start");
                 /* 4. it has to prove itself */
                 if (wait_healthy(d, new_id, pol.health_timeout >= 0 ? pol.health_timeout : cfg->health_timeout,
                                  cfg->min_uptime_ms, res) < 0)
@@ -475,6 +502,8 @@ rollback:
 fail_before_swap:
         remove_container(d, new_id, true);
 out:
+        if (intent_written)
+                intent_remove(cfg->state_dir, name);
         policy_free(&pol);
         json_decref(reply);
         json_decref(spec);

@@ -1,0 +1,32 @@
+/* lock: flock(2) on lock files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lock.h"
+
+int lock_take(const char *dir, const char *name, bool wait)
+{
+        char path[PATH_MAX];
+        int fd, r;
+
+        if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+                return -errno;
+        if (snprintf(path, sizeof(path), "%s/%s.lock", dir, name) >= (int)sizeof(path))
+                return -ENAMETOOLONG;
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+                if (errno == EINTR)
+                        continue;
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
