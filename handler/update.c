@@ -12,6 +12,7 @@
 #include "log.h"
 #include "policy.h"
 #include "recreate.h"
+#include "regauth.h"
 #include "update.h"
 
 #define SUFFIX_NEW "-redock-new"
@@ -371,7 +372,15 @@ int update_container(struct docker *d, const char *name_in,
         }
 
         /* 1. pull; the same image id means there is nothing to do */
-        r = docker_pull(d, repo, ref.tag, NULL);
+        {
+                char *auth = NULL;
+
+                /* no credentials, or finding them failed (logged): anonymous */
+                if (regauth_for_host(cfg, ref.registry, &auth) < 0)
+                        auth = NULL;
+                r = docker_pull(d, repo, ref.tag, auth);
+                regauth_free(auth);
+        }
         if (r < 0) {
                 set_reason(res, "pull %s:%s: %s", repo, ref.tag, d->errbuf[0] ? d->errbuf : strerror(-r));
                 /* a daemon that is gone is worth retrying; a refused pull is not */
