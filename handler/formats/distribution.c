@@ -12,17 +12,12 @@
 static bool distribution_detect(const json_t *root,
                                 const struct http_request *req)
 {
-        const char *ct = req ? http_header(req, "Content-Type") : NULL;
+        const char *ct = format_header(req, "Content-Type");
 
+        /* ...events.v1+json from 2.x, ...events.v2+json from 3.x */
         if (ct && strncmp(ct, "application/vnd.docker.distribution.events.", 43) == 0)
                 return true;
         return json_is_array(json_object_get(root, "events"));
-}
-
-static bool is_manifest_type(const char *mt)
-{
-        /* blob pushes are application/octet-stream or layer types */
-        return !mt || strstr(mt, "manifest") || strstr(mt, "image.index");
 }
 
 static int distribution_parse(const json_t *root,
@@ -43,22 +38,21 @@ static int distribution_parse(const json_t *root,
                 const char *repo = json_path_str(e, "target.repository");
                 const char *host = json_path_str(e, "request.host");
                 const char *mt = json_path_str(e, "target.mediaType");
-                struct push_event ev;
                 int r;
 
                 if (!json_is_object(e))
                         return -EBADMSG;
                 if (!action || strcmp(action, "push") != 0)
                         continue;
-                if (!tag || !*tag || !is_manifest_type(mt))
+                if (!json_is_object(json_object_get(e, "target")))
+                        return -EBADMSG;
+                if (!format_tag_wanted(tag) || !format_manifest_type(mt))
                         continue;
                 if (!repo || !host)
                         return -EBADMSG;
-                if (push_event_set(&ev, host, repo, tag,
-                                   json_path_str(e, "target.digest"), mt,
-                                   json_path_str(e, "id")) < 0)
-                        return -EBADMSG;
-                r = event_list_add(out, &ev);
+                r = format_add(out, host, repo, tag,
+                               json_path_str(e, "target.digest"), mt,
+                               json_path_str(e, "id"));
                 if (r < 0)
                         return r;
         }
