@@ -157,17 +157,33 @@ int event_parse(const char *body, size_t len, const char *format,
                 struct event_list *out)
 {
         const struct format *f = NULL;
-        json_t *root;
+        const char *ct = req ? http_header(req, "Content-Type") : NULL;
+        char *form_json = NULL;
+        json_t *root = NULL;
+        size_t n_before;
         json_error_t jerr;
         int r;
 
-        if (!json_depth_ok(body, len, JSON_MAX_DEPTH))
-                return -EBADMSG;
+        /* GitHub's form content type: payload=<urlencoded JSON>.  Without
+         * a Content-Type (redock parse FILE) the body's start says it. */
+        if (ct ? strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 :
+                 len >= 8 && memcmp(body, "payload=", 8) == 0) {
+                r = format_form_payload(body, len, &form_json, &len);
+                if (r < 0)
+                        return r;
+                body = form_json;
+        }
+        if (!json_depth_ok(body, len, JSON_MAX_DEPTH)) {
+                r = -EBADMSG;
+                goto out;
+        }
         /* JSON_REJECT_DUPLICATES: a payload with two "tag" keys has no
          * single meaning; NUL bytes inside strings are refused too. */
         root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-        if (!root)
-                return -EBADMSG;
+        if (!root) {
+                r = -EBADMSG;
+                goto out;
+        }
 
         if (format && *format && strcmp(format, "auto") != 0) {
                 f = format_find(format);
@@ -186,8 +202,13 @@ int event_parse(const char *body, size_t len, const char *format,
         }
         if (detected)
                 *detected = f->name;
+        /* a payload is taken whole or not at all */
+        n_before = out->n;
         r = f->parse(root, req, out);
+        if (r < 0)
+                out->n = n_before;
 out:
         json_decref(root);
+        free(form_json);
         return r;
 }
