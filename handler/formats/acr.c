@@ -10,12 +10,16 @@
 
 static bool acr_detect(const json_t *root, const struct http_request *req)
 {
+        const char *action = json_path_str(root, "action");
         (void)req;
-        /* not wrapped in "events"; a ping may come without a target */
-        return json_path_str(root, "action") &&
-               !json_object_get(root, "events") &&
-               (json_is_object(json_object_get(root, "target")) ||
-                json_is_object(json_object_get(root, "request")));
+
+        /* not wrapped in "events"; a ping may come with no target, so
+         * answer it rather than call it an unknown format */
+        if (!action || json_object_get(root, "events"))
+                return false;
+        return json_is_object(json_object_get(root, "target")) ||
+               json_is_object(json_object_get(root, "request")) ||
+               strcmp(action, "ping") == 0;
 }
 
 static int acr_parse(const json_t *root, const struct http_request *req,

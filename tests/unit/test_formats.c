@@ -265,6 +265,7 @@ static const struct fixture_case cases[] = {
         NONE("acr", "acr/delete.json"),
         NONE("acr", "acr/chart-push.json"),
         NONE("acr", "acr/ping.json"),
+        NONE("acr", "acr/ping-minimal.json"),
         NONE("acr", "acr/push-untagged.json"),
         BAD("acr", "acr/malformed-target-string.json"),
         BAD("acr", "acr/malformed-no-host.json"),
