@@ -202,6 +202,11 @@ static int process_job(struct drain_ctx *c)
                         return r;       /* Docker went away: keep the job */
                 }
                 report_container(c, image, &res);
+                /* a failed update does not use the event up: the same push
+                 * delivered again (after fixing credentials, say) is not
+                 * taken for a duplicate */
+                if ((res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK) && c->state)
+                        state_event_forget(c->state, job->source, &job->ev);
                 if (c->cfg->rolling && (res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK) &&
                     i + 1 < json_array_size(targets)) {
                         log_ctx(LOG_WARNING, &(struct log_ctx){ .source = job->source, .image = image },

@@ -164,10 +164,11 @@ int event_parse(const char *body, size_t len, const char *format,
         json_error_t jerr;
         int r;
 
-        /* GitHub's form content type: payload=<urlencoded JSON>.  Without
-         * a Content-Type (redock parse FILE) the body's start says it. */
-        if (ct ? strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 :
-                 len >= 8 && memcmp(body, "payload=", 8) == 0) {
+        /* GitHub's form content type: payload=<urlencoded JSON>.  The body's
+         * start decides: clients such as curl label raw JSON as a form by
+         * default, and redock parse FILE has no Content-Type at all. */
+        (void)ct;
+        if (len >= 8 && memcmp(body, "payload=", 8) == 0) {
                 r = format_form_payload(body, len, &form_json, &len);
                 if (r < 0)
                         return r;

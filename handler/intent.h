@@ -17,6 +17,7 @@ int intent_read(const char *state_dir, const char *name, struct intent *in);
 int intent_remove(const char *state_dir, const char *name);
 
 /* Test hook: when $REDOCK_FAULT names this point, die here with SIGKILL,
- * as a power cut or OOM kill would.  Points: after-pull, after-create,
- * after-stop, after-rename, after-start. */
+ * as a power cut or OOM kill would.  Points: after-queue (answered,
+ * before any Docker work), after-pull, after-create, after-stop,
+ * after-rename, after-start. */
 void fault_point(const char *point);

@@ -17,6 +17,7 @@
 #include "drain.h"
 #include "event.h"
 #include "http.h"
+#include "intent.h"
 #include "log.h"
 #include "route.h"
 #include "state.h"
@@ -110,6 +111,7 @@ static int verb_serve(const char *config_path)
 
         if (res.drain) {
                 struct drain_stats st;
+                fault_point("after-queue");
                 /* short-lived: whatever Docker refuses now is left to
                  * redock-drain.service, which is patient */
                 drain_queue(&cfg, &st, false);

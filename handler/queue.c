@@ -94,15 +94,29 @@ static char *job_json(const char *source, const struct push_event *ev)
 int queue_push(const char *dir, const char *source, const struct event_list *events)
 {
         struct timespec ts;
-        int dirfd, r;
+        char tmpdir[PATH_MAX];
+        int dirfd, tmpfd, r;
         size_t i;
 
+        /* Temporary files live in DIR.tmp, beside the queue on the same
+         * file system: in the queue itself a half-written one would make
+         * the drain path unit (DirectoryNotEmpty=) fire for nothing. */
+        if (snprintf(tmpdir, sizeof(tmpdir), "%s.tmp", dir) >= (int)sizeof(tmpdir))
+                return -ENAMETOOLONG;
         r = mkdir_p(dir, 0750);
+        if (r == 0)
+                r = mkdir_p(tmpdir, 0750);
         if (r < 0)
                 return r;
         dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0)
                 return -errno;
+        tmpfd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (tmpfd < 0) {
+                r = -errno;
+                close(dirfd);
+                return r;
+        }
         clock_gettime(CLOCK_REALTIME, &ts);
 
         for (i = 0; i < events->n; i++) {
@@ -118,15 +132,16 @@ int queue_push(const char *dir, const char *source, const struct event_list *eve
                 snprintf(name, sizeof(name), "%lld%09ld-%d-%04zu" JOB_SUFFIX,
                          (long long)ts.tv_sec, ts.tv_nsec, (int)getpid(), i);
                 snprintf(tmp, sizeof(tmp), TMP_PREFIX "%s", name);
-                r = write_file_synced(dirfd, tmp, data);
+                r = write_file_synced(tmpfd, tmp, data);
                 free(data);
-                if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                if (r == 0 && renameat(tmpfd, tmp, dirfd, name) < 0)
                         r = -errno;
                 if (r < 0) {
-                        unlinkat(dirfd, tmp, 0);
+                        unlinkat(tmpfd, tmp, 0);
                         break;
                 }
         }
+        close(tmpfd);
         close(dirfd);
         if (r == 0)
                 r = fsync_dir(dir);
@@ -167,7 +182,8 @@ int queue_list(const char *dir, char ***names, size_t *n)
                 cnt++;
         }
         closedir(d);
-        qsort(v, cnt, sizeof(char *), cmp_names);
+        if (cnt)        /* qsort(NULL, 0, ...) is undefined */
+                qsort(v, cnt, sizeof(char *), cmp_names);
         *names = v;
         *n = cnt;
         return 0;
@@ -263,7 +279,7 @@ int queue_lock(const char *state_dir, bool wait)
         return fd;
 }
 
-void queue_clean_stale(const char *dir)
+static void clean_stale_in(const char *dir)
 {
         DIR *d = opendir(dir);
         struct dirent *de;
@@ -280,4 +296,13 @@ void queue_clean_stale(const char *dir)
                         unlinkat(dirfd(d), de->d_name, 0);
         }
         closedir(d);
+}
+
+void queue_clean_stale(const char *dir)
+{
+        char tmpdir[PATH_MAX];
+
+        clean_stale_in(dir);            /* left by older versions */
+        if (snprintf(tmpdir, sizeof(tmpdir), "%s.tmp", dir) < (int)sizeof(tmpdir))
+                clean_stale_in(tmpdir);
 }

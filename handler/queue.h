@@ -2,7 +2,8 @@
  *
  * One file per push event.  A job is written to a temporary file, synced,
  * renamed into the queue and the directory synced, all before the 202 is
- * sent: an accepted event survives a crash or a power cut.  A job is
+ * sent (temporary files in DIR.tmp, never in the queue itself): an
+ * accepted event survives a crash or a power cut.  A job is
  * removed only after its outcome was decided. */
 #pragma once
 
