@@ -20,6 +20,7 @@
 #include "intent.h"
 #include "log.h"
 #include "route.h"
+#include "status.h"
 #include "state.h"
 #include "update.h"
 
@@ -31,6 +32,7 @@ static void usage(FILE *f)
         fputs("usage: redock [-c FILE]                  serve one webhook request (inetd or CGI)\n"
               "       redock [-c FILE] drain            process the queue until it is empty\n"
               "       redock [-c FILE] update NAME...   check and replace these containers now\n"
+              "       redock [-c FILE] status           watched containers and their last outcome\n"
               "       redock [-c FILE] config check     validate the configuration\n"
               "       redock [-c FILE] config apply [--to PATH]\n"
               "                                         validate, then install as the active configuration\n"
@@ -470,7 +472,15 @@ int main(int argc, char **argv)
                 rc = verb_drain(config_path);
         else if (strcmp(verb, "update") == 0)
                 rc = verb_update(config_path, argc, argv);
-        else if (strcmp(verb, "parse") == 0)
+        else if (strcmp(verb, "status") == 0) {
+                struct config cfg;
+                if (config_load(config_path, &cfg, stderr) != 0)
+                        rc = EXIT_FAILURE;
+                else {
+                        rc = status_print(&cfg, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+                        config_free(&cfg);
+                }
+        } else if (strcmp(verb, "parse") == 0)
                 rc = verb_parse(config_path, &pa, argc, argv);
         else if (strcmp(verb, "history") == 0)
                 rc = verb_history(config_path, &ha, argc);

@@ -1,0 +1,107 @@
+/* status: redock status. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "docker.h"
+#include "log.h"
+#include "policy.h"
+#include "state.h"
+#include "status.h"
+
+/* The digest part of the image's RepoDigest, or "-". */
+static const char *image_digest(struct docker *d, const char *image_id, char *buf, size_t size)
+{
+        char path[256];
+        json_t *img = NULL;
+        const char *rd, *at;
+
+        snprintf(buf, size, "-");
+        snprintf(path, sizeof(path), "/images/%s/json", image_id);
+        if (docker_call(d, "GET", path, NULL, &img, 0) == 200) {
+                rd = json_string_value(json_array_get(json_object_get(img, "RepoDigests"), 0));
+                at = rd ? strchr(rd, '@') : NULL;
+                if (at)
+                        snprintf(buf, size, "%.19s", at + 1);   /* sha256: + 12 */
+        }
+        json_decref(img);
+        return buf;
+}
+
+static void policy_text(const struct policy *p, const struct config *cfg, char *buf, size_t size)
+{
+        snprintf(buf, size, "%s%s%s%s%s%s%s",
+                 policy_in_scope(p, cfg->scope) ? "" : "other-scope,",
+                 p->monitor_only ? "monitor-only," : "",
+                 p->rollback ? "" : "no-rollback,",
+                 p->stop_signal ? "stop-signal," : "",
+                 p->pre_update ? "pre-update," : "",
+                 p->post_update ? "post-update," : "",
+                 p->n_depends_on ? "depends-on," : "");
+        if (!*buf)
+                snprintf(buf, size, "-");
+        else
+                buf[strlen(buf) - 1] = '\0';
+}
+
+int status_print(const struct config *cfg, FILE *out)
+{
+        struct docker d;
+        struct state *st = NULL;
+        json_t *list = NULL;
+        const json_t *c;
+        size_t i;
+        int r;
+
+        r = docker_open(&d, cfg->docker_host);
+        if (r < 0) {
+                log_msg(LOG_ERR, "Docker at %s: %s", cfg->docker_host, d.errbuf[0] ? d.errbuf : strerror(-r));
+                docker_close(&d);
+                return r;
+        }
+        if (state_open(cfg->state_dir, &st) < 0)
+                st = NULL;
+        r = docker_call(&d, "GET", "/containers/json?all=1", NULL, &list, 0);
+        if (r != 200 || !json_is_array(list)) {
+                r = r < 0 ? r : -EIO;
+                goto out;
+        }
+        fprintf(out, "%-24s %-8s %-40s %-19s %-18s %s\n", "CONTAINER", "STATE", "IMAGE", "DIGEST",
+                "POLICY", "LAST OUTCOME");
+        json_array_foreach(list, i, c) {
+                const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
+                const char *image = json_string_value(json_object_get(c, "Image"));
+                const char *image_id = json_string_value(json_object_get(c, "ImageID"));
+                const char *state = json_string_value(json_object_get(c, "State"));
+                char digest[32], pol_text[128], outcome[64] = "", when[32] = "";
+                long long t = 0;
+                struct policy p;
+
+                policy_from_labels(json_object_get(c, "Labels"), &p);
+                if (!p.enabled || !name) {
+                        policy_free(&p);
+                        continue;
+                }
+                if (name[0] == '/')
+                        name++;
+                policy_text(&p, cfg, pol_text, sizeof(pol_text));
+                policy_free(&p);
+                if (st && state_last_outcome(st, name, outcome, sizeof(outcome), &t) == 0 && outcome[0]) {
+                        time_t tt = (time_t)t;
+                        strftime(when, sizeof(when), " %Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+                }
+                fprintf(out, "%-24s %-8s %-40s %-19s %-18s %s%s\n", name, state ? state : "-",
+                        image ? image : "-", image_id ? image_digest(&d, image_id, digest, sizeof(digest)) : "-",
+                        pol_text, outcome[0] ? outcome : "-", when);
+        }
+        r = 0;
+out:
+        json_decref(list);
+        if (st)
+                state_close(st);
+        docker_close(&d);
+        return r;
+}
