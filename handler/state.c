@@ -136,11 +136,24 @@ static int create_file(const char *path)
 
 static int set_journal_mode(struct state *st)
 {
+        struct timespec pause = { 0, 20 * 1000000L };
         sqlite3_stmt *stmt = NULL;
         const unsigned char *mode;
         int r = prepare(st, "PRAGMA journal_mode = WAL", &stmt);
+        int rc = SQLITE_BUSY;
 
-        if (r == 0 && sqlite3_step(stmt) != SQLITE_ROW)
+        /* Switching a new database to WAL needs it to itself, and SQLite
+         * answers SQLITE_BUSY at once rather than through the busy
+         * timeout when another process opens it at the same moment (50
+         * deliveries of one push do): try again, for up to 5 s. */
+        for (int i = 0; r == 0 && i < 250; i++) {
+                rc = sqlite3_step(stmt);
+                if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+                        break;
+                sqlite3_reset(stmt);
+                nanosleep(&pause, NULL);
+        }
+        if (r == 0 && rc != SQLITE_ROW)
                 r = fail(st, "PRAGMA journal_mode = WAL");
         if (r == 0) {
                 mode = sqlite3_column_text(stmt, 0);
