@@ -126,32 +126,6 @@ int push_event_set(struct push_event *ev, const char *registry,
         return 0;
 }
 
-/* jansson nests up to 2048 levels; refuse deep payloads before parsing
- * so a hostile body cannot make the parser recurse that far. */
-static bool json_depth_ok(const char *s, size_t len, int max)
-{
-        int depth = 0;
-        bool in_str = false;
-
-        for (size_t i = 0; i < len; i++) {
-                char c = s[i];
-                if (in_str) {
-                        if (c == '\\')
-                                i++;
-                        else if (c == '"')
-                                in_str = false;
-                } else if (c == '"') {
-                        in_str = true;
-                } else if (c == '{' || c == '[') {
-                        if (++depth > max)
-                                return false;
-                } else if (c == '}' || c == ']') {
-                        depth--;
-                }
-        }
-        return true;
-}
-
 int event_parse(const char *body, size_t len, const char *format,
                 const struct http_request *req, const char **detected,
                 struct event_list *out)
@@ -161,7 +135,6 @@ int event_parse(const char *body, size_t len, const char *format,
         char *form_json = NULL;
         json_t *root = NULL;
         size_t n_before;
-        json_error_t jerr;
         int r;
 
         /* GitHub's form content type: payload=<urlencoded JSON>.  The body's
@@ -174,13 +147,9 @@ int event_parse(const char *body, size_t len, const char *format,
                         return r;
                 body = form_json;
         }
-        if (!json_depth_ok(body, len, JSON_MAX_DEPTH)) {
-                r = -EBADMSG;
-                goto out;
-        }
-        /* JSON_REJECT_DUPLICATES: a payload with two "tag" keys has no
-         * single meaning; NUL bytes inside strings are refused too. */
-        root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+        /* bounded depth, duplicate keys refused: a payload with two "tag"
+         * keys has no single meaning */
+        root = format_json_load(body, len);
         if (!root) {
                 r = -EBADMSG;
                 goto out;

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "http.h"
 
 const char *http_reason(int status)
@@ -173,14 +174,6 @@ int http_parse_head(const char *buf, size_t len, struct http_request *req)
                 req->n_headers++;
         }
         return 0;
-}
-
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Wait until fd is readable or the deadline passes: 1, 0 on timeout. */

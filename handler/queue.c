@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "lock.h"
 #include "queue.h"
 
 #define JOB_SUFFIX ".job"
@@ -259,24 +259,9 @@ int queue_remove(const char *dir, const char *name)
 
 int queue_lock(const char *state_dir, bool wait)
 {
-        char path[PATH_MAX];
-        int fd, r;
+        int r = mkdir_p(state_dir, 0750);
 
-        r = mkdir_p(state_dir, 0750);
-        if (r < 0)
-                return r;
-        snprintf(path, sizeof(path), "%s/queue.lock", state_dir);
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-        if (fd < 0)
-                return -errno;
-        while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
-                if (errno == EINTR)
-                        continue;
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        return fd;
+        return r < 0 ? r : lock_take(state_dir, "queue", wait);
 }
 
 static void clean_stale_in(const char *dir)

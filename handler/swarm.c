@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "limits.h"
 #include "log.h"
 #include "swarm.h"
@@ -27,22 +28,6 @@ struct svc_job {
         char why[256];          /* Swarm's reason to roll back, while it does */
         struct swarm_result *res;
 };
-
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-        struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
-}
 
 /* Decide the outcome, with a reason (fmt may be NULL). */
 static void decide(struct swarm_result *res, const char *outcome, const char *fmt, ...)

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "imageref.h"
 #include "intent.h"
 #include "lifecycle.h"
@@ -29,22 +30,6 @@ const char *update_outcome_name(enum update_outcome o)
         case UPDATE_AVAILABLE:   return "available";
         }
         return "unknown";
-}
-
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-        struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
 }
 
 static void set_reason(struct update_result *res, const char *fmt, ...)
