@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,6 +462,10 @@ int main(int argc, char **argv)
                 }
         }
         log_init();
+        /* A registry that gave up waiting must not kill us with SIGPIPE
+         * when we answer: the event is queued and still to be drained.
+         * Writes report EPIPE instead. */
+        signal(SIGPIPE, SIG_IGN);
         curl_global_init(CURL_GLOBAL_DEFAULT);
         verb = optind < argc ? argv[optind++] : NULL;
         argc -= optind;

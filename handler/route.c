@@ -158,8 +158,11 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
         }
         dups = drop_duplicates(cfg, src, &events, &st);
         if (events.n == 0) {
-                /* a retry of what was already accepted: accepted again */
+                /* a retry of what was already accepted: accepted again,
+                 * and drained, in case the first delivery's process died
+                 * before it could */
                 reply(out, 202, "{\"queued\":0,\"duplicates\":%d}", dups);
+                out->drain = true;
                 goto out;
         }
         r = queue_push(cfg->queue_dir, src->name, &events);

@@ -16,7 +16,7 @@
 struct route_result {
         int status;
         char body[256];         /* small JSON object */
-        bool drain;             /* jobs were queued: drain after answering */
+        bool drain;             /* jobs were queued (or a duplicate came): drain after answering */
         char source[SOURCE_NAME_MAX + 1];
 };
 
