@@ -1,5 +1,6 @@
 /* docker: Engine API over libcurl. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,21 @@ int docker_call(struct docker *d, const char *method, const char *path,
                 *reply = json_loadb(b.data, b.len, 0, NULL);
         free(b.data);
         return status;
+}
+
+int docker_callf(struct docker *d, const char *method, json_t *body, json_t **reply,
+                 int timeout_s, const char *fmt, ...)
+{
+        char path[2048];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(path, sizeof(path), fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t)n >= sizeof(path))
+                return -ENAMETOOLONG;
+        return docker_call(d, method, path, body, reply, timeout_s);
 }
 
 int docker_pull(struct docker *d, const char *repo, const char *tag,

@@ -33,6 +33,10 @@ void docker_close(struct docker *d);
 int docker_call(struct docker *d, const char *method, const char *path,
                 json_t *body, json_t **reply, int timeout_s);
 
+/* docker_call with a printf-style path. */
+int docker_callf(struct docker *d, const char *method, json_t *body, json_t **reply,
+                 int timeout_s, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* POST /images/create for "repo:tag" and read the progress stream to the
  * end.  auth (may be NULL) is the X-Registry-Auth value.  Returns 0, or
  * -ENOENT (no such image / tag), -EACCES (denied), -EIO (other pull

@@ -11,16 +11,17 @@
 
 #include <jansson.h>
 
+#include "fsutil.h"
 #include "intent.h"
 
 static int path_of(const char *state_dir, const char *name, char *buf, size_t size, bool mkdirs)
 {
+        int r;
+
         if (snprintf(buf, size, "%s/inflight", state_dir) >= (int)size)
                 return -ENAMETOOLONG;
-        if (mkdirs && mkdir(state_dir, 0750) < 0 && errno != EEXIST)
-                return -errno;
-        if (mkdirs && mkdir(buf, 0750) < 0 && errno != EEXIST)
-                return -errno;
+        if (mkdirs && (r = mkdir_p(buf, 0750)) < 0)
+                return r;
         if (snprintf(buf, size, "%s/inflight/%s.json", state_dir, name) >= (int)size)
                 return -ENAMETOOLONG;
         return 0;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "lock.h"
 
 int lock_take(const char *dir, const char *name, bool wait)
@@ -14,8 +15,9 @@ int lock_take(const char *dir, const char *name, bool wait)
         char path[PATH_MAX];
         int fd, r;
 
-        if (mkdir(dir, 0750) < 0 && errno != EEXIST)
-                return -errno;
+        r = mkdir_p(dir, 0750);
+        if (r < 0)
+                return r;
         if (snprintf(path, sizeof(path), "%s/%s.lock", dir, name) >= (int)sizeof(path))
                 return -ENAMETOOLONG;
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);

@@ -302,8 +302,10 @@ static int install_file(const char *from, const char *to)
         out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
         if (out < 0)
                 return -errno;
-        if (write(out, buf, (size_t)n) != n || fsync(out) < 0)
-                r = -errno ? -errno : -EIO;
+        if (write(out, buf, (size_t)n) != n)
+                r = -EIO;       /* a short write sets no errno */
+        else if (fsync(out) < 0)
+                r = -errno;
         explicit_bzero(buf, sizeof(buf));   /* it may hold tokens */
         if (close(out) < 0 && r == 0)
                 r = -errno;

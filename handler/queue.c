@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "fsutil.h"
 #include "lock.h"
 #include "queue.h"
 
@@ -18,25 +19,6 @@
 
 _Static_assert(EVENTS_MAX < 10000, "job names pad the event index to 4 digits");
 #define TMP_PREFIX ".tmp-"
-
-static int mkdir_p(const char *dir, mode_t mode)
-{
-        char buf[PATH_MAX];
-
-        if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
-                return -ENAMETOOLONG;
-        for (char *p = buf + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
 
 static int fsync_dir(const char *dir)
 {
@@ -259,9 +241,7 @@ int queue_remove(const char *dir, const char *name)
 
 int queue_lock(const char *state_dir, bool wait)
 {
-        int r = mkdir_p(state_dir, 0750);
-
-        return r < 0 ? r : lock_take(state_dir, "queue", wait);
+        return lock_take(state_dir, "queue", wait);
 }
 
 static void clean_stale_in(const char *dir)

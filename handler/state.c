@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "fsutil.h"
 #include "log.h"
 #include "state.h"
 
@@ -100,25 +101,6 @@ static int query_int(struct state *st, const char *sql, long long *v)
                 *v = sqlite3_column_int64(stmt, 0);
         sqlite3_finalize(stmt);
         return r;
-}
-
-static int mkdir_p(const char *dir, mode_t mode)
-{
-        char buf[PATH_MAX];
-
-        if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
-                return -ENAMETOOLONG;
-        for (char *p = buf + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
 }
 
 /* SQLite would create the file 0644; create it first with our mode (the

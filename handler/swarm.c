@@ -45,25 +45,6 @@ static void decide(struct swarm_result *res, const char *outcome, const char *fm
         va_end(ap);
 }
 
-/* docker_call with a formatted path; returns the status or -errno. */
-static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
-                 const char *fmt, ...)
-{
-        char path[2048];
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vsnprintf(path, sizeof(path), fmt, ap);
-        va_end(ap);
-        if (n < 0 || (size_t)n >= sizeof(path))
-                return -ENAMETOOLONG;
-        return docker_call(d, method, path, body, reply, 0);
-}
-
 /* 1 when the daemon is a manager of an active swarm, 0 when not (a
  * worker cannot change services, and most hosts are no swarm at all),
  * -errno when it could not be asked. */
@@ -104,7 +85,7 @@ static int target_digest(struct docker *d, const struct push_event *ev, const ch
                 decide(res, "failed", "the push has no digest and API %s cannot ask the registry", d->api);
                 return 0;
         }
-        s = callf(d, "GET", NULL, &j, "/distribution/%s/json", name);
+        s = docker_callf(d, "GET", NULL, &j, 0, "/distribution/%s/json", name);
         dg = json_string_value(json_object_get(json_object_get(j, "Descriptor"), "digest"));
         if (s == 200 && dg)
                 snprintf(out, size, "%s", dg);
@@ -134,7 +115,7 @@ static int post_update(struct docker *d, struct svc_job *job)
         json_object_set_new(cs, "Image", json_string(job->target));
         /* the version makes Swarm refuse the update if the service
          * changed since we read it, rather than undo that change */
-        s = callf(d, "POST", spec, &reply, "/services/%s/update?version=%lld", job->id, (long long)version);
+        s = docker_callf(d, "POST", spec, &reply, 0, "/services/%s/update?version=%lld", job->id, (long long)version);
         if (s >= 0 && s != 200)
                 decide(job->res, "failed", "update refused: %d %s", s, docker_error_message(reply));
         json_decref(reply);
@@ -150,7 +131,7 @@ static int tasks_converged(struct docker *d, struct svc_job *job, const json_t *
         json_t *tasks = NULL;
         char *dump = f ? json_dumps(f, JSON_COMPACT) : NULL;
         char *q = dump ? docker_escape(d, dump) : NULL;
-        int s = q ? callf(d, "GET", NULL, &tasks, "/tasks?filters=%s", q) : -ENOMEM;
+        int s = q ? docker_callf(d, "GET", NULL, &tasks, 0, "/tasks?filters=%s", q) : -ENOMEM;
         int r = s < 0 ? s : s == 200 && swarm_tasks_converged(svc, tasks, job->target);
 
         docker_free(q);
@@ -166,7 +147,7 @@ static int look(struct docker *d, struct svc_job *job, char *state_out, size_t s
 {
         json_t *svc = NULL;
         const char *msg;
-        int s = callf(d, "GET", NULL, &svc, "/services/%s", job->id), r = 0;
+        int s = docker_callf(d, "GET", NULL, &svc, 0, "/services/%s", job->id), r = 0;
         const char *st = json_string_value(json_object_get(json_object_get(svc, "UpdateStatus"), "State"));
 
         snprintf(state_out, size, "%s", st ? st : "no update status");

@@ -44,30 +44,11 @@ static void set_reason(struct update_result *res, const char *fmt, ...)
         va_end(ap);
 }
 
-/* docker_call with a formatted path; returns the status or -errno. */
-static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
-                 int timeout_s, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int callf(struct docker *d, const char *method, json_t *body, json_t **reply,
-                 int timeout_s, const char *fmt, ...)
-{
-        char path[2048];
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vsnprintf(path, sizeof(path), fmt, ap);
-        va_end(ap);
-        if (n < 0 || (size_t)n >= sizeof(path))
-                return -ENAMETOOLONG;
-        return docker_call(d, method, path, body, reply, timeout_s);
-}
-
 static json_t *inspect(struct docker *d, const char *what, const char *name, int *status)
 {
         json_t *j = NULL;
 
-        *status = callf(d, "GET", NULL, &j, 0, "/%s/%s/json", what, name);
+        *status = docker_callf(d, "GET", NULL, &j, 0, "/%s/%s/json", what, name);
         if (*status != 200) {
                 json_decref(j);
                 return NULL;
@@ -94,13 +75,13 @@ static void repo_digest(const json_t *image, const char *repo, char *out, size_t
 static int remove_container(struct docker *d, const char *id, bool force)
 {
         /* v=0: never a volume, the new container shares them */
-        int s = callf(d, "DELETE", NULL, NULL, 0, "/containers/%s?v=0&force=%d", id, force);
+        int s = docker_callf(d, "DELETE", NULL, NULL, 0, "/containers/%s?v=0&force=%d", id, force);
         return s == 204 || s == 404 ? 0 : -EIO;
 }
 
 static int rename_container(struct docker *d, const char *id, const char *name)
 {
-        int s = callf(d, "POST", NULL, NULL, 0, "/containers/%s/rename?name=%s", id, name);
+        int s = docker_callf(d, "POST", NULL, NULL, 0, "/containers/%s/rename?name=%s", id, name);
         return s == 204 ? 0 : -EIO;
 }
 
@@ -124,18 +105,18 @@ static int stop_container(struct docker *d, const char *id, const char *signal, 
 
         if (!signal) {
                 /* 304: already stopped */
-                s = callf(d, "POST", NULL, NULL, timeout + 30, "/containers/%s/stop?t=%d", id, timeout);
+                s = docker_callf(d, "POST", NULL, NULL, timeout + 30, "/containers/%s/stop?t=%d", id, timeout);
                 return s == 204 || s == 304 ? 0 : -EIO;
         }
         esig = docker_escape(d, signal);
-        s = callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=%s", id, esig ? esig : "");
+        s = docker_callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=%s", id, esig ? esig : "");
         docker_free(esig);
         if (s != 204 && s != 409)       /* 409: not running */
                 return -EIO;
         for (int i = 0; i < timeout * 10 && is_running(d, id); i++)
                 sleep_ms(100);
         if (is_running(d, id))
-                callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=SIGKILL", id);
+                docker_callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=SIGKILL", id);
         for (int i = 0; i < 100 && is_running(d, id); i++)
                 sleep_ms(100);
         return is_running(d, id) ? -EIO : 0;
@@ -143,7 +124,7 @@ static int stop_container(struct docker *d, const char *id, const char *signal, 
 
 static int start_container(struct docker *d, const char *id, json_t **err)
 {
-        int s = callf(d, "POST", NULL, err, 0, "/containers/%s/start", id);
+        int s = docker_callf(d, "POST", NULL, err, 0, "/containers/%s/start", id);
         return s == 204 || s == 304 ? 0 : -EIO;
 }
 
@@ -248,7 +229,7 @@ static int connect_networks(struct docker *d, const char *id, json_t *later,
         json_object_foreach(later, net, ep) {
                 json_t *body = json_pack("{s:s,s:O}", "Container", id, "EndpointConfig", ep);
                 json_t *err = NULL;
-                int s = callf(d, "POST", body, &err, 0, "/networks/%s/connect", net);
+                int s = docker_callf(d, "POST", body, &err, 0, "/networks/%s/connect", net);
                 json_decref(body);
                 if (s != 200) {
                         set_reason(res, "connect to network %s: %s", net, docker_error_message(err));
@@ -292,7 +273,7 @@ static int run_pre_update(struct docker *d, const char *id, const struct policy 
  * it (Docker refuses then, and that is fine). */
 static void cleanup_image(struct docker *d, const char *image_id, const char *name)
 {
-        int s = callf(d, "DELETE", NULL, NULL, 0, "/images/%s", image_id);
+        int s = docker_callf(d, "DELETE", NULL, NULL, 0, "/images/%s", image_id);
 
         log_ctx(s == 200 ? LOG_INFO : LOG_DEBUG, &(struct log_ctx){ .container = name },
                 s == 200 ? "removed the old image %.19s" : "kept the old image %.19s (still in use)",
@@ -411,7 +392,7 @@ int update_container(struct docker *d, const char *name_in,
                 goto out;
         }
         intent_written = true;
-        status = callf(d, "POST", spec, &reply, 0, "/containers/create?name=%s", tmpname);
+        status = docker_callf(d, "POST", spec, &reply, 0, "/containers/create?name=%s", tmpname);
         if (status != 201) {
                 set_reason(res, "create: %s (%d)", docker_error_message(reply), status);
                 goto out;
