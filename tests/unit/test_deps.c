@@ -1,0 +1,222 @@
+/* deps: the dependency graph, from `docker inspect` of ten containers
+ * recorded from a real dockerd (API 1.41) into tests/fixtures/docker/deps.json:
+ *
+ *   ut-db       compose project ut, service db
+ *   ut-app      redock.depends-on=ut-db
+ *   ut-web      com.centurylinklabs.watchtower.depends-on=/ut-app
+ *   ut-side     --network container:ut-db (stored as container:<full id>)
+ *   ut-cache    on network ut-deps
+ *   ut-linker   on ut-deps, --link ut-cache:cache
+ *   ut-worker   compose project ut, depends_on "db:service_started:false"
+ *   ut-cyc-a    redock.depends-on=ut-cyc-b
+ *   ut-cyc-b    redock.depends-on=ut-cyc-a
+ *   ut-stopped  created, never started, redock.depends-on=ut-db
+ */
+#include "check_main.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "deps.h"
+
+static json_t *all;
+static struct deps_graph g;
+
+static void setup(void)
+{
+        json_error_t e;
+
+        all = json_load_file(FIXTURES "/docker/deps.json", 0, &e);
+        ck_assert_msg(all != NULL, "deps.json:%d: %s", e.line, e.text);
+        ck_assert_int_eq(deps_build(all, &g), 0);
+        ck_assert_uint_eq(g.n, 10);
+}
+
+static void teardown(void)
+{
+        deps_free(&g);
+        json_decref(all);
+}
+
+static size_t node(const char *name)
+{
+        int i = deps_find(&g, name);
+        ck_assert_msg(i >= 0, "%s not in the graph", name);
+        return (size_t)i;
+}
+
+static size_t position(const size_t *order, size_t n, const char *name)
+{
+        size_t want = node(name);
+        for (size_t i = 0; i < n; i++)
+                if (order[i] == want)
+                        return i;
+        ck_abort_msg("%s is not in the order", name);
+        return 0;
+}
+
+START_TEST(names_and_ids)
+{
+        size_t db = node("ut-db");
+
+        ck_assert_str_eq(g.nodes[db].name, "ut-db");
+        ck_assert_int_eq(deps_find(&g, "/ut-db"), (int)db);
+        ck_assert_int_eq(deps_find(&g, g.nodes[db].id), (int)db);
+        /* a unique prefix of the id, as Docker takes it */
+        {
+                char prefix[13];
+                snprintf(prefix, sizeof(prefix), "%s", g.nodes[db].id);
+                ck_assert_int_eq(deps_find(&g, prefix), (int)db);
+        }
+        ck_assert_int_eq(deps_find(&g, "ut-nothere"), -1);
+        ck_assert_int_eq(deps_find(&g, ""), -1);
+        ck_assert(g.nodes[db].running);
+        ck_assert(!g.nodes[node("ut-stopped")].running);
+}
+END_TEST
+
+START_TEST(edge_kinds)
+{
+        ck_assert(deps_edge(&g, node("ut-app"), node("ut-db"), DEP_LABEL));
+        ck_assert(deps_edge(&g, node("ut-web"), node("ut-app"), DEP_LABEL));     /* watchtower's, with '/' */
+        ck_assert(deps_edge(&g, node("ut-side"), node("ut-db"), DEP_NETNS));     /* by full id */
+        ck_assert(deps_edge(&g, node("ut-linker"), node("ut-cache"), DEP_LINK)); /* network-scoped link */
+        ck_assert(deps_edge(&g, node("ut-worker"), node("ut-db"), DEP_COMPOSE)); /* service -> container */
+        /* and not the other way round */
+        ck_assert(!deps_edge(&g, node("ut-db"), node("ut-app"), DEP_LABEL | DEP_LINK | DEP_NETNS | DEP_COMPOSE));
+        ck_assert(!deps_edge(&g, node("ut-side"), node("ut-db"), DEP_LABEL));
+        ck_assert(!deps_edge(&g, node("ut-app"), node("ut-web"), DEP_LABEL));
+}
+END_TEST
+
+START_TEST(dependents_of_db_in_start_order)
+{
+        size_t out[10], n;
+        char why[256] = "";
+
+        ck_assert_int_eq(deps_dependents(&g, node("ut-db"), out, &n, why, sizeof(why)), 0);
+        /* app, web (through app), side, worker, stopped; not db itself,
+         * not the cache pair, not the cycle */
+        ck_assert_uint_eq(n, 5);
+        ck_assert_uint_lt(position(out, n, "ut-app"), position(out, n, "ut-web"));
+        position(out, n, "ut-side");
+        position(out, n, "ut-worker");
+        position(out, n, "ut-stopped");
+        for (size_t i = 0; i < n; i++) {
+                ck_assert_uint_ne(out[i], node("ut-db"));
+                ck_assert_uint_ne(out[i], node("ut-cache"));
+                ck_assert_uint_ne(out[i], node("ut-cyc-a"));
+        }
+}
+END_TEST
+
+START_TEST(leaf_has_no_dependents)
+{
+        size_t out[10], n = 99;
+
+        ck_assert_int_eq(deps_dependents(&g, node("ut-web"), out, &n, NULL, 0), 0);
+        ck_assert_uint_eq(n, 0);
+        ck_assert_int_eq(deps_dependents(&g, node("ut-cache"), out, &n, NULL, 0), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_uint_eq(out[0], node("ut-linker"));
+}
+END_TEST
+
+START_TEST(cycle_is_an_error_with_its_path)
+{
+        size_t out[10], n;
+        char why[256] = "";
+
+        ck_assert_int_eq(deps_dependents(&g, node("ut-cyc-a"), out, &n, why, sizeof(why)), -ELOOP);
+        ck_assert_msg(strstr(why, "ut-cyc-a") && strstr(why, "ut-cyc-b") && strstr(why, " -> "), "why: %s", why);
+}
+END_TEST
+
+START_TEST(sort_puts_dependencies_first)
+{
+        size_t idx[4] = { node("ut-web"), node("ut-worker"), node("ut-db"), node("ut-app") };
+        size_t db, app, web;
+        char why[256];
+
+        ck_assert_int_eq(deps_sort(&g, idx, 4, why, sizeof(why)), 0);
+        db = position(idx, 4, "ut-db");
+        app = position(idx, 4, "ut-app");
+        web = position(idx, 4, "ut-web");
+        ck_assert_uint_lt(db, app);
+        ck_assert_uint_lt(app, web);
+        ck_assert_uint_lt(db, position(idx, 4, "ut-worker"));
+}
+END_TEST
+
+START_TEST(sort_sees_through_containers_outside_the_set)
+{
+        /* web depends on db only through app, which is not in the set */
+        size_t idx[2] = { node("ut-web"), node("ut-db") };
+
+        ck_assert_int_eq(deps_sort(&g, idx, 2, NULL, 0), 0);
+        ck_assert_uint_eq(idx[0], node("ut-db"));
+        ck_assert_uint_eq(idx[1], node("ut-web"));
+}
+END_TEST
+
+START_TEST(sort_refuses_a_cycle_and_keeps_the_order)
+{
+        size_t idx[3] = { node("ut-cyc-b"), node("ut-db"), node("ut-cyc-a") };
+        char why[256] = "";
+
+        ck_assert_int_eq(deps_sort(&g, idx, 3, why, sizeof(why)), -ELOOP);
+        ck_assert_uint_eq(idx[0], node("ut-cyc-b"));
+        ck_assert_uint_eq(idx[1], node("ut-db"));
+        ck_assert_uint_eq(idx[2], node("ut-cyc-a"));
+        ck_assert_msg(strstr(why, "ut-cyc-"), "why: %s", why);
+}
+END_TEST
+
+START_TEST(hostile_shapes)
+{
+        struct deps_graph h;
+        json_t *j = json_loads("[{\"Name\":\"/a\",\"Id\":\"aaaa1\",\"HostConfig\":{\"NetworkMode\":\"container:\","
+                               "\"Links\":[\":x\",\"\",7,\"/a:/a/self\"]},\"Config\":{\"Labels\":{"
+                               "\"redock.depends-on\":\",,a, ,\",\"com.docker.compose.depends_on\":\":::,\","
+                               "\"com.docker.compose.project\":\"p\"}}},"
+                               "{\"Id\":5}, 3, null]", 0, NULL);
+        size_t out[4], n;
+
+        ck_assert_ptr_nonnull(j);
+        ck_assert_int_eq(deps_build(j, &h), 0);
+        ck_assert_uint_eq(h.n, 4);
+        /* no self edge, nothing from the junk */
+        for (size_t i = 0; i < h.n * h.n; i++)
+                ck_assert_int_eq(h.edge[i], 0);
+        ck_assert_int_eq(deps_dependents(&h, 0, out, &n, NULL, 0), 0);
+        ck_assert_uint_eq(n, 0);
+        deps_free(&h);
+        json_decref(j);
+}
+END_TEST
+
+static Suite *deps_suite(void)
+{
+        Suite *s = suite_create("deps");
+        TCase *tc = tcase_create("graph");
+
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_test(tc, names_and_ids);
+        tcase_add_test(tc, edge_kinds);
+        tcase_add_test(tc, dependents_of_db_in_start_order);
+        tcase_add_test(tc, leaf_has_no_dependents);
+        tcase_add_test(tc, cycle_is_an_error_with_its_path);
+        tcase_add_test(tc, sort_puts_dependencies_first);
+        tcase_add_test(tc, sort_sees_through_containers_outside_the_set);
+        tcase_add_test(tc, sort_refuses_a_cycle_and_keeps_the_order);
+        suite_add_tcase(s, tc);
+        tc = tcase_create("hostile");
+        tcase_add_test(tc, hostile_shapes);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+CHECK_MAIN(deps_suite)
