@@ -131,12 +131,16 @@ int http_parse_head(const char *buf, size_t len, struct http_request *req)
                 return 431;
         if (memchr(buf, '\0', len))
                 return 400;
+        if (req->head)
+                explicit_bzero(req->head, req->head_size);
         free(req->head);
+        req->head_size = 0;
         req->head = malloc(len + 1);
         if (!req->head)
                 return 500;
         memcpy(req->head, buf, len);
         req->head[len] = '\0';
+        req->head_size = len + 1;
         req->n_headers = 0;
         cur = req->head;
         end = req->head + len;
@@ -216,10 +220,16 @@ static int body_length(const struct http_request *req, size_t *len)
                 seen = true;
                 *len = (size_t)n;
         }
-        if (http_header(req, "Transfer-Encoding"))
-                /* with Content-Length too it is a smuggling attempt; alone
-                 * it is a chunked body we do not take: ask for a length */
-                return seen ? 400 : 411;
+        if (http_header(req, "Transfer-Encoding")) {
+                const char *te = http_header(req, "Transfer-Encoding");
+                /* with Content-Length too it is a smuggling attempt
+                 * (RFC 9112 6.3: reject, close); alone, chunked is a body
+                 * we do not take: ask for a length; any other coding is
+                 * one we do not implement (RFC 9112 6.1: 501) */
+                if (seen)
+                        return 400;
+                return strcasecmp(te, "chunked") == 0 ? 411 : 501;
+        }
         if (!seen)
                 return (strcmp(req->method, "POST") == 0 ||
                         strcmp(req->method, "PUT") == 0) ? 411 : 0;
@@ -294,6 +304,19 @@ static const char *head_end(const char *buf, size_t len, size_t *head_len)
 
 #define HEAD_BUF (HTTP_MAX_HEAD + 2)
 
+/* A head still unterminated in buf[0..len): is its last, unfinished line
+ * already over its limit?  Then the answer is known without waiting for
+ * more (or for the deadline): 414 for the request line, 431 for a header
+ * line.  A line may still get its CR, hence the + 1. */
+static int partial_line_too_long(const char *buf, size_t len)
+{
+        const char *nl = memrchr(buf, '\n', len);
+
+        if (!nl)
+                return len > HTTP_MAX_REQUEST_LINE + 1 ? 414 : 0;
+        return len - (size_t)(nl + 1 - buf) > HTTP_MAX_HEADER_LINE + 1 ? 431 : 0;
+}
+
 int http_read_request(int fd, int timeout_ms, struct http_request *req)
 {
         long long deadline = now_ms() + timeout_ms;
@@ -336,6 +359,8 @@ int http_read_request(int fd, int timeout_ms, struct http_request *req)
                 }
                 len += (size_t)n;
                 body_start = head_end(buf, len, &head_len);
+                if (!body_start && (r = partial_line_too_long(buf, len)))
+                        goto out;
         }
 
         r = http_parse_head(buf, head_len, req);
@@ -347,6 +372,8 @@ int http_read_request(int fd, int timeout_ms, struct http_request *req)
         r = read_body(fd, deadline, body_start, len - (size_t)(body_start - buf),
                       body_len, req);
 out:
+        /* the head may hold a token (Authorization, ?token=) */
+        explicit_bzero(buf, HEAD_BUF);
         free(buf);
         return r;
 }
@@ -413,6 +440,7 @@ int http_read_cgi_request(int fd, int timeout_ms, struct http_request *req)
         }
 
         r = http_parse_head(head, head_size, req);
+        explicit_bzero(head, head_size);
         free(head);
         if (r)
                 return r;
@@ -439,20 +467,31 @@ static int write_all(int fd, const char *buf, size_t len)
 
 int http_write_response(int fd, bool cgi, int status, const char *json_body)
 {
-        char head[256];
+        return http_write_response_allow(fd, cgi, status, NULL, json_body);
+}
+
+int http_write_response_allow(int fd, bool cgi, int status, const char *allow,
+                              const char *json_body)
+{
+        char head[256], allow_line[64] = "";
         size_t blen = json_body ? strlen(json_body) : 0;
         int n, r;
 
+        /* RFC 9110 15.5.6: a 405 carries Allow; only a short list of
+         * method tokens goes into it */
+        if (allow && *allow && strlen(allow) < sizeof(allow_line) - 10 &&
+            strspn(allow, "ABCDEFGHIJKLMNOPQRSTUVWXYZ, ") == strlen(allow))
+                snprintf(allow_line, sizeof(allow_line), "Allow: %s\r\n", allow);
         if (cgi)
                 n = snprintf(head, sizeof(head),
-                             "Status: %d %s\r\nContent-Type: application/json\r\n"
+                             "Status: %d %s\r\n%sContent-Type: application/json\r\n"
                              "Content-Length: %zu\r\n\r\n",
-                             status, http_reason(status), blen + 1);
+                             status, http_reason(status), allow_line, blen + 1);
         else
                 n = snprintf(head, sizeof(head),
-                             "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                             "HTTP/1.1 %d %s\r\n%sContent-Type: application/json\r\n"
                              "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                             status, http_reason(status), blen + 1);
+                             status, http_reason(status), allow_line, blen + 1);
         r = write_all(fd, head, (size_t)n);
         if (r == 0 && json_body)
                 r = write_all(fd, json_body, blen);
@@ -463,6 +502,9 @@ int http_write_response(int fd, bool cgi, int status, const char *json_body)
 
 void http_request_free(struct http_request *req)
 {
+        /* the head holds any token the request carried */
+        if (req->head)
+                explicit_bzero(req->head, req->head_size);
         free(req->head);
         free(req->body);
         memset(req, 0, sizeof(*req));

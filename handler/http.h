@@ -26,6 +26,7 @@ struct http_request {
         char remote_addr[64];           /* peer address, or "" */
         bool cgi;                       /* came from a CGI environment */
         char *head;                     /* owns path, query and headers */
+        size_t head_size;               /* bytes in head (wiped on free) */
 };
 
 /* Case-insensitive header lookup; NULL if absent. */
@@ -39,8 +40,21 @@ const char *http_header(const struct http_request *req, const char *name);
 int http_parse_head(const char *buf, size_t len, struct http_request *req);
 
 /* Read one request from fd (inetd mode) within timeout_ms.  Returns 0 or
- * the HTTP status to answer with (400, 408, 411, 413, 414, 431, 501, 505),
- * or -1 when the peer went away and nothing should be answered. */
+ * the HTTP status to answer with, or -1 when the peer went away (or never
+ * said anything until the deadline) and nothing should be answered:
+ *   400  malformed head, NUL or control bytes, a bad or conflicting
+ *        Content-Length, Content-Length with Transfer-Encoding, or the
+ *        peer closed before the announced body was complete
+ *   408  the whole request did not arrive within timeout_ms
+ *   411  POST or PUT without Content-Length (also chunked bodies)
+ *   413  Content-Length over HTTP_MAX_BODY (before any body byte is read)
+ *   414  request line over HTTP_MAX_REQUEST_LINE (RFC 9112 3: a
+ *        request-target too long is 414; 431 is for header fields)
+ *   431  a header line, the number of headers or the whole head too large
+ *   501  a method token too long, or a transfer coding other than chunked
+ *   505  not HTTP/1.x
+ * An over-long line is refused as soon as it is seen, not at the
+ * deadline.  The read buffer is wiped before it is freed. */
 int http_read_request(int fd, int timeout_ms, struct http_request *req);
 
 /* Build the request from the CGI environment (RFC 3875) and read the body
@@ -52,6 +66,12 @@ int http_read_cgi_request(int fd, int timeout_ms, struct http_request *req);
  * Returns 0 or -errno. */
 int http_write_response(int fd, bool cgi, int status, const char *json_body);
 
+/* The same, with an "Allow: METHODS" header when allow is non-empty (for
+ * a 405; only upper-case method tokens, commas and spaces are taken). */
+int http_write_response_allow(int fd, bool cgi, int status, const char *allow,
+                              const char *json_body);
+
 const char *http_reason(int status);
 
+/* Frees the request, wiping its head (it may hold a token) first. */
 void http_request_free(struct http_request *req);

@@ -108,7 +108,7 @@ static int verb_serve(const char *config_path)
         }
 
         route_request(&cfg, &req, &res);
-        http_write_response(STDOUT_FILENO, cgi, res.status, res.body);
+        http_write_response_allow(STDOUT_FILENO, cgi, res.status, res.allow, res.body);
         release_connection(cgi);
         http_request_free(&req);
 

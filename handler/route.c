@@ -126,6 +126,7 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
         snprintf(out->source, sizeof(out->source), "%s", src->name);
         if (strcmp(req->method, "POST") != 0) {
                 reply(out, 405, "{\"error\":\"use POST\"}");
+                snprintf(out->allow, sizeof(out->allow), "POST");
                 return;
         }
         if (!auth_check(src, req)) {
@@ -204,9 +205,10 @@ void route_request(const struct config *cfg, const struct http_request *req,
                 return;
         }
         if (strcmp(req->path, "/ping") == 0) {
-                if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+                if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
                         reply(out, 405, "{\"error\":\"use GET\"}");
-                else
+                        snprintf(out->allow, sizeof(out->allow), "GET, HEAD");
+                } else
                         reply(out, 200, "{\"status\":\"ok\"}");
                 return;
         }

@@ -17,6 +17,7 @@ struct route_result {
         int status;
         char body[256];         /* small JSON object */
         bool drain;             /* jobs were queued (or a duplicate came): drain after answering */
+        char allow[16];         /* with a 405: the methods the path takes (Allow:) */
         char source[SOURCE_NAME_MAX + 1];
 };
 
