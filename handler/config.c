@@ -205,6 +205,17 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return set_str(&c->state_dir, value);
         if (strcmp(name, "scope") == 0)
                 return set_str(&c->scope, value);
+        if (strcmp(name, "mode") == 0) {
+                if (strcmp(value, "inline") != 0 && strcmp(value, "split") != 0)
+                        problem(p, p->line, "mode must be inline or split");
+                c->split = strcmp(value, "split") == 0;
+                return 0;
+        }
+        if (strcmp(name, "inbox-dir") == 0) {
+                if (value[0] != '/')
+                        problem(p, p->line, "inbox-dir must be an absolute path");
+                return set_str(&c->inbox_dir, value);
+        }
         if (strcmp(name, "dry-run") == 0)
                 return parse_bool(p, value, &c->dry_run);
         if (strcmp(name, "cleanup") == 0)
@@ -368,6 +379,7 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                         return 0;
                 }
                 snprintf(path, sizeof(path), "%s/%s", dir, value);
+                s->token_from_credential = true;
                 return set_secret(p, s, path, name);
         }
         if (strcmp(name, "token") == 0) {
@@ -376,11 +388,14 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                         return 0;
                 }
                 secret_free(s->token);
+                s->token_from_credential = false;
                 s->token = strdup(value);
                 return s->token ? 0 : -ENOMEM;
         }
-        if (strcmp(name, "token-file") == 0)
+        if (strcmp(name, "token-file") == 0) {
+                s->token_from_credential = false;
                 return set_secret(p, s, value, name);
+        }
         if (strcmp(name, "registry") == 0)
                 return set_str(&s->registry, value);
         if (strcmp(name, "aliases") == 0)
@@ -556,6 +571,8 @@ static int set_defaults(struct config *c)
                 return -ENOMEM;
         if (!c->state_dir && set_str(&c->state_dir, "/var/lib/redock") < 0)
                 return -ENOMEM;
+        if (!c->inbox_dir && set_str(&c->inbox_dir, INBOX_DEFAULT_DIR) < 0)
+                return -ENOMEM;
         if (!c->docker_config) {
                 /* as the docker CLI finds it: $DOCKER_CONFIG, else ~/.docker */
                 const char *dc = getenv("DOCKER_CONFIG"), *home = getenv("HOME");
@@ -665,5 +682,31 @@ void config_free(struct config *cfg)
         free(cfg->docker_host);
         free(cfg->queue_dir);
         free(cfg->state_dir);
+        free(cfg->inbox_dir);
         memset(cfg, 0, sizeof(*cfg));
+}
+
+struct peek_ctx {
+        int split;
+};
+
+static int peek_cb(void *user, const char *section, const char *name, const char *value)
+{
+        struct peek_ctx *pc = user;
+
+        if (strcmp(section, "redock") == 0 && strcmp(name, "mode") == 0)
+                pc->split = strcmp(value, "split") == 0 ? 1 : strcmp(value, "inline") == 0 ? 0 : -EINVAL;
+        return 1;
+}
+
+int config_peek_split(const char *path)
+{
+        struct peek_ctx pc = { 0 };
+        FILE *f = fopen(path, "re");
+
+        if (!f)
+                return 0;
+        ini_parse_file(f, peek_cb, &pc);
+        fclose(f);
+        return pc.split;
 }

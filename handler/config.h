@@ -10,6 +10,7 @@
 
 #define CONFIG_DEFAULT_PATH   "/etc/redock/redock.conf"
 #define DOCKER_DEFAULT_HOST   "unix:///run/docker.sock"
+#define INBOX_DEFAULT_DIR     "/var/spool/redock/inbox"
 
 #include "cidr.h"
 
@@ -22,6 +23,7 @@ struct source {
         char *name;             /* [source NAME], served at /hooks/NAME */
         char *token;            /* the secret (token, token-file or token-credential) */
         char *token_file;
+        bool token_from_credential;     /* token-credential was the last of them */
         enum auth_mode auth;
         char *token_header;     /* extra header that may carry the token */
         char *hmac_header;      /* header with the signature */
@@ -51,6 +53,8 @@ struct config {
         char *docker_host;      /* unix://PATH or tcp://HOST:PORT */
         char *queue_dir;
         char *state_dir;
+        bool split;             /* mode = split: the webhook only queues, to inbox_dir */
+        char *inbox_dir;        /* where a split-mode webhook leaves its jobs */
         int stop_timeout;       /* seconds, when the container sets none */
         int health_timeout;     /* seconds to wait for running/healthy */
         int min_uptime_ms;      /* a new container must stay up this long */
@@ -74,6 +78,12 @@ struct config {
 int config_load(const char *path, struct config *cfg, FILE *errs);
 
 const struct source *config_source(const struct config *cfg, const char *name);
+
+/* The mode a configuration file asks for, read without validating the
+ * rest (for the systemd generator, which runs before anything else):
+ * 1 split, 0 inline (also when the file or the key is missing), -EINVAL
+ * for a value that is neither. */
+int config_peek_split(const char *path);
 
 /* Secrets are wiped before their memory is released. */
 void config_free(struct config *cfg);

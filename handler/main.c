@@ -1,7 +1,9 @@
 /* redock: verbs and options, nothing else. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include "drain.h"
 #include "event.h"
 #include "http.h"
+#include "intake.h"
 #include "intent.h"
 #include "log.h"
 #include "route.h"
@@ -27,6 +30,11 @@
 
 #define ACTIVE_CONFIG_DEFAULT "/var/lib/redock/redock.conf"
 #define CONFIG_FILE_MAX (1024 * 1024)
+/* split mode's drop-in for redock@.service: shipped here, copied into the
+ * generator's output by redock-generator (a link to this binary) */
+#define SPLIT_DROPIN_SOURCE   "/usr/share/redock/redock-split.conf"
+#define SPLIT_DROPIN_NAME     "50-redock-split.conf"
+#define SPLIT_DROPIN_RUNTIME  "/run/systemd/generator/redock@.service.d/" SPLIT_DROPIN_NAME
 
 static void usage(FILE *f)
 {
@@ -41,6 +49,8 @@ static void usage(FILE *f)
               "                                         show the push events a payload holds\n"
               "       redock [-c FILE] history [--json] [-n N]\n"
               "                                         the newest N decisions (default 20, 0 = all)\n"
+              "       redock [-c FILE] generator DIR [EARLY LATE]\n"
+              "                                         write split mode's drop-in for redock@.service\n"
               "       redock version\n"
               "options: -c, --config FILE   configuration (default $REDOCK_CONFIG or " CONFIG_DEFAULT_PATH ")\n"
               "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
@@ -107,12 +117,26 @@ static int verb_serve(const char *config_path)
                 return EXIT_SUCCESS;
         }
 
+        /* split mode: the configuration asks for it, or the generated
+         * drop-in does (REDOCK_MODE=split), whatever the configuration
+         * says: that process can only queue into the inbox */
+        {
+                const char *m = getenv("REDOCK_MODE");
+                if (m && strcmp(m, "split") == 0)
+                        cfg.split = true;
+        }
+        if (cfg.split && strncmp(cfg.docker_host, "unix://", 7) == 0 &&
+            access(cfg.docker_host + 7, W_OK) == 0)
+                log_msg(LOG_WARNING, "mode = split, yet this webhook process can write the Docker socket %s: "
+                        "run 'systemctl daemon-reload' so that redock@.service gets its split-mode drop-in",
+                        cfg.docker_host + 7);
+
         route_request(&cfg, &req, &res);
         http_write_response_allow(STDOUT_FILENO, cgi, res.status, res.allow, res.body);
         release_connection(cgi);
         http_request_free(&req);
 
-        if (res.drain) {
+        if (res.drain && !cfg.split) {
                 struct drain_stats st;
                 fault_point("after-queue");
                 /* short-lived: whatever Docker refuses now is left to
@@ -131,6 +155,9 @@ static int verb_drain(const char *config_path)
 
         if (config_load(config_path, &cfg, stderr) != 0)
                 return EXIT_FAILURE;
+        /* what split-mode webhooks left in the inbox (in either mode: the
+         * mode may just have changed), claimed for dedup on the way */
+        intake_inbox(&cfg);
         r = drain_queue(&cfg, &st, true);
         log_msg(LOG_INFO, "drain: %d job(s) done, %d updated, %d unchanged, %d failed, %d kept",
                 st.jobs, st.updated, st.unchanged, st.failed, st.kept);
@@ -280,33 +307,23 @@ out:
         return rc;
 }
 
-/* Copy the validated file into place: temporary file, fsync, rename,
- * fsync the directory, so readers see the old or the new file, whole. */
-static int install_file(const char *from, const char *to)
+/* Write data into place: temporary file (mode 0600: it may hold
+ * secrets), fsync, rename, fsync the directory, so readers see the old or
+ * the new file, whole. */
+static int install_data(const char *buf, size_t n, const char *to)
 {
-        char buf[CONFIG_FILE_MAX], tmp[4096], dir[4096];
-        ssize_t n;
-        int in, out, r = 0;
+        char tmp[4096], dir[4096];
+        int out, r = 0;
         char *slash;
 
-        in = open(from, O_RDONLY | O_CLOEXEC);
-        if (in < 0)
-                return -errno;
-        n = read(in, buf, sizeof(buf));
-        close(in);
-        if (n < 0)
-                return -errno;
-        if (n == (ssize_t)sizeof(buf))
-                return -EFBIG;
         snprintf(tmp, sizeof(tmp), "%s.tmp-%d", to, (int)getpid());
-        out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (out < 0)
                 return -errno;
-        if (write(out, buf, (size_t)n) != n)
+        if (write(out, buf, n) != (ssize_t)n)
                 r = -EIO;       /* a short write sets no errno */
         else if (fsync(out) < 0)
                 r = -errno;
-        explicit_bzero(buf, sizeof(buf));   /* it may hold tokens */
         if (close(out) < 0 && r == 0)
                 r = -errno;
         if (r == 0 && rename(tmp, to) < 0)
@@ -329,13 +346,119 @@ static int install_file(const char *from, const char *to)
         return 0;
 }
 
+/* Does inih read "key = v" back as v?  Not with blanks at either end, a
+ * control character, or a blank before ';' (an inline comment). */
+static bool ini_plain_value(const char *v)
+{
+        size_t n = strlen(v);
+
+        if (!n || isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (iscntrl((unsigned char)v[i]) ||
+                    (v[i] == ';' && i && isspace((unsigned char)v[i - 1])))
+                        return false;
+        return true;
+}
+
+/* The active configuration: the file as it is, line for line (so that
+ * line numbers stay right), except that every token-file and
+ * password-file line becomes the secret it names ("token = ...",
+ * "password = ...").  The active file is then all a webhook process
+ * needs -- in split mode it is handed in with LoadCredential=, and the
+ * dynamic user could not read the token files -- and a token file is
+ * taken in when the configuration is applied, not on every request.
+ * A secret that cannot stand on an INI line is an error in split mode;
+ * in inline mode its line is kept (the file is then read live) with a
+ * warning.  Returns 0 or the number of problems (logged). */
+static int snapshot_secrets(const char *path, const struct config *cfg, const char *in, size_t n,
+                            char **out, size_t *out_len)
+{
+        char section[256] = "";
+        const char *p = in, *end = in + n;
+        int line = 0, problems = 0;
+        FILE *f = open_memstream(out, out_len);
+
+        if (!f)
+                return 1;
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+                const char *s = p, *secret = NULL, *key = NULL;
+                char name[64] = "";
+                size_t k;
+
+                line++;
+                while (s < p + len && isspace((unsigned char)*s))
+                        s++;
+                if (s < p + len && *s == '[') {
+                        const char *close = memchr(s, ']', (size_t)(p + len - s));
+                        if (close)
+                                snprintf(section, sizeof(section), "%.*s", (int)(close - s - 1), s + 1);
+                } else if (s < p + len && *s != ';' && *s != '#' && s == p) {
+                        /* an unindented key: the name up to '=' or ':' */
+                        k = strcspn(s, "=:\n");
+                        while (k && isspace((unsigned char)s[k - 1]))
+                                k--;
+                        snprintf(name, sizeof(name), "%.*s", (int)(k < sizeof(name) - 1 ? k : sizeof(name) - 1), s);
+                        if (strcmp(name, "token-file") == 0 && strncmp(section, "source ", 7) == 0) {
+                                const struct source *src = config_source(cfg, section + 7);
+                                if (src && src->token && !src->token_from_credential) {
+                                        secret = src->token;
+                                        key = "token";
+                                }
+                        } else if (strcmp(name, "password-file") == 0 && strncmp(section, "registry ", 9) == 0) {
+                                for (size_t i = 0; i < cfg->n_creds; i++)
+                                        if (strcmp(cfg->creds[i].host, section + 9) == 0)
+                                                secret = cfg->creds[i].password;
+                                key = "password";
+                        }
+                }
+                if (secret && ini_plain_value(secret) && strlen(key) + 3 + strlen(secret) < 200) {
+                        fprintf(f, "%s = %s\n", key, secret);
+                } else {
+                        if (secret) {
+                                log_msg(cfg->split ? LOG_ERR : LOG_WARNING,
+                                        "%s:%d: the secret %s names cannot be copied into the active "
+                                        "configuration (longer than %zu characters, blanks at either end, or ' ;')%s",
+                                        path, line, name, 199 - strlen(key) - 3,
+                                        cfg->split ? "; split mode needs that (or token-credential)"
+                                                   : "; it is read from its file on every request");
+                                if (cfg->split)
+                                        problems++;
+                        }
+                        fwrite(p, 1, len, f);
+                        if (nl)
+                                fputc('\n', f);
+                }
+                p += len + (nl ? 1 : 0);
+        }
+        if (fclose(f) != 0)
+                problems++;
+        return problems;
+}
+
+/* The units follow the mode through redock-generator, which runs on
+ * daemon-reload: say so when what is generated does not match. */
+static void mode_notice(const struct config *cfg)
+{
+        bool generated = access(SPLIT_DROPIN_RUNTIME, F_OK) == 0;
+
+        if (access("/run/systemd/system", F_OK) != 0 || generated == cfg->split)
+                return;
+        log_msg(LOG_NOTICE, "mode = %s, but redock@.service is in %s shape: run 'systemctl daemon-reload' "
+                "(redock-generator then %s %s)", cfg->split ? "split" : "inline",
+                generated ? "split" : "inline", cfg->split ? "writes" : "removes", SPLIT_DROPIN_RUNTIME);
+}
+
 static int verb_config(const char *config_path, const char *to, int argc, char **argv)
 {
         struct config cfg;
-        char *errs = NULL;
-        size_t errs_len = 0;
+        char *errs = NULL, *active = NULL, *buf = NULL;
+        size_t errs_len = 0, active_len = 0;
+        ssize_t n;
         FILE *ef;
-        int r;
+        int r, fd;
 
         if (argc != 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "apply") != 0)) {
                 fputs("redock config: use 'config check' or 'config apply'\n", stderr);
@@ -361,17 +484,94 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
                 return EXIT_FAILURE;
         }
         free(errs);
-        config_free(&cfg);
         if (strcmp(argv[0], "check") == 0) {
+                config_free(&cfg);
                 printf("%s: OK\n", config_path);
                 return EXIT_SUCCESS;
         }
-        r = install_file(config_path, to);
-        if (r < 0) {
+        buf = malloc(CONFIG_FILE_MAX);
+        fd = open(config_path, O_RDONLY | O_CLOEXEC);
+        n = fd < 0 || !buf ? -1 : read(fd, buf, CONFIG_FILE_MAX);
+        if (fd >= 0)
+                close(fd);
+        if (n < 0 || n == CONFIG_FILE_MAX) {
+                log_msg(LOG_ERR, "cannot read %s: %s", config_path, n < 0 ? strerror(errno) : "too large");
+                r = -EIO;
+        } else if (snapshot_secrets(config_path, &cfg, buf, (size_t)n, &active, &active_len) != 0) {
+                log_msg(LOG_ERR, "configuration %s not applied; the last good one stays active", config_path);
+                r = -EINVAL;
+        } else if ((r = install_data(active, active_len, to)) < 0)
                 log_msg(LOG_ERR, "cannot install %s as %s: %s", config_path, to, strerror(-r));
+        if (buf)
+                explicit_bzero(buf, CONFIG_FILE_MAX);   /* secrets */
+        if (active)
+                explicit_bzero(active, active_len);
+        free(buf);
+        free(active);
+        if (r == 0) {
+                log_msg(LOG_NOTICE, "configuration %s applied as %s (mode = %s)", config_path, to,
+                        cfg.split ? "split" : "inline");
+                mode_notice(&cfg);
+        }
+        config_free(&cfg);
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* redock-generator (systemd.generator(7)): with mode = split in the
+ * configuration, a drop-in for redock@.service in the normal generator
+ * directory; without, nothing (the packaged unit is inline mode).  Reads
+ * only [redock] mode, never fails the boot. */
+static int verb_generator(const char *config_path, int argc, char **argv)
+{
+        const char *src = getenv("REDOCK_SPLIT_DROPIN");
+        char dir[PATH_MAX], path[PATH_MAX + 32], buf[65536];
+        ssize_t n;
+        int split, fd, out, r = 0;
+        FILE *f;
+
+        if (argc < 1 || argc > 3) {
+                fputs("redock generator: DIR [EARLY-DIR LATE-DIR]\n", stderr);
+                return 2;
+        }
+        split = config_peek_split(config_path);
+        if (split < 0)
+                fprintf(stderr, "redock-generator: %s: mode is neither inline nor split; "
+                        "redock@.service stays inline\n", config_path);
+        if (split <= 0)
+                return EXIT_SUCCESS;
+        if (!src || !*src)
+                src = SPLIT_DROPIN_SOURCE;
+        fd = open(src, O_RDONLY | O_CLOEXEC);
+        n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+        if (fd >= 0)
+                close(fd);
+        if (n < 0 || n == (ssize_t)sizeof(buf)) {
+                fprintf(stderr, "redock-generator: %s: %s\n", src, n < 0 ? strerror(errno) : "too large");
                 return EXIT_FAILURE;
         }
-        log_msg(LOG_NOTICE, "configuration %s applied as %s", config_path, to);
+        snprintf(dir, sizeof(dir), "%s/redock@.service.d", argv[0]);
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                fprintf(stderr, "redock-generator: %s: %s\n", dir, strerror(errno));
+                return EXIT_FAILURE;
+        }
+        snprintf(path, sizeof(path), "%s/" SPLIT_DROPIN_NAME, dir);
+        out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        f = out < 0 ? NULL : fdopen(out, "w");
+        if (!f) {
+                fprintf(stderr, "redock-generator: %s: %s\n", path, strerror(errno));
+                if (out >= 0)
+                        close(out);
+                return EXIT_FAILURE;
+        }
+        fprintf(f, "# Generated by redock-generator: mode = split in %s.\n# From %s.\n",
+                config_path, src);
+        fwrite(buf, 1, (size_t)n, f);
+        if (fclose(f) != 0)
+                r = -errno;
+        if (r < 0) {
+                fprintf(stderr, "redock-generator: %s: %s\n", path, strerror(-r));
+                return EXIT_FAILURE;
+        }
         return EXIT_SUCCESS;
 }
 
@@ -424,6 +624,12 @@ int main(int argc, char **argv)
 
         if (!config_path || !*config_path)
                 config_path = CONFIG_DEFAULT_PATH;
+        /* systemd runs generators with three directories, nothing else */
+        {
+                const char *base = strrchr(argv[0], '/');
+                if (strcmp(base ? base + 1 : argv[0], "redock-generator") == 0)
+                        return verb_generator(CONFIG_DEFAULT_PATH, argc - 1, argv + 1);
+        }
         while ((c = getopt_long(argc, argv, "c:hs:H:n:", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
@@ -493,6 +699,8 @@ int main(int argc, char **argv)
                 rc = verb_history(config_path, &ha, argc);
         else if (strcmp(verb, "config") == 0)
                 rc = verb_config(config_path, to, argc, argv);
+        else if (strcmp(verb, "generator") == 0)
+                rc = verb_generator(config_path, argc, argv);
         else if (strcmp(verb, "version") == 0) {
                 printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
                 rc = EXIT_SUCCESS;

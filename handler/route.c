@@ -110,6 +110,7 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
         char name[SOURCE_NAME_MAX + 1];
         size_t n = strcspn(rest, "/");
         struct state *st = NULL;
+        const char *qdir;
         int r, dups;
 
         /* /hooks/NAME or /hooks/NAME/SECRET (auth checks the secret) */
@@ -157,7 +158,10 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                 reply(out, 200, "{\"queued\":0}");
                 goto out;
         }
-        dups = drop_duplicates(cfg, src, &events, &st);
+        /* split mode: this process may not write the state database (it
+         * runs as a dynamic user); the drain claims each job as it takes
+         * it from the inbox, and drops the duplicates there */
+        dups = cfg->split ? 0 : drop_duplicates(cfg, src, &events, &st);
         if (events.n == 0) {
                 /* a retry of what was already accepted: accepted again,
                  * and drained, in case the first delivery's process died
@@ -166,10 +170,11 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                 out->drain = true;
                 goto out;
         }
-        r = queue_push(cfg->queue_dir, src->name, &events);
+        qdir = cfg->split ? cfg->inbox_dir : cfg->queue_dir;
+        r = queue_push(qdir, src->name, &events);
         if (r < 0) {
                 log_ctx(LOG_ERR, &(struct log_ctx){ .source = src->name },
-                        "cannot queue %zu event(s) in %s: %s", events.n, cfg->queue_dir, strerror(-r));
+                        "cannot queue %zu event(s) in %s: %s", events.n, qdir, strerror(-r));
                 /* the registry's retry must not look like a duplicate */
                 for (size_t i = 0; st && i < events.n; i++)
                         state_event_forget(st, src->name, &events.v[i]);
@@ -183,13 +188,14 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                          events.v[i].repository, events.v[i].tag);
                 log_ctx(LOG_INFO, &(struct log_ctx){ .source = src->name, .image = image,
                                                      .digest = events.v[i].digest[0] ? events.v[i].digest : NULL },
-                        "queued push of %s (%s format)", image, format);
+                        "queued push of %s (%s format)%s", image, format,
+                        cfg->split ? " for redock-drain.service" : "");
         }
         if (dups)
                 reply(out, 202, "{\"queued\":%d,\"duplicates\":%d}", r, dups);
         else
                 reply(out, 202, "{\"queued\":%d}", r);
-        out->drain = true;
+        out->drain = !cfg->split;
 out:
         if (st)
                 state_close(st);
