@@ -90,8 +90,10 @@ static bool hmac_ok(const struct source *src, const struct http_request *req)
         if (glen >= sizeof(got))
                 return false;
         if (!HMAC(md, src->token, (int)strlen(src->token),
-                  (const unsigned char *)(req->body ? req->body : ""), req->body_len, mac, &mlen))
+                  (const unsigned char *)(req->body ? req->body : ""), req->body_len, mac, &mlen)) {
+                OPENSSL_cleanse(mac, sizeof(mac));
                 return false;
+        }
         if (src->hmac_base64) {
                 EVP_EncodeBlock((unsigned char *)enc, mac, (int)mlen);
                 memcpy(got, sig, glen + 1);
@@ -107,8 +109,10 @@ static bool hmac_ok(const struct source *src, const struct http_request *req)
                         got[i] = (char)tolower((unsigned char)sig[i]);
         }
         ok = secret_equal(got, glen, enc, strlen(enc));
+        /* the right signature for this body: as good as the key for it */
         OPENSSL_cleanse(mac, sizeof(mac));
         OPENSSL_cleanse(enc, sizeof(enc));
+        OPENSSL_cleanse(got, sizeof(got));
         return ok;
 }
 
@@ -124,18 +128,15 @@ static bool basic_ok(const char *b64, const char *token, size_t tlen)
         if (len == 0 || len > 4 * (sizeof(dec) / 3) || len % 4)
                 return false;
         n = EVP_DecodeBlock(dec, (const unsigned char *)b64, (int)len);
-        if (n < 0)
-                return false;
         /* EVP_DecodeBlock counts padding as zero bytes */
         while (n > 0 && len && b64[len - 1] == '=') {
                 n--;
                 len--;
         }
-        colon = memchr(dec, ':', (size_t)n);
-        if (!colon)
-                return false;
-        colon++;
-        ok = secret_equal(colon, (size_t)n - (size_t)(colon - (const char *)dec), token, tlen);
+        colon = n > 0 ? memchr(dec, ':', (size_t)n) : NULL;
+        ok = colon && secret_equal(colon + 1, (size_t)n - (size_t)(colon + 1 - (const char *)dec),
+                                   token, tlen);
+        /* the decoded password, on every path */
         OPENSSL_cleanse(dec, sizeof(dec));
         return ok;
 }

@@ -2,7 +2,11 @@
  * arrive, on requests and sources built by hand. */
 #include "check_main.h"
 
+#include <dlfcn.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "auth.h"
 #include "cidr.h"
@@ -57,6 +61,159 @@ static bool with_query(const char *query)
         req.query = (char *)query;
         return auth_check(&src, &req);
 }
+
+/* ---- what the compare is made of ----------------------------------------
+ * CRYPTO_memcmp and SHA256 are interposed (the test binary's definitions
+ * win over libcrypto's), so the tests see every compare auth.c makes and
+ * every length it hashes.  A memcmp/strcmp-style compare, an early exit
+ * on a length mismatch, or a compare of the raw strings fails them. */
+
+#define MAX_CALLS 64
+static struct {
+        int cmp_calls;
+        size_t cmp_len[MAX_CALLS];
+        int sha_calls;
+        size_t sha_len[MAX_CALLS];
+} seen;
+
+int CRYPTO_memcmp(const void *a, const void *b, size_t len)
+{
+        const volatile unsigned char *x = a, *y = b;
+        unsigned char d = 0;
+
+        if (seen.cmp_calls < MAX_CALLS)
+                seen.cmp_len[seen.cmp_calls] = len;
+        seen.cmp_calls++;
+        for (size_t i = 0; i < len; i++)
+                d |= x[i] ^ y[i];
+        return d;
+}
+
+unsigned char *SHA256(const unsigned char *d, size_t n, unsigned char *md)
+{
+        static unsigned char *(*real)(const unsigned char *, size_t, unsigned char *);
+
+        if (!real)
+                *(void **)&real = dlsym(RTLD_NEXT, "SHA256");
+        ck_assert_ptr_nonnull(real);
+        if (seen.sha_calls < MAX_CALLS)
+                seen.sha_len[seen.sha_calls] = n;
+        seen.sha_calls++;
+        return real(d, n, md);
+}
+
+static void reset_seen(void)
+{
+        memset(&seen, 0, sizeof(seen));
+}
+
+/* every compare was of two SHA-256 digests, whole */
+static void assert_digest_compares(int at_least)
+{
+        ck_assert_int_ge(seen.cmp_calls, at_least);
+        ck_assert_int_le(seen.cmp_calls, MAX_CALLS);
+        for (int i = 0; i < seen.cmp_calls; i++)
+                ck_assert_uint_eq(seen.cmp_len[i], SHA256_DIGEST_LENGTH);
+}
+
+static bool sha_saw(size_t len)
+{
+        for (int i = 0; i < seen.sha_calls && i < MAX_CALLS; i++)
+                if (seen.sha_len[i] == len)
+                        return true;
+        return false;
+}
+
+START_TEST(compare_is_constant_time)
+{
+        static const char real[] = "0123456789abcdef0123456789abcdef0123456789";
+        char near[sizeof(real)], far[sizeof(real)];
+        const size_t n = sizeof(real) - 1;
+
+        memcpy(near, real, sizeof(real));
+        near[n - 1] = 'X';                      /* all but the last byte */
+        memset(far, 'Z', n);                    /* no byte in common */
+        far[n] = '\0';
+
+        /* the same work whatever is compared: both sides hashed in full,
+         * one CRYPTO_memcmp of the two digests */
+        const struct { const char *s; size_t len; } tries[] = {
+                { real, n }, { near, n }, { far, n },
+                { real, n - 1 },                /* a prefix */
+                { "", 0 }, { "x", 1 },
+                { far, n },
+        };
+        for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+                reset_seen();
+                ck_assert(secret_equal(tries[i].s, tries[i].len, real, n) == (i == 0));
+                ck_assert_int_eq(seen.cmp_calls, 1);
+                ck_assert_uint_eq(seen.cmp_len[0], SHA256_DIGEST_LENGTH);
+                ck_assert_int_eq(seen.sha_calls, 2);
+                ck_assert(sha_saw(tries[i].len));
+                ck_assert(sha_saw(n));
+        }
+        /* a longer guess is hashed whole too, not cut to the secret's length */
+        {
+                char longer[4 * sizeof(real)];
+                memset(longer, 'a', sizeof(longer));
+                memcpy(longer, real, n);
+                reset_seen();
+                ck_assert(!secret_equal(longer, sizeof(longer), real, n));
+                ck_assert(sha_saw(sizeof(longer)));
+                ck_assert_int_eq(seen.cmp_calls, 1);
+                ck_assert_uint_eq(seen.cmp_len[0], SHA256_DIGEST_LENGTH);
+        }
+}
+END_TEST
+
+/* Through auth_check: a wrong token, near or far, of any length, and a
+ * wrong signature, are only ever compared as digests. */
+START_TEST(auth_check_compares_digests)
+{
+        static const char *const wrong[] = {
+                "Bearer T0ken/y", "Bearer T0ken/", "Bearer ZZZZZZZ", "Bearer T0ken/xx",
+                "Basic Y2k6VDBrZQ==", "T0ken/y", "",
+        };
+
+        for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+                reset_seen();
+                ck_assert(!with_authz(wrong[i]));
+                assert_digest_compares(1);
+        }
+        reset_seen();
+        ck_assert(with_authz("Bearer " TOKEN));
+        assert_digest_compares(1);
+
+        req.n_headers = 0;
+        reset_seen();
+        ck_assert(!with_query("token=T0ken%2Fy"));
+        assert_digest_compares(1);
+        reset_seen();
+        req.query = NULL;
+        req.path = (char *)"/hooks/reg/T0ken";
+        ck_assert(!auth_check(&src, &req));
+        assert_digest_compares(1);
+
+        src.token = (char *)GH_SECRET;
+        src.auth = AUTH_HMAC;
+        src.hmac_header = (char *)"X-Hub-Signature-256";
+        src.hmac_prefix = (char *)"sha256=";
+        req.path = (char *)"/hooks/reg";
+        req.body = (char *)GH_BODY;
+        req.body_len = strlen(GH_BODY);
+        req.n_headers = 0;
+        header("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e18");
+        reset_seen();
+        ck_assert(!auth_check(&src, &req));
+        assert_digest_compares(1);
+        req.n_headers = 0;
+        header("X-Hub-Signature-256", "sha256=7571");   /* short: still hashed and compared */
+        reset_seen();
+        ck_assert(!auth_check(&src, &req));
+        assert_digest_compares(1);
+        ck_assert(sha_saw(4));
+}
+END_TEST
 
 START_TEST(secret_compare)
 {
@@ -349,6 +506,8 @@ static Suite *auth_suite(void)
 
         tcase_add_checked_fixture(tc, setup, NULL);
         tcase_add_test(tc, secret_compare);
+        tcase_add_test(tc, compare_is_constant_time);
+        tcase_add_test(tc, auth_check_compares_digests);
         tcase_add_test(tc, bearer);
         tcase_add_test(tc, whole_value);
         tcase_add_test(tc, query_token);
