@@ -270,7 +270,7 @@ static int read_body(int fd, long long deadline, const char *pre, size_t have,
 
 static void peer_address(int fd, struct http_request *req)
 {
-        struct sockaddr_storage ss;
+        struct sockaddr_storage ss = { 0 };     /* ss_family too, for the analyzer */
         socklen_t sl = sizeof(ss);
 
         req->remote_addr[0] = '\0';

@@ -487,7 +487,8 @@ static int from_docker_config(const char *path, const char *want, const char *se
                 return r;
         }
         j = json_loadb(text, len, 0, &err);
-        explicit_bzero(text, len);
+        if (text)       /* always set here; the analyzer cannot know errno != 0 */
+                explicit_bzero(text, len);
         free(text);
         if (!json_is_object(j)) {
                 /* err.text may quote the file: only the position */
