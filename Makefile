@@ -1,10 +1,14 @@
 # redock — build, test, demo, package.
 #
 #   make            build/redock
-#   make check      unit suites (Check) and integration tests against a
-#                   real dockerd, registry and systemd-socket-activate
+#   make check      static analysis, a short fuzz run, unit suites (Check),
+#                   the fuzz corpora replayed, and integration tests against
+#                   a real dockerd, registry and systemd-socket-activate,
+#                   once with build/redock and once with build/san/redock
 #   make demo       the whole thing once, on loopback, with a narration
 #   make san        build/san/redock with ASan+UBSan (used by make check)
+#   make fuzz       libFuzzer on every parser, FUZZ_SECONDS each (mk/fuzz.mk)
+#   make analyze    cppcheck and scan-build, both must be clean (mk/analyze.mk)
 
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CC         ?= gcc
@@ -56,11 +60,16 @@ san:
 
 unit: all $(UNIT_BIN)
 
-# Every test: unit suites (plain and sanitizer builds) and integration
-# tests.  Ends with "N passed, N failed".  Installs what is missing first,
-# so it works on a fresh Debian machine as it is.
+# Every test: static analysis and a bounded fuzz run (both stop here on a
+# finding), then unit suites (plain and sanitizer builds), the fuzz corpora
+# replayed, and the integration tests (again against the sanitizer build).
+# Ends with "N passed, N failed".  Installs what is missing first, so it
+# works on a fresh Debian machine as it is.
+CHECK_FUZZ_SECONDS ?= 10
 check: deps
 	$(MAKE) all unit san
+	$(MAKE) analyze
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	tests/run
 
 # The main job once, on loopback: see scripts/demo.

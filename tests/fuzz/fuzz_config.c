@@ -1,0 +1,41 @@
+/* Fuzz the configuration parser (handler/config.c, libinih).
+ *
+ * Input: the text of a configuration file, loaded from a memfd through
+ * /proc/self/fd/N.  A configuration that loads must be complete: every
+ * source named, with a secret and a format, and findable by its name. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        static FILE *devnull;
+        struct config cfg;
+        char path[64];
+        int r;
+
+        if (!devnull)
+                devnull = fopen("/dev/null", "w");
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fuzz_memfd(data, size));
+        r = config_load(path, &cfg, devnull);
+        if (r != 0) {
+                FUZZ_ASSERT(r > 0);     /* the memfd is always readable */
+                FUZZ_ASSERT(cfg.n_sources == 0 && cfg.sources == NULL);
+                return 0;
+        }
+        FUZZ_ASSERT(cfg.path && cfg.docker_host && cfg.queue_dir && cfg.state_dir);
+        for (size_t i = 0; i < cfg.n_sources; i++) {
+                const struct source *s = &cfg.sources[i];
+                FUZZ_ASSERT(s->name && source_name_valid(s->name));
+                FUZZ_ASSERT(s->token && s->token[0]);
+                FUZZ_ASSERT(s->format && s->registry);
+                FUZZ_ASSERT(s->auth != AUTH_HMAC || s->hmac_header);
+                FUZZ_ASSERT(config_source(&cfg, s->name) == s);
+        }
+        for (size_t i = 0; i < cfg.n_creds; i++)
+                FUZZ_ASSERT(cfg.creds[i].host && cfg.creds[i].username && cfg.creds[i].password);
+        config_free(&cfg);
+        return 0;
+}
