@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "dependents.h"
+#include "deps.h"
 #include "docker.h"
 #include "drain.h"
 #include "lock.h"
@@ -19,23 +21,27 @@
 #include "swarm.h"
 #include "update.h"
 
-/* Names of the containers that opted in (any of the enable labels), are
- * in this instance's scope, and follow the pushed tag.  Returns a JSON
- * array of strings, or NULL when Docker did not answer. */
+/* Every container, inspected (all: the dependency graph needs the ones
+ * that did not opt in too), and the names of those that opted in (any of
+ * the enable labels), are in this instance's scope, and follow the pushed
+ * tag (none without ev).  Returns the names as a JSON array of strings,
+ * or NULL when Docker did not answer. */
 static json_t *find_targets(struct docker *d, const struct config *cfg,
-                            const struct push_event *ev, int *err)
+                            const struct push_event *ev, json_t **all, int *err)
 {
         json_t *list = NULL, *names = json_array();
         const json_t *c;
         size_t i;
-        char path[512];
         int status;
 
+        *all = json_array();
         status = docker_call(d, "GET", "/containers/json?all=1", NULL, &list, 0);
-        if (status != 200 || !json_is_array(list)) {
+        if (status != 200 || !json_is_array(list) || !names || !*all) {
                 *err = status < 0 ? status : -EIO;
                 json_decref(list);
                 json_decref(names);
+                json_decref(*all);
+                *all = NULL;
                 return NULL;
         }
         json_array_foreach(list, i, c) {
@@ -45,22 +51,24 @@ static json_t *find_targets(struct docker *d, const struct config *cfg,
                 struct imageref ref;
                 const char *image, *name;
 
-                policy_from_labels(json_object_get(c, "Labels"), &pol);
-                policy_free(&pol);
-                if (!id || !pol.enabled || !policy_in_scope(&pol, cfg->scope))
-                        continue;
                 /* the list shows an image id once the tag moved on, so the
                  * configured reference comes from inspect */
-                snprintf(path, sizeof(path), "/containers/%s/json", id);
-                if (docker_call(d, "GET", path, NULL, &ins, 0) == 200) {
-                        image = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
-                        name = json_string_value(json_object_get(ins, "Name"));
-                        if (image && name && imageref_parse(image, &ref) == 0 &&
-                            imageref_matches_push(&ref, ev) &&
-                            !strstr(name, "-redock-new") && !strstr(name, "-redock-old"))
-                                json_array_append_new(names, json_string(name[0] == '/' ? name + 1 : name));
+                if (!id || docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id) != 200 ||
+                    !json_is_object(ins)) {
+                        json_decref(ins);
+                        continue;       /* removed meanwhile */
                 }
-                json_decref(ins);
+                json_array_append_new(*all, ins);
+                policy_from_labels(json_object_get(json_object_get(ins, "Config"), "Labels"), &pol);
+                policy_free(&pol);
+                if (!ev || !pol.enabled || !policy_in_scope(&pol, cfg->scope))
+                        continue;
+                image = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
+                name = json_string_value(json_object_get(ins, "Name"));
+                if (image && name && imageref_parse(image, &ref) == 0 &&
+                    imageref_matches_push(&ref, ev) &&
+                    !strstr(name, "-redock-new") && !strstr(name, "-redock-old"))
+                        json_array_append_new(names, json_string(name[0] == '/' ? name + 1 : name));
         }
         json_decref(list);
         return names;
@@ -157,9 +165,9 @@ static void report_container(struct drain_ctx *c, const char *image, const struc
 
 /* One container, under its lock: two processes never replace the same
  * container at once; the second finds the new image and does nothing. */
-static int update_locked(struct drain_ctx *c, const char *name, struct update_result *res)
+static int update_locked(struct drain_ctx *c, const char *name, const struct update_opts *opts,
+                         struct update_result *res)
 {
-        const struct update_opts opts = { .cfg = c->cfg };
         char dir[PATH_MAX];
         int lock, r;
 
@@ -168,56 +176,119 @@ static int update_locked(struct drain_ctx *c, const char *name, struct update_re
         if (lock < 0)
                 log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
                         "cannot lock %s/%s.lock (%s); going on without", dir, name, strerror(-lock));
-        r = update_container(&c->d, name, &opts, res);
+        r = update_container(&c->d, name, opts, res);
         if (lock >= 0)
                 close(lock);
         return r;
 }
 
+/* Update the container at index i of g with its dependents stopped before
+ * the swap and started after it.  A dependency cycle is a failed update
+ * that changes nothing. */
+static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *g, const json_t *all,
+                                  size_t i, struct update_result *res)
+{
+        struct dependents dp;
+        struct update_opts opts = { .cfg = c->cfg };
+        char why[512] = "";
+        int r;
+
+        r = dependents_plan(&dp, &c->d, c->cfg, g, all, i, why, sizeof(why));
+        if (r < 0) {
+                dependents_free(&dp);
+                memset(res, 0, sizeof(*res));
+                res->outcome = UPDATE_FAILED;
+                snprintf(res->name, sizeof(res->name), "%s", g->nodes[i].name);
+                snprintf(res->reason, sizeof(res->reason), "%s", r == -ELOOP ? "dependency cycle: " : strerror(-r));
+                if (r == -ELOOP)
+                        snprintf(res->reason + strlen(res->reason), sizeof(res->reason) - strlen(res->reason),
+                                 "%s", why);
+                return 0;
+        }
+        opts.before_stop = dependents_stop;
+        opts.arg = &dp;
+        r = update_locked(c, g->nodes[i].name, &opts, res);
+        dependents_restart(&dp, res);
+        dependents_free(&dp);
+        return r;
+}
+
+static bool failed(const struct update_result *res)
+{
+        return res->outcome == UPDATE_FAILED || res->outcome == UPDATE_ROLLED_BACK;
+}
+
 static int process_job(struct drain_ctx *c)
 {
         const struct job *job = c->job;
-        char image[IMAGE_REF_MAX];
-        json_t *targets;
-        const json_t *t;
-        size_t i;
-        int err = 0;
+        char image[IMAGE_REF_MAX], why[512] = "";
+        json_t *targets, *all = NULL;
+        struct deps_graph g;
+        size_t *idx, n = 0, nt;
+        int err = 0, cycle;
 
         snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry[0] ? job->ev.registry : "*",
                  job->ev.repository, job->ev.tag);
-        targets = find_targets(&c->d, c->cfg, &job->ev, &err);
+        targets = find_targets(&c->d, c->cfg, &job->ev, &all, &err);
         if (!targets)
                 return err;
-        if (json_array_size(targets) == 0)
+        nt = json_array_size(targets);
+        if (nt == 0)
                 log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
                                                      .digest = job->ev.digest[0] ? job->ev.digest : NULL },
                         "push of %s: no opted-in container follows it", image);
+        idx = calloc(nt ? nt : 1, sizeof(*idx));
+        if (!idx || deps_build(all, &g) < 0) {
+                free(idx);
+                json_decref(targets);
+                json_decref(all);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < nt; i++) {
+                int k = deps_find(&g, json_string_value(json_array_get(targets, i)));
+                if (k >= 0)
+                        idx[n++] = (size_t)k;
+        }
+        /* what others depend on goes first */
+        cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
 
-        json_array_foreach(targets, i, t) {
+        for (size_t i = 0; i < n; i++) {
                 struct update_result res;
-                int r = update_locked(c, json_string_value(t), &res);
+                int r;
 
+                if (cycle) {
+                        memset(&res, 0, sizeof(res));
+                        res.outcome = UPDATE_FAILED;
+                        snprintf(res.name, sizeof(res.name), "%s", g.nodes[idx[i]].name);
+                        snprintf(res.reason, sizeof(res.reason), "dependency cycle: %s", why);
+                        r = 0;
+                } else {
+                        r = update_with_dependents(c, &g, all, idx[i], &res);
+                }
                 if (r < 0) {
-                        json_decref(targets);
-                        return r;       /* Docker went away: keep the job */
+                        err = r;        /* Docker went away: keep the job */
+                        goto out;
                 }
                 report_container(c, image, &res);
                 /* a failed update does not use the event up: the same push
                  * delivered again (after fixing credentials, say) is not
                  * taken for a duplicate */
-                if ((res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK) && c->state)
+                if (failed(&res) && c->state)
                         state_event_forget(c->state, job->source, &job->ev);
-                if (c->cfg->rolling && (res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK) &&
-                    i + 1 < json_array_size(targets)) {
+                if (c->cfg->rolling && !cycle && failed(&res) && i + 1 < n) {
                         log_ctx(LOG_WARNING, &(struct log_ctx){ .source = job->source, .image = image },
                                 "rolling update of %s stopped at the first failure; %zu container(s) left as they are",
-                                image, json_array_size(targets) - i - 1);
+                                image, n - i - 1);
                         break;
                 }
         }
-        json_decref(targets);
         /* then the Swarm services that follow the same tag */
         err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
+out:
+        deps_free(&g);
+        free(idx);
+        json_decref(targets);
+        json_decref(all);
         return err < 0 ? err : 0;
 }
 
@@ -363,7 +434,9 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
 {
         struct drain_stats st = { 0 };
         struct drain_ctx c = { .cfg = cfg, .st = &st };
-        int r, failed = 0;
+        struct deps_graph g = { 0 };
+        json_t *all = NULL, *none;
+        int r, bad = 0;
 
         r = docker_open(&c.d, cfg->docker_host);
         if (r < 0) {
@@ -374,24 +447,37 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
         }
         if (state_open(cfg->state_dir, &c.state) < 0)
                 c.state = NULL;
+        /* every container, for the dependency graph */
+        none = find_targets(&c.d, cfg, NULL, &all, &r);
+        json_decref(none);
+        if (!all || deps_build(all, &g) < 0) {
+                json_decref(all);
+                all = NULL;
+        }
         for (int i = 0; i < n; i++) {
+                const struct update_opts opts = { .cfg = cfg };
                 struct update_result res;
+                int k = all ? deps_find(&g, names[i]) : -1;
 
-                r = update_locked(&c, names[i], &res);
+                r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, &res)
+                           : update_locked(&c, names[i], &opts, &res);
                 if (r < 0) {
                         fprintf(out, "%s\terror\t-\t%s\n", names[i], strerror(-r));
-                        failed++;
+                        bad++;
                         continue;
                 }
                 report_container(&c, res.image, &res);
                 fprintf(out, "%s\t%s\t%s\t%s\n", res.name, update_outcome_name(res.outcome),
                         res.new_digest[0] ? res.new_digest : res.new_image_id[0] ? res.new_image_id : "-",
                         res.reason[0] ? res.reason : "-");
-                if (res.outcome == UPDATE_FAILED || res.outcome == UPDATE_ROLLED_BACK)
-                        failed++;
+                if (failed(&res))
+                        bad++;
         }
+        if (all)
+                deps_free(&g);
+        json_decref(all);
         if (c.state)
                 state_close(c.state);
         docker_close(&c.d);
-        return failed ? -EIO : 0;
+        return bad ? -EIO : 0;
 }

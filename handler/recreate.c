@@ -232,6 +232,15 @@ json_t *recreate_spec(const json_t *old, const json_t *old_image,
         }
         if (api_minor >= 44)
                 json_object_del(spec, "MacAddress");   /* deprecated there */
+        /* in another container's network namespace these belong to that
+         * container: inspect shows its values, create refuses them
+         * ("conflicting options: hostname and the network mode") */
+        if (mode && strncmp(mode, "container:", 10) == 0) {
+                json_object_del(spec, "Hostname");
+                json_object_del(spec, "Domainname");
+                json_object_del(spec, "MacAddress");
+                json_object_del(spec, "ExposedPorts");
+        }
 
         hc = json_deep_copy(ohc);
         keep_anonymous_volumes(hc, json_object_get(old, "Mounts"));

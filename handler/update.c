@@ -250,6 +250,18 @@ static int stop_timeout_of(const json_t *old, const struct policy *pol, int dflt
         return json_is_integer(t) ? (int)json_integer_value(t) : dflt;
 }
 
+int update_stop_container(struct docker *d, const char *name, const json_t *inspect,
+                          const struct config *cfg)
+{
+        struct policy pol;
+        int r;
+
+        policy_from_labels(json_object_get(json_object_get(inspect, "Config"), "Labels"), &pol);
+        r = stop_container(d, name, pol.stop_signal, stop_timeout_of(inspect, &pol, cfg->stop_timeout));
+        policy_free(&pol);
+        return r;
+}
+
 /* The pre-update command decides whether to go on: 0 yes, exit 75 skip
  * (UPDATE_SKIPPED), anything else fail with nothing changed. */
 static int run_pre_update(struct docker *d, const char *id, const struct policy *pol,
@@ -290,7 +302,7 @@ int update_container(struct docker *d, const char *name_in,
         struct imageref ref;
         char name[256], repo[600], tmpname[300], oldname[300], new_id[80] = "";
         const char *image, *old_id, *old_image_id, *new_image_id;
-        bool was_running, old_moved = false, intent_written = false;
+        bool was_running, run_after, old_moved = false, intent_written = false;
         struct intent in;
         long long t0 = now_ms();
         int status, r = 0;
@@ -316,6 +328,7 @@ int update_container(struct docker *d, const char *name_in,
         old_image_id = json_string_value(json_object_get(old, "Image"));
         image = json_string_value(json_object_get(json_object_get(old, "Config"), "Image"));
         was_running = json_is_true(json_object_get(json_object_get(old, "State"), "Running"));
+        run_after = was_running || opts->start;
         policy_from_labels(json_object_get(json_object_get(old, "Config"), "Labels"), &pol);
         if (!old_id || !old_image_id || !image) {
                 set_reason(res, "unexpected inspect reply");
@@ -323,6 +336,18 @@ int update_container(struct docker *d, const char *name_in,
         }
         snprintf(res->image, sizeof(res->image), "%s", image);
         snprintf(res->old_image_id, sizeof(res->old_image_id), "%s", old_image_id);
+        snprintf(res->container_id, sizeof(res->container_id), "%s", old_id);
+        if (opts->recreate) {
+                /* the same image again: no pull, no comparison */
+                if (pol.monitor_only) {
+                        res->outcome = UPDATE_AVAILABLE;
+                        set_reason(res, "monitor-only: not recreated");
+                        goto out;
+                }
+                old_img = inspect(d, "images", old_image_id, &status);
+                snprintf(res->new_image_id, sizeof(res->new_image_id), "%s", old_image_id);
+                goto create;
+        }
         if (imageref_parse(image, &ref) < 0 || ref.digest[0]) {
                 res->outcome = UPDATE_SKIPPED;
                 set_reason(res, ref.digest[0] ? "pinned by digest" : "unparsable image reference");
@@ -377,10 +402,17 @@ int update_container(struct docker *d, const char *name_in,
                 goto out;
 
         /* 2. create the new one beside the old one, which keeps running */
+create:
         spec = recreate_spec(old, old_img, image, d->api_minor, &later);
         if (!spec) {
                 set_reason(res, "cannot build the new container's config");
                 goto out;
+        }
+        if (opts->netns_to) {
+                char mode[100];
+
+                snprintf(mode, sizeof(mode), "container:%s", opts->netns_to);
+                json_object_set_new(json_object_get(spec, "HostConfig"), "NetworkMode", json_string(mode));
         }
         snprintf(tmpname, sizeof(tmpname), "%s" SUFFIX_NEW, name);
         snprintf(oldname, sizeof(oldname), "%s" SUFFIX_OLD, name);
@@ -410,6 +442,8 @@ int update_container(struct docker *d, const char *name_in,
 
         /* 3. stop the old one, swap names, start the new one */
         res->changed = true;
+        if (opts->before_stop)
+                opts->before_stop(opts->arg);
         if (was_running && stop_container(d, old_id, pol.stop_signal,
                                           stop_timeout_of(old, &pol, cfg->stop_timeout)) < 0) {
                 set_reason(res, "stop old container failed");
@@ -426,7 +460,7 @@ int update_container(struct docker *d, const char *name_in,
                 goto rollback;
         }
         fault_point("after-rename");
-        if (was_running) {
+        if (run_after) {
                 if (start_container(d, new_id, &reply) < 0) {
                         set_reason(res, "start: %s", docker_error_message(reply));
                         goto rollback;
@@ -439,17 +473,18 @@ int update_container(struct docker *d, const char *name_in,
         }
 
         /* 5. success: the old container goes, its volumes stay */
+        snprintf(res->container_id, sizeof(res->container_id), "%s", new_id);
         if (remove_container(d, old_id, true) < 0)
                 log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
                         "could not remove the old container %s", oldname);
         res->outcome = UPDATE_UPDATED;
-        if (was_running && pol.post_update) {
+        if (run_after && pol.post_update && !opts->recreate) {
                 int code = lifecycle_exec(d, new_id, pol.post_update, pol.hook_timeout);
                 if (code != 0)
                         log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
                                 "post-update command failed (%d); the update stands", code);
         }
-        if (cfg->cleanup)
+        if (cfg->cleanup && !opts->recreate)
                 cleanup_image(d, old_image_id, name);
         goto out;
 
@@ -468,7 +503,7 @@ rollback:
         if (old_moved && rename_container(d, old_id, name) < 0)
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                         "could not rename %s back; the next run will", oldname);
-        if (was_running && start_container(d, old_id, NULL) < 0)
+        if (run_after && start_container(d, old_id, NULL) < 0)
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                         "could not restart the old container");
         res->outcome = UPDATE_ROLLED_BACK;

@@ -22,6 +22,16 @@ enum update_outcome {
 
 struct update_opts {
         const struct config *cfg;       /* timeouts, dry-run, cleanup, credentials */
+        /* called once, just before the old container is stopped for the
+         * swap (not when nothing is to be swapped): the containers that
+         * depend on it are stopped there */
+        void (*before_stop)(void *arg);
+        void *arg;
+        /* recreate on the image it has, without a pull: a dependent whose
+         * network namespace went with the container it joined */
+        bool recreate;
+        bool start;                     /* start the new one even if the old one is stopped now */
+        const char *netns_to;           /* the new one joins this container's network namespace */
 };
 
 struct update_result {
@@ -33,6 +43,7 @@ struct update_result {
         char old_digest[180];
         char new_digest[180];
         char reason[512];               /* why it failed or rolled back */
+        char container_id[80];          /* what runs under the name now (new or old) */
         bool changed;                   /* the old container was touched */
         long long duration_ms;
 };
@@ -44,3 +55,9 @@ const char *update_outcome_name(enum update_outcome o);
  * be asked at all (the job should be retried later). */
 int update_container(struct docker *d, const char *name,
                      const struct update_opts *opts, struct update_result *res);
+
+/* Stop the container called name the way an update stops it: the
+ * redock.stop-signal and stop-timeout labels of its inspect object, else
+ * its own, else the config's timeout.  0 or -EIO. */
+int update_stop_container(struct docker *d, const char *name, const json_t *inspect,
+                          const struct config *cfg);

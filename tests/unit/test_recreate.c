@@ -435,6 +435,35 @@ START_TEST(names)
 }
 END_TEST
 
+/* deps.json's ut-side ran with --network container:ut-db: inspect shows
+ * db's hostname, which create refuses next to that network mode */
+START_TEST(other_containers_namespace)
+{
+        json_t *all = json_load_file(FIXTURES "/docker/deps.json", 0, NULL);
+        const json_t *c, *side = NULL;
+        const char *mode;
+        size_t i;
+
+        ck_assert_ptr_nonnull(all);
+        json_array_foreach(all, i, c)
+                if (strcmp(json_string_value(json_object_get(c, "Name")), "/ut-side") == 0)
+                        side = c;
+        ck_assert_ptr_nonnull(side);
+        ck_assert_ptr_nonnull(json_object_get(json_object_get(side, "Config"), "Hostname"));
+        spec = recreate_spec(side, NULL, NEW_IMAGE, 41, &later);
+        ck_assert_ptr_nonnull(spec);
+        ck_assert_ptr_null(json_object_get(spec, "Hostname"));
+        ck_assert_ptr_null(json_object_get(spec, "Domainname"));
+        ck_assert_ptr_null(json_object_get(spec, "NetworkingConfig"));
+        ck_assert_ptr_null(later);
+        mode = json_string_value(json_object_get(json_object_get(spec, "HostConfig"), "NetworkMode"));
+        ck_assert_ptr_nonnull(mode);
+        ck_assert_str_eq(mode, json_string_value(json_object_get(json_object_get(side, "HostConfig"), "NetworkMode")));
+        ck_assert(strncmp(mode, "container:", 10) == 0);
+        json_decref(all);
+}
+END_TEST
+
 static Suite *recreate_suite(void)
 {
         Suite *s = suite_create("recreate");
@@ -460,6 +489,7 @@ static Suite *recreate_suite(void)
         tcase_add_test(tc, inputs_untouched);
         tcase_add_test(tc, malformed);
         tcase_add_test(tc, names);
+        tcase_add_test(tc, other_containers_namespace);
         suite_add_tcase(s, tc);
         return s;
 }

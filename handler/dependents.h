@@ -1,0 +1,48 @@
+/* dependents: stop the containers that depend on one before it is
+ * swapped, and start them again after it, in dependency order.
+ *
+ * The order comes from deps.c.  Dependents are stopped last-first right
+ * before the old container stops (update_opts.before_stop), and started
+ * first-first once the new one has proved itself, or once the old one
+ * runs again after a rollback.  Those in the old container's network
+ * namespace are recreated against the new one: a namespace dies with its
+ * container.  Only containers in this instance's scope are touched, and
+ * monitor-only ones never. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "deps.h"
+#include "docker.h"
+#include "update.h"
+
+struct dependents {
+        struct docker *d;
+        const struct config *cfg;
+        const struct deps_graph *g;
+        const json_t *inspects;         /* the array g was built from */
+        size_t target;
+        size_t *order;                  /* start order */
+        size_t n;
+        bool *stopped;                  /* by index in g: stopped by us */
+        char **new_id;                  /* by index in g: id after a recreate */
+};
+
+/* Plan for target (an index in g).  0, -ELOOP with the cycle in why, or
+ * -ENOMEM.  Free with dependents_free whatever it returned. */
+int dependents_plan(struct dependents *dp, struct docker *d, const struct config *cfg,
+                    const struct deps_graph *g, const json_t *inspects, size_t target,
+                    char *why, size_t why_size);
+
+/* update_opts.before_stop: stop the running dependents, last first. */
+void dependents_stop(void *dp);
+
+/* After the target's update (res): recreate the dependents that joined its
+ * old network namespace, start the ones stopped for the swap.  Logs each
+ * step; returns how many could not be brought back. */
+int dependents_restart(struct dependents *dp, const struct update_result *res);
+
+void dependents_free(struct dependents *dp);
