@@ -530,8 +530,12 @@ static char *counting_reader(char *str, int num, void *stream)
         size_t len;
         const char *c;
 
-        if (!s)
+        if (!s) {
+                /* the end: inih's line buffer still holds the tails of
+                 * earlier lines (a token = ... among them); wipe it */
+                explicit_bzero(str, (size_t)num);
                 return NULL;
+        }
         p->line++;
         len = strlen(s);
         if (len && s[len - 1] != '\n') {
@@ -597,6 +601,7 @@ static int set_defaults(struct config *c)
 int config_load(const char *path, struct config *cfg, FILE *errs)
 {
         struct parse_ctx p = { .cfg = cfg, .errs = errs, .path = path, .section_reported = -1 };
+        char iobuf[BUFSIZ];
         int r;
 
         memset(cfg, 0, sizeof(*cfg));
@@ -614,8 +619,12 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
                         fprintf(errs, "%s: %s\n", path, strerror(errno));
                 return r;
         }
+        /* stdio's buffer holds the file's text, tokens and passwords
+         * included: our own, wiped after the close */
+        setvbuf(p.in, iobuf, _IOFBF, sizeof(iobuf));
         r = ini_parse_stream(counting_reader, &p, ini_cb, &p);
         fclose(p.in);
+        explicit_bzero(iobuf, sizeof(iobuf));
         /* inih returns the first line it could not parse (our handler
          * never fails), whatever else was found */
         if (r > 0)

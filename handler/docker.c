@@ -192,6 +192,9 @@ static int perform(struct docker *d, const char *method, const char *path,
         curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, collect);
         curl_easy_setopt(d->curl, CURLOPT_WRITEDATA, b);
         rc = curl_easy_perform(d->curl);
+        /* the extra header may be X-Registry-Auth: wipe curl's copy */
+        for (struct curl_slist *h = hdrs; h; h = h->next)
+                explicit_bzero(h->data, strlen(h->data));
         curl_slist_free_all(hdrs);
         if (rc != CURLE_OK)
                 return b->too_big ? -EFBIG : curl_to_errno(rc);
@@ -285,6 +288,8 @@ int docker_pull(struct docker *d, const char *repo, const char *tag,
                 json_decref(j);
         }
 out:
+        if (hdr)
+                explicit_bzero(hdr, strlen(hdr));      /* the credentials */
         free(hdr);
         docker_free(erepo);
         docker_free(etag);
