@@ -377,6 +377,7 @@ static int snapshot_secrets(const char *path, const struct config *cfg, const ch
         char section[256] = "";
         const char *p = in, *end = in + n;
         int line = 0, problems = 0;
+        bool key_seen = false;
         FILE *f = open_memstream(out, out_len);
 
         if (!f)
@@ -395,8 +396,11 @@ static int snapshot_secrets(const char *path, const struct config *cfg, const ch
                         const char *close = memchr(s, ']', (size_t)(p + len - s));
                         if (close)
                                 snprintf(section, sizeof(section), "%.*s", (int)(close - s - 1), s + 1);
-                } else if (s < p + len && *s != ';' && *s != '#' && s == p) {
-                        /* an unindented key: the name up to '=' or ':' */
+                        key_seen = false;
+                } else if (s < p + len && *s != ';' && *s != '#' && (s == p || !key_seen)) {
+                        /* a key (inih: an indented line after a key
+                         * continues its value): the name up to '=' or ':' */
+                        key_seen = true;
                         k = strcspn(s, "=:\n");
                         while (k && isspace((unsigned char)s[k - 1]))
                                 k--;
