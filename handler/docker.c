@@ -202,8 +202,33 @@ static int perform(struct docker *d, const char *method, const char *path,
         return (int)status;
 }
 
+static int call(struct docker *d, const char *method, const char *path, json_t *body,
+                json_t **reply, int timeout_s, const char *header);
+
 int docker_call(struct docker *d, const char *method, const char *path,
                 json_t *body, json_t **reply, int timeout_s)
+{
+        return call(d, method, path, body, reply, timeout_s, NULL);
+}
+
+int docker_call_auth(struct docker *d, const char *method, const char *path, json_t *body,
+                     json_t **reply, int timeout_s, const char *auth)
+{
+        char *hdr = NULL;
+        int status;
+
+        if (!auth)
+                return call(d, method, path, body, reply, timeout_s, NULL);
+        if (asprintf(&hdr, "X-Registry-Auth: %s", auth) < 0)
+                return -ENOMEM;
+        status = call(d, method, path, body, reply, timeout_s, hdr);
+        explicit_bzero(hdr, strlen(hdr));
+        free(hdr);
+        return status;
+}
+
+static int call(struct docker *d, const char *method, const char *path, json_t *body,
+                json_t **reply, int timeout_s, const char *header)
 {
         struct reply_buf b = { 0 };
         char *payload = NULL;
@@ -216,7 +241,7 @@ int docker_call(struct docker *d, const char *method, const char *path,
                 if (!payload)
                         return -ENOMEM;
         }
-        status = perform(d, method, path, payload, NULL, timeout_s, &b);
+        status = perform(d, method, path, payload, header, timeout_s, &b);
         free(payload);
         if (status > 0 && reply && b.len)
                 *reply = json_loadb(b.data, b.len, 0, NULL);

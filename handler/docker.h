@@ -33,6 +33,11 @@ void docker_close(struct docker *d);
 int docker_call(struct docker *d, const char *method, const char *path,
                 json_t *body, json_t **reply, int timeout_s);
 
+/* docker_call with "X-Registry-Auth: auth" (none when auth is NULL): the
+ * endpoints that make the daemon or the swarm pull. */
+int docker_call_auth(struct docker *d, const char *method, const char *path, json_t *body,
+                     json_t **reply, int timeout_s, const char *auth);
+
 /* docker_call with a printf-style path. */
 int docker_callf(struct docker *d, const char *method, json_t *body, json_t **reply,
                  int timeout_s, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -12,8 +12,10 @@
 #include <time.h>
 
 #include "clock.h"
+#include "imageref.h"
 #include "limits.h"
 #include "log.h"
+#include "regauth.h"
 #include "swarm.h"
 #include "swarmspec.h"
 
@@ -26,6 +28,7 @@ struct svc_job {
         const char *image;      /* its ContainerSpec.Image now */
         char target[IMAGE_REF_MAX + DIGEST_MAX];        /* "repo:tag@digest" */
         char why[256];          /* Swarm's reason to roll back, while it does */
+        char *auth;             /* X-Registry-Auth for the image's registry, or NULL */
         struct swarm_result *res;
 };
 
@@ -66,15 +69,14 @@ static int is_manager(struct docker *d)
 }
 
 /* The digest the service's tag names now: the pushed one, or what the
- * registry answers the daemon (GET /distribution, API 1.30).  A private
- * registry wants X-Registry-Auth here, which docker_call does not send:
- * such lookups fail and are reported, and events that carry their digest
- * (every registry webhook does) never come here. */
+ * registry answers the daemon (GET /distribution, API 1.30, with the
+ * registry's credentials when redock has them). */
 static int target_digest(struct docker *d, const struct push_event *ev, const char *name,
-                         char *out, size_t size, struct swarm_result *res)
+                         const char *auth, char *out, size_t size, struct swarm_result *res)
 {
         json_t *j = NULL;
         const char *dg;
+        char path[IMAGE_REF_MAX + 32];
         int s;
 
         if (ev->digest[0]) {
@@ -85,7 +87,11 @@ static int target_digest(struct docker *d, const struct push_event *ev, const ch
                 decide(res, "failed", "the push has no digest and API %s cannot ask the registry", d->api);
                 return 0;
         }
-        s = docker_callf(d, "GET", NULL, &j, 0, "/distribution/%s/json", name);
+        if ((size_t)snprintf(path, sizeof(path), "/distribution/%s/json", name) >= sizeof(path)) {
+                decide(res, "failed", "image reference too long");
+                return 0;
+        }
+        s = docker_call_auth(d, "GET", path, NULL, &j, 0, auth);
         dg = json_string_value(json_object_get(json_object_get(j, "Descriptor"), "digest"));
         if (s == 200 && dg)
                 snprintf(out, size, "%s", dg);
@@ -97,9 +103,10 @@ static int target_digest(struct docker *d, const struct push_event *ev, const ch
 
 /* POST the service's own spec with only the image changed: its update
  * and rollback config, ForceUpdate and everything else stay as they are.
- * Without X-Registry-Auth the daemon keeps the credentials the service
- * was created with (--with-registry-auth), which is what its nodes need
- * to pull. */
+ * With redock's credentials for the image's registry they go along as
+ * X-Registry-Auth, and Swarm hands them to the nodes that pull; without,
+ * the service keeps the credentials it was created with
+ * (--with-registry-auth). */
 static int post_update(struct docker *d, struct svc_job *job)
 {
         json_t *spec = json_deep_copy(json_object_get(job->svc, "Spec")), *reply = NULL;
@@ -115,7 +122,12 @@ static int post_update(struct docker *d, struct svc_job *job)
         json_object_set_new(cs, "Image", json_string(job->target));
         /* the version makes Swarm refuse the update if the service
          * changed since we read it, rather than undo that change */
-        s = docker_callf(d, "POST", spec, &reply, 0, "/services/%s/update?version=%lld", job->id, (long long)version);
+        {
+                char path[256];
+
+                snprintf(path, sizeof(path), "/services/%.64s/update?version=%lld", job->id, (long long)version);
+                s = docker_call_auth(d, "POST", path, spec, &reply, 0, job->auth);
+        }
         if (s >= 0 && s != 200)
                 decide(job->res, "failed", "update refused: %d %s", s, docker_error_message(reply));
         json_decref(reply);
@@ -141,6 +153,35 @@ static int tasks_converged(struct docker *d, struct svc_job *job, const json_t *
         return r;
 }
 
+/* Why a task of the target image failed ("task: non-zero exit (3)"), for
+ * a rollback that was over before redock saw it start: its message then
+ * only says "rollback completed". */
+static void failed_task_error(struct docker *d, struct svc_job *job, char *out, size_t size)
+{
+        json_t *f = json_pack("{s:[s]}", "service", job->id), *tasks = NULL;
+        char *dump = f ? json_dumps(f, JSON_COMPACT) : NULL;
+        char *q = dump ? docker_escape(d, dump) : NULL;
+        const json_t *t;
+        size_t i;
+
+        out[0] = '\0';
+        if (q && docker_callf(d, "GET", NULL, &tasks, 0, "/tasks?filters=%s", q) == 200)
+                json_array_foreach(tasks, i, t) {
+                        const json_t *cs = json_object_get(json_object_get(t, "Spec"), "ContainerSpec");
+                        const char *img = json_string_value(json_object_get(cs, "Image"));
+                        const char *err = json_string_value(json_object_get(json_object_get(t, "Status"), "Err"));
+
+                        if (img && err && *err && strcmp(img, job->target) == 0) {
+                                snprintf(out, size, "%s", err);
+                                break;
+                        }
+                }
+        docker_free(q);
+        free(dump);
+        json_decref(f);
+        json_decref(tasks);
+}
+
 /* One look at the service: 1 when an outcome is reached, 0 to wait on,
  * -errno.  *state_out gets Swarm's state for the timeout's reason. */
 static int look(struct docker *d, struct svc_job *job, char *state_out, size_t size)
@@ -161,6 +202,13 @@ static int look(struct docker *d, struct svc_job *job, char *state_out, size_t s
         switch (swarm_update_state(svc, &msg)) {
         case SWARM_STATE_ROLLED_BACK:
                 /* by now the message only says "rollback completed" */
+                if (!job->why[0]) {
+                        char err[200];
+
+                        failed_task_error(d, job, err, sizeof(err));
+                        if (err[0])
+                                snprintf(job->why, sizeof(job->why), "%s; a new task failed: %s", msg, err);
+                }
                 decide(job->res, "rolled-back", "Swarm rolled back: %s", job->why[0] ? job->why : msg);
                 /* the spec is the old one again */
                 snprintf(job->res->image, sizeof(job->res->image), "%s", job->image);
@@ -218,7 +266,14 @@ static int update_service(struct docker *d, const struct config *cfg, const stru
                 decide(res, "failed", "image reference too long");
                 return 0;
         }
-        r = target_digest(d, ev, name, digest, sizeof(digest), res);
+        {
+                struct imageref ref;
+
+                /* no credentials, or finding them failed (logged): none sent */
+                if (imageref_parse(name, &ref) == 0 && regauth_for_host(cfg, ref.registry, &job->auth) < 0)
+                        job->auth = NULL;
+        }
+        r = target_digest(d, ev, name, job->auth, digest, sizeof(digest), res);
         if (r < 0 || res->outcome)
                 return r;
         if (strcmp(cur, digest) == 0) {
@@ -273,6 +328,8 @@ int swarm_update(struct docker *d, const struct config *cfg, const struct push_e
                 snprintf(res.service, sizeof(res.service), "%s", sname ? sname : job.id);
                 snprintf(res.image, sizeof(res.image), "%s", job.image);
                 r = update_service(d, cfg, ev, &job, pick);
+                regauth_free(job.auth);
+                job.auth = NULL;
                 if (r < 0)
                         break;  /* Docker went away: the job is retried */
                 res.duration_ms = now_ms() - t0;

@@ -133,3 +133,48 @@ queue_empty() { [ -z "$(ls -A "$REDOCK_TEST_DIR/queue" 2>/dev/null)" ]; }
 wait_log() {  # wait_log SECONDS PATTERN
         wait_until "$1" grep -qE "$2" "$REDOCK_TEST_DIR/redock.log"
 }
+
+# A second Distribution registry on 127.0.0.1 that wants htpasswd (bcrypt)
+# credentials, its files and pid in DIR; sets PRIV to its host:port.
+private_registry_start() {  # private_registry_start DIR USER PASS
+        local dir=$1 port=15001
+        # a free port from 15001, never the shared registry's
+        while { [ "127.0.0.1:$port" = "$REGISTRY" ] || ss -Hltn "sport = :$port" | grep -q .; } &&
+                [ "$port" -lt 15200 ]; do
+                port=$((port + 1))
+        done
+        PRIV=127.0.0.1:$port
+        htpasswd -nbB "$2" "$3" > "$dir/htpasswd"
+        cat > "$dir/config.yml" <<YML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+http:
+  addr: $PRIV
+auth:
+  htpasswd:
+    realm: redock-test
+    path: $dir/htpasswd
+YML
+        setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
+        echo $! > "$dir/registry.pid"
+        wait_until 30 sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://$PRIV/v2/)\" = 401 ]"
+}
+
+private_registry_stop() {  # private_registry_stop DIR: by its pid file
+        local pid
+        [ -s "$1/registry.pid" ] || return 0
+        pid=$(cat "$1/registry.pid")
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        rm -f "$1/registry.pid"
+}
