@@ -10,6 +10,7 @@
 #                      tests/run runs over the corpora; make unit builds
 #                      the plain ones, make san the sanitizer ones
 #
+# Dictionaries: tests/fuzz/NAME.dict when there is one.
 # Seeds: tests/fuzz/corpus/NAME (hand-made, and every crash found, kept as
 # a regression case) and build/fuzz/seed/payload, made from
 # tests/fixtures/payloads (the fixture's directory names its format).
@@ -17,7 +18,9 @@
 FUZZ_NAMES    := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_SECONDS  ?= 60
 FUZZ_RSS_MB   ?= 2048
-FUZZ_TIMEOUT  ?= 10
+# seconds for one input: each takes milliseconds; a loaded CI machine
+# must not turn that into a false "timeout"
+FUZZ_TIMEOUT  ?= 25
 FUZZ_CC       ?= clang
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # -Wno-format-nonliteral: clang (unlike gcc) flags the vfprintf() in
