@@ -199,10 +199,10 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                 memset(res, 0, sizeof(*res));
                 res->outcome = UPDATE_FAILED;
                 snprintf(res->name, sizeof(res->name), "%s", g->nodes[i].name);
-                snprintf(res->reason, sizeof(res->reason), "%s", r == -ELOOP ? "dependency cycle: " : strerror(-r));
                 if (r == -ELOOP)
-                        snprintf(res->reason + strlen(res->reason), sizeof(res->reason) - strlen(res->reason),
-                                 "%s", why);
+                        snprintf(res->reason, sizeof(res->reason), "dependency cycle: %.400s", why);
+                else
+                        snprintf(res->reason, sizeof(res->reason), "%s", strerror(-r));
                 return 0;
         }
         opts.before_stop = dependents_stop;
@@ -260,7 +260,8 @@ static int process_job(struct drain_ctx *c)
                         memset(&res, 0, sizeof(res));
                         res.outcome = UPDATE_FAILED;
                         snprintf(res.name, sizeof(res.name), "%s", g.nodes[idx[i]].name);
-                        snprintf(res.reason, sizeof(res.reason), "dependency cycle: %s", why);
+                        /* a cycle too long for the reason is cut there */
+                        snprintf(res.reason, sizeof(res.reason), "dependency cycle: %.400s", why);
                         r = 0;
                 } else {
                         r = update_with_dependents(c, &g, all, idx[i], &res);

@@ -11,6 +11,7 @@
 #include "policy.h"
 #include "state.h"
 #include "status.h"
+#include "swarmspec.h"
 
 /* The digest part of the image's RepoDigest, or "-". */
 static const char *image_digest(struct docker *d, const char *image_id, char *buf, size_t size)
@@ -47,6 +48,58 @@ static void policy_text(const struct policy *p, const struct config *cfg, char *
                 buf[strlen(buf) - 1] = '\0';
 }
 
+static void last_outcome(struct state *st, const char *name, char *outcome, size_t size, char *when,
+                         size_t when_size)
+{
+        long long t = 0;
+
+        outcome[0] = when[0] = '\0';
+        if (st && state_last_outcome(st, name, outcome, size, &t) == 0 && outcome[0]) {
+                time_t tt = (time_t)t;
+                strftime(when, when_size, " %Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+        }
+}
+
+/* The opted-in Swarm services, when the daemon is a swarm manager (anything
+ * else answers GET /services with an error, and there is nothing to list). */
+static void print_services(struct docker *d, const struct config *cfg, struct state *st, FILE *out)
+{
+        json_t *list = NULL;
+        const json_t *svc;
+        size_t i;
+        bool header = false;
+
+        if (docker_call(d, "GET", "/services", NULL, &list, 0) != 200 || !json_is_array(list)) {
+                json_decref(list);
+                return;
+        }
+        json_array_foreach(list, i, svc) {
+                const json_t *spec = json_object_get(svc, "Spec");
+                const char *name = json_string_value(json_object_get(spec, "Name"));
+                const char *image = json_string_value(json_object_get(json_object_get(
+                        json_object_get(spec, "TaskTemplate"), "ContainerSpec"), "Image"));
+                enum swarm_pick pick = swarm_service_pick(svc, cfg->scope);
+                char repo[512], digest[200], outcome[64], when[32];
+
+                if (pick == SWARM_PICK_NO || !name || !image)
+                        continue;
+                if (swarm_image_split(image, repo, sizeof(repo), digest, sizeof(digest)) < 0) {
+                        snprintf(repo, sizeof(repo), "%s", image);
+                        digest[0] = '\0';
+                }
+                last_outcome(st, name, outcome, sizeof(outcome), when, sizeof(when));
+                if (!header) {
+                        fprintf(out, "\n%-24s %-8s %-40s %-19s %-18s %s\n", "SERVICE", "", "IMAGE", "DIGEST",
+                                "POLICY", "LAST OUTCOME");
+                        header = true;
+                }
+                fprintf(out, "%-24s %-8s %-40s %-19.19s %-18s %s%s\n", name, "service", repo,
+                        digest[0] ? digest : "-", pick == SWARM_PICK_MONITOR ? "monitor-only" : "-",
+                        outcome[0] ? outcome : "-", when);
+        }
+        json_decref(list);
+}
+
 int status_print(const struct config *cfg, FILE *out)
 {
         struct docker d;
@@ -76,12 +129,12 @@ int status_print(const struct config *cfg, FILE *out)
                 const char *image = json_string_value(json_object_get(c, "Image"));
                 const char *image_id = json_string_value(json_object_get(c, "ImageID"));
                 const char *state = json_string_value(json_object_get(c, "State"));
-                char digest[32], pol_text[128], outcome[64] = "", when[32] = "";
-                long long t = 0;
+                char digest[32], pol_text[128], outcome[64], when[32];
                 struct policy p;
 
                 policy_from_labels(json_object_get(c, "Labels"), &p);
-                if (!p.enabled || !name) {
+                /* a Swarm task's container belongs to its service, listed below */
+                if (!p.enabled || !name || json_object_get(json_object_get(c, "Labels"), "com.docker.swarm.task.id")) {
                         policy_free(&p);
                         continue;
                 }
@@ -89,14 +142,12 @@ int status_print(const struct config *cfg, FILE *out)
                         name++;
                 policy_text(&p, cfg, pol_text, sizeof(pol_text));
                 policy_free(&p);
-                if (st && state_last_outcome(st, name, outcome, sizeof(outcome), &t) == 0 && outcome[0]) {
-                        time_t tt = (time_t)t;
-                        strftime(when, sizeof(when), " %Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
-                }
+                last_outcome(st, name, outcome, sizeof(outcome), when, sizeof(when));
                 fprintf(out, "%-24s %-8s %-40s %-19s %-18s %s%s\n", name, state ? state : "-",
                         image ? image : "-", image_id ? image_digest(&d, image_id, digest, sizeof(digest)) : "-",
                         pol_text, outcome[0] ? outcome : "-", when);
         }
+        print_services(&d, cfg, st, out);
         r = 0;
 out:
         json_decref(list);
