@@ -370,18 +370,26 @@ static bool ini_plain_value(const char *v)
  * taken in when the configuration is applied, not on every request.
  * A secret that cannot stand on an INI line is an error in split mode;
  * in inline mode its line is kept (the file is then read live) with a
- * warning.  Returns 0 or the number of problems (logged). */
+ * warning.  The webhook's copy (wout) is the same with every [registry]
+ * section blanked out: a split-mode webhook needs no pull credentials.
+ * Returns 0 or the number of problems (logged). */
 static int snapshot_secrets(const char *path, const struct config *cfg, const char *in, size_t n,
-                            char **out, size_t *out_len)
+                            char **out, size_t *out_len, char **wout, size_t *wout_len)
 {
         char section[256] = "";
         const char *p = in, *end = in + n;
         int line = 0, problems = 0;
         bool key_seen = false;
         FILE *f = open_memstream(out, out_len);
+        FILE *wf = open_memstream(wout, wout_len);
 
-        if (!f)
+        if (!f || !wf) {
+                if (f)
+                        fclose(f);
+                if (wf)
+                        fclose(wf);
                 return 1;
+        }
         while (p < end) {
                 const char *nl = memchr(p, '\n', (size_t)(end - p));
                 size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -418,6 +426,18 @@ static int snapshot_secrets(const char *path, const struct config *cfg, const ch
                                 key = "password";
                         }
                 }
+                /* the webhook's copy: blank lines for a [registry]
+                 * section, so that line numbers stay the same */
+                if (strncmp(section, "registry ", 9) == 0) {
+                        if (nl)
+                                fputc('\n', wf);
+                } else if (secret && ini_plain_value(secret) && strlen(key) + 3 + strlen(secret) < 200) {
+                        fprintf(wf, "%s = %s\n", key, secret);
+                } else {
+                        fwrite(p, 1, len, wf);
+                        if (nl)
+                                fputc('\n', wf);
+                }
                 if (secret && ini_plain_value(secret) && strlen(key) + 3 + strlen(secret) < 200) {
                         fprintf(f, "%s = %s\n", key, secret);
                 } else {
@@ -439,6 +459,8 @@ static int snapshot_secrets(const char *path, const struct config *cfg, const ch
         }
         if (fclose(f) != 0)
                 problems++;
+        if (fclose(wf) != 0)
+                problems++;
         return problems;
 }
 
@@ -458,8 +480,8 @@ static void mode_notice(const struct config *cfg)
 static int verb_config(const char *config_path, const char *to, int argc, char **argv)
 {
         struct config cfg;
-        char *errs = NULL, *active = NULL, *buf = NULL;
-        size_t errs_len = 0, active_len = 0;
+        char *errs = NULL, *active = NULL, *webhook = NULL, *buf = NULL, wpath[PATH_MAX];
+        size_t errs_len = 0, active_len = 0, webhook_len = 0;
         ssize_t n;
         FILE *ef;
         int r, fd;
@@ -501,17 +523,29 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
         if (n < 0 || n == CONFIG_FILE_MAX) {
                 log_msg(LOG_ERR, "cannot read %s: %s", config_path, n < 0 ? strerror(errno) : "too large");
                 r = -EIO;
-        } else if (snapshot_secrets(config_path, &cfg, buf, (size_t)n, &active, &active_len) != 0) {
+        } else if (snapshot_secrets(config_path, &cfg, buf, (size_t)n, &active, &active_len,
+                                    &webhook, &webhook_len) != 0) {
                 log_msg(LOG_ERR, "configuration %s not applied; the last good one stays active", config_path);
                 r = -EINVAL;
-        } else if ((r = install_data(active, active_len, to)) < 0)
-                log_msg(LOG_ERR, "cannot install %s as %s: %s", config_path, to, strerror(-r));
+        } else {
+                /* beside it, the split-mode webhook's copy (webhook.conf):
+                 * first, so the active one never names what is not there */
+                const char *slash = strrchr(to, '/');
+                snprintf(wpath, sizeof(wpath), "%.*swebhook.conf", slash ? (int)(slash - to + 1) : 0, to);
+                if ((r = install_data(webhook, webhook_len, wpath)) < 0)
+                        log_msg(LOG_ERR, "cannot install %s: %s", wpath, strerror(-r));
+                else if ((r = install_data(active, active_len, to)) < 0)
+                        log_msg(LOG_ERR, "cannot install %s as %s: %s", config_path, to, strerror(-r));
+        }
         if (buf)
                 explicit_bzero(buf, CONFIG_FILE_MAX);   /* secrets */
         if (active)
                 explicit_bzero(active, active_len);
+        if (webhook)
+                explicit_bzero(webhook, webhook_len);
         free(buf);
         free(active);
+        free(webhook);
         if (r == 0) {
                 log_msg(LOG_NOTICE, "configuration %s applied as %s (mode = %s)", config_path, to,
                         cfg.split ? "split" : "inline");
