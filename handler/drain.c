@@ -17,6 +17,7 @@
 #include "log.h"
 #include "policy.h"
 #include "queue.h"
+#include "shutdown.h"
 #include "state.h"
 #include "swarm.h"
 #include "update.h"
@@ -256,6 +257,10 @@ static int process_job(struct drain_ctx *c)
                 struct update_result res;
                 int r;
 
+                if (shutdown_requested()) {
+                        err = -EINTR;   /* the job stays; what is done is done */
+                        goto out;
+                }
                 if (cycle) {
                         memset(&res, 0, sizeof(res));
                         res.outcome = UPDATE_FAILED;
@@ -303,7 +308,7 @@ static void sleep_s(int s)
 {
         struct timespec ts = { s, 0 };
 
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !shutdown_requested())
                 ;
 }
 
@@ -353,6 +358,13 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         for (size_t i = 0; i < nj; i++) {
                 bool superseded = false;
 
+                if (shutdown_requested()) {
+                        log_msg(LOG_NOTICE, "asked to stop: %zu job(s) stay queued", nj - i);
+                        c->st->kept = (int)(nj - i);
+                        r = -EAGAIN;
+                        break;
+                }
+
                 /* a burst of pushes to one tag: only the newest counts,
                  * the pull gets the newest digest anyway */
                 for (size_t j = i + 1; j < nj && !superseded; j++)
@@ -361,6 +373,12 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
                         c->job = &jobs[i];
                         r = process_job(c);
                         c->job = NULL;
+                }
+                if (r == -EINTR) {
+                        log_msg(LOG_NOTICE, "asked to stop during job %s: it stays queued", jobs[i].name);
+                        c->st->kept = (int)(nj - i);
+                        r = -EAGAIN;
+                        break;
                 }
                 if (r < 0) {
                         log_msg(LOG_ERR, "Docker failed during job %s (%s); it stays queued",
@@ -415,7 +433,7 @@ int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
                                 break;
                         continue;
                 }
-                if (r != -EAGAIN || !patient || time(NULL) + backoff > give_up)
+                if (r != -EAGAIN || !patient || time(NULL) + backoff > give_up || shutdown_requested())
                         break;
                 log_msg(LOG_INFO, "retrying in %d s", backoff);
                 sleep_s(backoff);
@@ -459,6 +477,12 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
                 const struct update_opts opts = { .cfg = cfg };
                 struct update_result res;
                 int k = all ? deps_find(&g, names[i]) : -1;
+
+                if (shutdown_requested()) {
+                        fprintf(out, "%s\tskipped\t-\tasked to stop\n", names[i]);
+                        bad++;
+                        continue;
+                }
 
                 r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, &res)
                            : update_locked(&c, names[i], &opts, &res);

@@ -9,6 +9,7 @@
 
 #include "fsutil.h"
 #include "lock.h"
+#include "shutdown.h"
 
 int lock_take(const char *dir, const char *name, bool wait)
 {
@@ -24,7 +25,8 @@ int lock_take(const char *dir, const char *name, bool wait)
         if (fd < 0)
                 return -errno;
         while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
-                if (errno == EINTR)
+                /* a stop request ends the wait; other signals do not */
+                if (errno == EINTR && !shutdown_requested())
                         continue;
                 r = -errno;
                 close(fd);

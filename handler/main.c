@@ -24,6 +24,7 @@
 #include "intent.h"
 #include "log.h"
 #include "route.h"
+#include "shutdown.h"
 #include "status.h"
 #include "state.h"
 #include "update.h"
@@ -712,6 +713,7 @@ int main(int argc, char **argv)
          * when we answer: the event is queued and still to be drained.
          * Writes report EPIPE instead. */
         signal(SIGPIPE, SIG_IGN);
+        shutdown_init();
         curl_global_init(CURL_GLOBAL_DEFAULT);
         verb = optind < argc ? argv[optind++] : NULL;
         argc -= optind;

@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "recreate.h"
 #include "regauth.h"
+#include "shutdown.h"
 #include "update.h"
 
 #define SUFFIX_NEW "-redock-new"
@@ -164,6 +165,10 @@ static int wait_healthy(struct docker *d, const char *id, int health_timeout, in
                 json_decref(j);
                 if (r <= 0)
                         return r;
+                if (shutdown_requested()) {
+                        set_reason(res, "redock was asked to stop before the new container proved itself");
+                        return -EIO;
+                }
                 if (now_ms() > deadline) {
                         set_reason(res, "new container not %s within %d s",
                                    health ? "healthy" : "running", health_timeout);
@@ -439,6 +444,10 @@ create:
         }
 
         fault_point("after-create");
+        if (shutdown_requested()) {
+                set_reason(res, "redock was asked to stop; the old container was left running");
+                goto fail_before_swap;
+        }
 
         /* 3. stop the old one, swap names, start the new one */
         res->changed = true;
