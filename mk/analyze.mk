@@ -17,6 +17,8 @@ CPPCHECK_FLAGS := --enable=warning,performance,portability --error-exitcode=1 \
                   --inline-suppr -q -Ihandler --include=mk/cppcheck-macros.h \
                   -D_GNU_SOURCE -DREDOCK_VERSION='"$(VERSION)"'
 SCAN_DIR       := $(BUILD)/scan
+# the analyzer is the slow part of make check's additions: use every core
+JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: analyze cppcheck scan-build
 analyze: cppcheck scan-build
@@ -30,5 +32,5 @@ cppcheck:
 scan-build:
 	rm -rf $(SCAN_DIR)
 	$(SCAN_BUILD) --use-cc=clang -o $(SCAN_DIR)/report --status-bugs \
-		$(MAKE) BUILD=$(SCAN_DIR) CFLAGS='-O0 -g -Wno-format-nonliteral' $(SCAN_DIR)/redock
+		$(MAKE) -j$(JOBS) BUILD=$(SCAN_DIR) CFLAGS='-O0 -g -Wno-format-nonliteral' $(SCAN_DIR)/redock
 	@echo "scan-build: clean"

@@ -22,6 +22,7 @@ FUZZ_RSS_MB   ?= 2048
 # must not turn that into a false "timeout"
 FUZZ_TIMEOUT  ?= 25
 FUZZ_CC       ?= clang
+JOBS          ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # -Wno-format-nonliteral: clang (unlike gcc) flags the vfprintf() in
 # config.c's vproblem(), whose callers are format-checked already
@@ -66,7 +67,7 @@ fuzz-replay-san:
 # The clang tree: the handler objects instrumented for libFuzzer (-Werror
 # stays).
 fuzz-build:
-	$(MAKE) BUILD=$(BUILD)/fuzz/clang CC=$(FUZZ_CC) CFLAGS='$(FUZZ_CFLAGS)' \
+	$(MAKE) -j$(JOBS) BUILD=$(BUILD)/fuzz/clang CC=$(FUZZ_CC) CFLAGS='$(FUZZ_CFLAGS)' \
 		LDFLAGS='$(FUZZ_SAN)' $(FUZZ_NAMES:%=$(BUILD)/fuzz/clang/fuzz/bin/%)
 
 fuzz: fuzz-build $(FUZZ_SEEDS)
