@@ -80,10 +80,39 @@ static int remove_container(struct docker *d, const char *id, bool force)
         return s == 204 || s == 404 ? 0 : -EIO;
 }
 
+/* Does the container with this id carry this name now? */
+static bool has_name(struct docker *d, const char *id, const char *name)
+{
+        int status;
+        json_t *j = inspect(d, "containers", id, &status);
+        const char *n = json_string_value(json_object_get(j, "Name"));
+        bool yes = n && strcmp(n[0] == '/' ? n + 1 : n, name) == 0;
+
+        json_decref(j);
+        return yes;
+}
+
+/* Rename, and make sure of it: a daemon under load has been seen to
+ * answer a rename with an error, so the name is checked and the rename
+ * tried again a few times before the swap is given up.  Docker's message
+ * goes to the log. */
 static int rename_container(struct docker *d, const char *id, const char *name)
 {
-        int s = docker_callf(d, "POST", NULL, NULL, 0, "/containers/%s/rename?name=%s", id, name);
-        return s == 204 ? 0 : -EIO;
+        for (int attempt = 0; attempt < 3; attempt++) {
+                json_t *reply = NULL;
+                int s = docker_callf(d, "POST", NULL, &reply, 0, "/containers/%s/rename?name=%s", id, name);
+
+                if (s == 204 || has_name(d, id, name)) {
+                        json_decref(reply);
+                        return 0;
+                }
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "rename of %.12s to %s: %d %s%s", id, name, s, docker_error_message(reply),
+                        attempt < 2 ? "; trying again" : "");
+                json_decref(reply);
+                sleep_ms(500);
+        }
+        return -EIO;
 }
 
 static bool is_running(struct docker *d, const char *id)
@@ -127,6 +156,27 @@ static int start_container(struct docker *d, const char *id, json_t **err)
 {
         int s = docker_callf(d, "POST", NULL, err, 0, "/containers/%s/start", id);
         return s == 204 || s == 304 ? 0 : -EIO;
+}
+
+/* Start the old container again after a rollback: it has to run, so a
+ * failure is tried again, with Docker's message in the log. */
+static int restart_old(struct docker *d, const char *id, const char *name)
+{
+        for (int attempt = 0; attempt < 3; attempt++) {
+                json_t *reply = NULL;
+                int r = start_container(d, id, &reply);
+
+                if (r == 0 || is_running(d, id)) {
+                        json_decref(reply);
+                        return 0;
+                }
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "start of the old container: %s%s", docker_error_message(reply),
+                        attempt < 2 ? "; trying again" : "");
+                json_decref(reply);
+                sleep_ms(1000);
+        }
+        return -EIO;
 }
 
 /* Wait until the new container runs (and is healthy when it has a
@@ -512,7 +562,7 @@ rollback:
         if (old_moved && rename_container(d, old_id, name) < 0)
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                         "could not rename %s back; the next run will", oldname);
-        if (run_after && start_container(d, old_id, NULL) < 0)
+        if (run_after && restart_old(d, old_id, name) < 0)
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                         "could not restart the old container");
         res->outcome = UPDATE_ROLLED_BACK;
