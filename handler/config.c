@@ -227,6 +227,16 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                         problem(p, p->line, "dedup-window must be 0..86400 seconds");
                 return 0;
         }
+        if (strcmp(name, "request-timeout") == 0) {
+                int t;
+                /* a registry sends its hook in one go; a long limit only
+                 * helps a slow-loris client keep processes alive */
+                if (parse_int(value, 1, 300, &t) < 0)
+                        problem(p, p->line, "request-timeout must be 1..300 seconds");
+                else
+                        c->request_timeout_ms = t * 1000;
+                return 0;
+        }
         if (strcmp(name, "retry-for") == 0) {
                 if (parse_int(value, 0, 86400, &c->retry_for) < 0)
                         problem(p, p->line, "retry-for must be 0..86400 seconds");
@@ -610,6 +620,7 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
         cfg->min_uptime_ms = 1000;
         cfg->dedup_window = 600;
         cfg->retry_for = 3600;
+        cfg->request_timeout_ms = HTTP_REQUEST_TIMEOUT_MS;
         cfg->rolling = true;
 
         p.in = fopen(path, "re");

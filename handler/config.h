@@ -61,6 +61,7 @@ struct config {
         char *docker_config;    /* config.json for registry auth ("" = none) */
         int dedup_window;       /* seconds a delivered event counts as a duplicate */
         int retry_for;          /* seconds a drain retries while Docker fails */
+        int request_timeout_ms; /* the whole request must be in by then, else 408 */
         char *scope;            /* only containers with this redock.scope */
         bool dry_run;           /* decide and log, change nothing */
         bool cleanup;           /* remove the old image after success */

@@ -14,7 +14,8 @@
 /* HTTP body: registries send a few KiB; a multi-arch push with many
  * events stays well under this. */
 #define HTTP_MAX_BODY           (1024 * 1024)
-/* whole request, first byte to last, in milliseconds */
+/* whole request, first byte to last, in milliseconds: the default of
+ * request-timeout */
 #define HTTP_REQUEST_TIMEOUT_MS 10000
 
 /* Names and references */

@@ -99,8 +99,8 @@ static int verb_serve(const char *config_path)
                 return EXIT_FAILURE;
         }
 
-        status = cgi ? http_read_cgi_request(STDIN_FILENO, HTTP_REQUEST_TIMEOUT_MS, &req)
-                     : http_read_request(STDIN_FILENO, HTTP_REQUEST_TIMEOUT_MS, &req);
+        status = cgi ? http_read_cgi_request(STDIN_FILENO, cfg.request_timeout_ms, &req)
+                     : http_read_request(STDIN_FILENO, cfg.request_timeout_ms, &req);
         if (status < 0) {
                 /* the peer left before sending anything: nobody to answer */
                 config_free(&cfg);

@@ -165,6 +165,7 @@ START_TEST(defaults)
         ck_assert_int_eq(cfg.stop_timeout, 10);
         ck_assert_int_eq(cfg.health_timeout, 60);
         ck_assert_int_eq(cfg.min_uptime_ms, 1000);
+        ck_assert_int_eq(cfg.request_timeout_ms, 10000);
         ck_assert(!cfg.dry_run);
         ck_assert_uint_eq(cfg.n_sources, 1);
         ck_assert_str_eq(cfg.sources[0].format, "auto");
@@ -274,6 +275,21 @@ START_TEST(bad_numbers)
         config_free(&cfg);
         ck_assert_int_eq(load("[docker]\nmin-uptime = 0\n"), 0);
         ck_assert_int_eq(cfg.min_uptime_ms, 0);
+        config_free(&cfg);
+
+        /* the webhook's whole-request deadline */
+        ck_assert_int_eq(load("[redock]\n"
+                              "request-timeout = 0\n"
+                              "request-timeout = 301\n"
+                              "request-timeout = 2.5\n"), 3);
+        expect_errs("2: request-timeout must be 1..300 seconds\n"
+                    "3: request-timeout must be 1..300 seconds\n"
+                    "4: request-timeout must be 1..300 seconds\n");
+        ck_assert_int_eq(load("[redock]\nrequest-timeout = 1\n"), 0);
+        ck_assert_int_eq(cfg.request_timeout_ms, 1000);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[redock]\nrequest-timeout = 300\n"), 0);
+        ck_assert_int_eq(cfg.request_timeout_ms, 300000);
 }
 END_TEST
 
