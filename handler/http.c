@@ -109,6 +109,7 @@ static int parse_request_line(char *line, size_t len, struct http_request *req)
         *sp2 = '\0';
         if (strncmp(sp2 + 1, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)sp2[8]) || sp2[9])
                 return strncmp(sp2 + 1, "HTTP/", 5) == 0 ? 505 : 400;
+        req->minor = sp2[8] - '0';
         if (target[0] != '/')
                 return 400;     /* origin-form only: no proxy requests */
         for (char *p = target; *p; p++)
@@ -198,6 +199,26 @@ static int wait_readable(int fd, long long deadline)
                 if (errno != EINTR)
                         return -1;
         }
+}
+
+int http_check_host(const struct http_request *req)
+{
+        /* RFC 3986 host (reg-name, IPv4, [IPv6]) and port: no userinfo,
+         * no path, no spaces */
+        static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789-._~!$&'()*+,;=:[]%";
+        const char *host = NULL;
+
+        for (size_t i = 0; i < req->n_headers; i++) {
+                if (strcasecmp(req->headers[i].name, "Host") != 0)
+                        continue;
+                if (host)
+                        return 400;
+                host = req->headers[i].value;
+        }
+        if (!host)
+                return req->minor >= 1 ? 400 : 0;
+        return strspn(host, ok) == strlen(host) ? 0 : 400;
 }
 
 /* Content-Length: digits only, one value (repeats must agree). */
@@ -364,6 +385,9 @@ int http_read_request(int fd, int timeout_ms, struct http_request *req)
         }
 
         r = http_parse_head(buf, head_len, req);
+        if (r)
+                goto out;
+        r = http_check_host(req);
         if (r)
                 goto out;
         r = body_length(req, &body_len);

@@ -25,6 +25,7 @@ struct http_request {
         size_t body_len;
         char remote_addr[64];           /* peer address, or "" */
         bool cgi;                       /* came from a CGI environment */
+        int minor;                      /* HTTP/1.<minor> */
         char *head;                     /* owns path, query and headers */
         size_t head_size;               /* bytes in head (wiped on free) */
 };
@@ -39,10 +40,17 @@ const char *http_header(const struct http_request *req, const char *name);
  * many headers, 505 not HTTP/1.x. */
 int http_parse_head(const char *buf, size_t len, struct http_request *req);
 
+/* RFC 9112 3.2: an HTTP/1.1 request has exactly one Host header, with a
+ * valid value (empty is allowed: origin-form targets carry no authority);
+ * HTTP/1.0 may go without, but not with two.  Returns 0 or 400.  The raw
+ * reader asks this; behind a web server (CGI) the server already has. */
+int http_check_host(const struct http_request *req);
+
 /* Read one request from fd (inetd mode) within timeout_ms.  Returns 0 or
  * the HTTP status to answer with, or -1 when the peer went away (or never
  * said anything until the deadline) and nothing should be answered:
- *   400  malformed head, NUL or control bytes, a bad or conflicting
+ *   400  malformed head, NUL or control bytes, no or several or an
+ *        invalid Host (http_check_host), a bad or conflicting
  *        Content-Length, Content-Length with Transfer-Encoding, or the
  *        peer closed before the announced body was complete
  *   408  the whole request did not arrive within timeout_ms

@@ -147,7 +147,7 @@ static void request_line_of(struct buf *b, size_t n)
  * filler headers, none longer than HTTP_MAX_HEADER_LINE. */
 static void head_of(struct buf *b, size_t n)
 {
-        const char *rl = "GET /hooks/x HTTP/1.1\r\n";
+        const char *rl = "GET /hooks/x HTTP/1.1\r\nHost: x\r\n";
         size_t left = n - strlen(rl), nh = 5;
 
         buf_str(b, rl);
@@ -312,7 +312,7 @@ START_TEST(header_line_limit)
         struct http_request req = {0};
         const char *name = "X-Long: ";
 
-        buf_str(&b, "GET / HTTP/1.1\r\n");
+        buf_str(&b, "GET / HTTP/1.1\r\nHost: x\r\n");
         buf_str(&b, name);
         buf_fill(&b, 'v', HTTP_MAX_HEADER_LINE - strlen(name));
         buf_str(&b, "\r\n");
@@ -325,7 +325,7 @@ START_TEST(header_line_limit)
         free(b.p);
 
         b = (struct buf){0};
-        buf_str(&b, "GET / HTTP/1.1\r\n");
+        buf_str(&b, "GET / HTTP/1.1\r\nHost: x\r\n");
         buf_str(&b, name);
         buf_fill(&b, 'v', HTTP_MAX_HEADER_LINE - strlen(name) + 1);
         buf_str(&b, "\r\n");
@@ -341,8 +341,12 @@ END_TEST
 static void n_headers(struct buf *b, size_t n)
 {
         buf_str(b, "GET / HTTP/1.1\r\n");
-        for (size_t i = 0; i < n; i++)
-                buf_fmt(b, "X-H%zu: %zu\r\n", i, i);
+        for (size_t i = 0; i < n; i++) {
+                if (i == 0)
+                        buf_str(b, "Host: x\r\n");    /* HTTP/1.1 needs one */
+                else
+                        buf_fmt(b, "X-H%zu: %zu\r\n", i, i);
+        }
 }
 
 START_TEST(header_count_limit)
@@ -379,7 +383,7 @@ START_TEST(parse_head_limit)
 
         head_of(&b, HTTP_MAX_HEAD);
         ck_assert_int_eq(http_parse_head(b.p, b.len, &req), 0);
-        ck_assert_uint_eq(req.n_headers, 5);
+        ck_assert_uint_eq(req.n_headers, 6);       /* Host and 5 */
         http_request_free(&req);
         free(b.p);
 
@@ -400,7 +404,7 @@ START_TEST(read_head_limit)
         head_of(&b, HTTP_MAX_HEAD);
         buf_str(&b, "\r\n");
         ck_assert_int_eq(read_buf(&b, &req), 0);
-        ck_assert_uint_eq(req.n_headers, 5);
+        ck_assert_uint_eq(req.n_headers, 6);       /* Host and 5 */
         http_request_free(&req);
         free(b.p);
 
@@ -508,7 +512,7 @@ START_TEST(header_lookup)
 {
         struct http_request req = {0};
 
-        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\n"
+        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nHost: x\r\n"
                                   "Content-Length: 2\r\n"
                                   "X-Hub-Signature-256: sha256=ab\r\n"
                                   "Authorization: Bearer t\r\n"
@@ -531,7 +535,7 @@ END_TEST
 START_TEST(body_read)
 {
         struct http_request req = {0};
-        static const char with_nul[] = "POST /hooks/x HTTP/1.1\r\nContent-Length: 5\r\n\r\na\0b\0c";
+        static const char with_nul[] = "POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\na\0b\0c";
 
         ck_assert_int_eq(read_str("POST /hooks/reg?token=t HTTP/1.1\r\n"
                                   "Host: x\r\nContent-Length: 11\r\n\r\nhello world", &req), 0);
@@ -549,17 +553,17 @@ START_TEST(body_read)
         http_request_free(&req);
 
         /* bytes pipelined after the body are not part of it */
-        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n",
+        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n",
                                   &req), 0);
         ck_assert_uint_eq(req.body_len, 3);
         ck_assert_str_eq(req.body, "abc");
         http_request_free(&req);
 
         /* GET needs no length; an empty body */
-        ck_assert_int_eq(read_str("GET /ping HTTP/1.1\r\n\r\n", &req), 0);
+        ck_assert_int_eq(read_str("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n", &req), 0);
         ck_assert_uint_eq(req.body_len, 0);
         http_request_free(&req);
-        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", &req), 0);
+        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", &req), 0);
         ck_assert_uint_eq(req.body_len, 0);
         http_request_free(&req);
 }
@@ -570,7 +574,7 @@ START_TEST(body_limit)
         struct buf b = {0};
         struct http_request req = {0};
 
-        buf_fmt(&b, "POST /hooks/x HTTP/1.1\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY);
+        buf_fmt(&b, "POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY);
         buf_fill(&b, 'j', HTTP_MAX_BODY);
         ck_assert_int_eq(read_buf(&b, &req), 0);
         ck_assert_uint_eq(req.body_len, HTTP_MAX_BODY);
@@ -581,12 +585,12 @@ START_TEST(body_limit)
 
         /* refused from the header alone, before any body byte */
         b = (struct buf){0};
-        buf_fmt(&b, "POST /hooks/x HTTP/1.1\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY + 1);
+        buf_fmt(&b, "POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY + 1);
         ck_assert_int_eq(read_buf(&b, &req), 413);
         http_request_free(&req);
         free(b.p);
 
-        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n", &req), 413);
+        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\n", &req), 413);
         http_request_free(&req);
 }
 END_TEST
@@ -597,9 +601,9 @@ START_TEST(content_length_required)
 
         ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nHost: x\r\n\r\n{}", &req), 411);
         http_request_free(&req);
-        ck_assert_int_eq(read_str("PUT /hooks/x HTTP/1.1\r\n\r\n", &req), 411);
+        ck_assert_int_eq(read_str("PUT /hooks/x HTTP/1.1\r\nHost: x\r\n\r\n", &req), 411);
         http_request_free(&req);
-        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                                   "2\r\n{}\r\n0\r\n\r\n", &req), 411);
         http_request_free(&req);
 }
@@ -609,16 +613,16 @@ START_TEST(content_length_conflicts)
 {
         static const char *const bad[] = {
                 /* both: a request smuggling attempt */
-                "POST / HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x",
-                "POST / HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nContent-Length: +2\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nContent-Length: 0x2\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nContent-Length: two\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nContent-Length:\r\n\r\n{}",
-                "POST / HTTP/1.1\r\nContent-Length: 1234567890123\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 2\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +2\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0x2\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: two\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length:\r\n\r\n{}",
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1234567890123\r\n\r\n{}",
         };
         struct http_request req = {0};
 
@@ -627,7 +631,7 @@ START_TEST(content_length_conflicts)
                 http_request_free(&req);
         }
         /* the same length twice is one length */
-        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\n{}",
+        ck_assert_int_eq(read_str("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\n{}",
                                   &req), 0);
         ck_assert_str_eq(req.body, "{}");
         http_request_free(&req);
@@ -637,7 +641,7 @@ END_TEST
 START_TEST(peer_closes)
 {
         struct http_request req = {0};
-        const char *short_body = "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n12345";
+        const char *short_body = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345";
         const char *half_head = "POST / HTTP/1.1\r\nContent-Le";
 
         ck_assert_int_eq(read_req(short_body, strlen(short_body), true, LONG_TIMEOUT, &req), 400);
@@ -663,7 +667,7 @@ START_TEST(slow_peer_deadline)
 {
         struct http_request req = {0};
         const char *half_head = "POST /hooks/x HTTP/1.1\r\nHost: x\r\n";
-        const char *half_body = "POST /hooks/x HTTP/1.1\r\nContent-Length: 10\r\n\r\n123";
+        const char *half_body = "POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n123";
         struct timespec t0;
         long long ms;
 
@@ -730,21 +734,21 @@ START_TEST(transfer_codings)
         struct http_request req = {0};
 
         /* chunked alone: we ask for a length */
-        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n"
+        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
                                   "2\r\n{}\r\n0\r\n\r\n", &req), 411);
         http_request_free(&req);
         /* a coding we do not implement: 501 (RFC 9112 6.1) */
-        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", &req), 501);
+        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", &req), 501);
         http_request_free(&req);
-        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
                                   &req), 501);
         http_request_free(&req);
         /* with Content-Length, whatever the coding: 400 */
-        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n"
+        ck_assert_int_eq(read_str("POST /hooks/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
                                   "Content-Length: 2\r\n\r\n{}", &req), 400);
         http_request_free(&req);
         /* on a GET too: a body is announced */
-        ck_assert_int_eq(read_str("GET /ping HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        ck_assert_int_eq(read_str("GET /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                                   &req), 411);
         http_request_free(&req);
 }
@@ -789,12 +793,51 @@ START_TEST(lf_only)
 }
 END_TEST
 
+/* RFC 9112 3.2: one valid Host in HTTP/1.1; HTTP/1.0 may go without. */
+START_TEST(host_header)
+{
+        static const char *const bad[] = {
+                "GET /ping HTTP/1.1\r\n\r\n",                           /* none */
+                "GET /ping HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",     /* two */
+                "GET /ping HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n",
+                "GET /ping HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nHost: a b\r\n\r\n",              /* not a host */
+                "GET /ping HTTP/1.1\r\nHost: a/b\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nHost: user@a\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nHost: a?b\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nHost: a#b\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nHost: a\tb\r\n\r\n",
+        };
+        static const char *const good[] = {
+                "GET /ping HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nhost: registry.example.com\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
+                "GET /ping HTTP/1.1\r\nHost:\r\n\r\n",                 /* empty is allowed */
+                "GET /ping HTTP/1.0\r\n\r\n",                           /* 1.0 may omit it */
+        };
+        struct http_request req = {0};
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                ck_assert_msg(read_str(bad[i], &req) == 400, "bad case %zu not refused with 400", i);
+                http_request_free(&req);
+        }
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                ck_assert_msg(read_str(good[i], &req) == 0, "good case %zu refused", i);
+                http_request_free(&req);
+        }
+        /* the check is the reader's: the pure head parser takes any */
+        ck_assert_int_eq(parse_str("GET /ping HTTP/1.1\r\n", &req), 0);
+        ck_assert_int_eq(http_check_host(&req), 400);
+        http_request_free(&req);
+}
+END_TEST
+
 START_TEST(tcp_peer_address)
 {
         struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
         socklen_t sl = sizeof(sa);
         struct http_request req = {0};
-        const char *msg = "GET /ping HTTP/1.1\r\n\r\n";
+        const char *msg = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n";
         int ls, c, s;
 
         ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -1110,6 +1153,7 @@ static Suite *http_suite(void)
         tcase_add_test(tc, head_reuse);
         tcase_add_test(tc, lf_only);
         tcase_add_test(tc, tcp_peer_address);
+        tcase_add_test(tc, host_header);
         tcase_add_test(tc, cgi_request);
         tcase_add_test(tc, cgi_script_name);
         tcase_add_test(tc, cgi_refusals);
