@@ -56,6 +56,13 @@ int deps_dependents(const struct deps_graph *g, size_t target, size_t *out, size
  * cycle, and idx is left as it was. */
 int deps_sort(const struct deps_graph *g, size_t *idx, size_t n, char *why, size_t why_size);
 
+/* Can the containers idx[0..n) be replaced at once?  Only when none
+ * depends on another, directly or not, and no two share a dependent (each
+ * update stops and starts its own dependents, and two must not do that to
+ * one container), and none is in a cycle.  Otherwise false, with why
+ * saying which two are related ("b depends on a"). */
+bool deps_independent(const struct deps_graph *g, const size_t *idx, size_t n, char *why, size_t why_size);
+
 /* Does b depend on a by kind (directly)? */
 static inline bool deps_edge(const struct deps_graph *g, size_t b, size_t a, enum dep_kind kind)
 {

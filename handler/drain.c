@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "batch.h"
 #include "dependents.h"
 #include "deps.h"
 #include "docker.h"
@@ -219,6 +220,62 @@ static bool failed(const struct update_result *res)
         return res->outcome == UPDATE_FAILED || res->outcome == UPDATE_ROLLED_BACK;
 }
 
+struct at_once {
+        struct drain_ctx *c;
+        const struct deps_graph *g;
+        const json_t *all;
+        const size_t *idx;
+};
+
+/* In an update process of batch_run: its own Docker connection, as a
+ * libcurl handle is not to be shared across fork. */
+static int update_one_of_many(void *arg, size_t i, struct update_result *res)
+{
+        const struct at_once *a = arg;
+        struct drain_ctx cc = *a->c;
+        int r;
+
+        r = docker_open(&cc.d, cc.cfg->docker_host);
+        if (r == 0)
+                r = update_with_dependents(&cc, a->g, a->all, a->idx[i], res);
+        docker_close(&cc.d);
+        return r;
+}
+
+/* rolling = no: every target at once, each in its own process, each
+ * health-gated and rolled back on its own; a failure stops nobody else. */
+static int update_at_once(struct drain_ctx *c, const struct deps_graph *g, const json_t *all,
+                          const size_t *idx, size_t n, const char *image)
+{
+        struct at_once a = { .c = c, .g = g, .all = all, .idx = idx };
+        struct update_result *res = calloc(n, sizeof(*res));
+        int *rc = calloc(n, sizeof(*rc)), err = 0;
+
+        if (!res || !rc || batch_run(n, update_one_of_many, &a, res, rc) < 0) {
+                free(res);
+                free(rc);
+                return -ENOMEM;
+        }
+        log_ctx(LOG_INFO, &(struct log_ctx){ .source = c->job->source, .image = image },
+                "push of %s: %zu containers replaced at once (rolling = no)", image, n);
+        for (size_t i = 0; i < n; i++) {
+                if (rc[i] < 0) {
+                        err = rc[i];    /* Docker went away: keep the job */
+                        continue;
+                }
+                if (!res[i].name[0])
+                        snprintf(res[i].name, sizeof(res[i].name), "%s", g->nodes[idx[i]].name);
+                report_container(c, image, &res[i]);
+                if (failed(&res[i]) && c->state)
+                        state_event_forget(c->state, c->job->source, &c->job->ev);
+        }
+        free(res);
+        free(rc);
+        if (err == 0 && shutdown_requested())
+                err = -EINTR;   /* the job stays; what is done is done */
+        return err;
+}
+
 static int process_job(struct drain_ctx *c)
 {
         const struct job *job = c->job;
@@ -252,6 +309,20 @@ static int process_job(struct drain_ctx *c)
         }
         /* what others depend on goes first */
         cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
+
+        if (!c->cfg->rolling && !cycle && n > 1) {
+                char related[600] = "";
+
+                if (deps_independent(&g, idx, n, related, sizeof(related))) {
+                        err = update_at_once(c, &g, all, idx, n, image);
+                        if (err < 0)
+                                goto out;
+                        goto services;
+                }
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
+                        "push of %s: %s, so its %zu containers are replaced one at a time",
+                        image, related, n);
+        }
 
         for (size_t i = 0; i < n; i++) {
                 struct update_result res;
@@ -288,6 +359,7 @@ static int process_job(struct drain_ctx *c)
                         break;
                 }
         }
+services:
         /* then the Swarm services that follow the same tag */
         err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
 out:

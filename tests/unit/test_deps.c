@@ -175,6 +175,50 @@ START_TEST(sort_refuses_a_cycle_and_keeps_the_order)
 }
 END_TEST
 
+START_TEST(independent_sets)
+{
+        size_t free_pair[2] = { node("ut-web"), node("ut-linker") };
+        size_t db_app[2] = { node("ut-db"), node("ut-app") };
+        size_t app_db[2] = { node("ut-app"), node("ut-db") };
+        size_t far[2] = { node("ut-web"), node("ut-db") };     /* through app */
+        size_t cyc[2] = { node("ut-cyc-a"), node("ut-linker") };
+        char why[256] = "";
+
+        ck_assert(deps_independent(&g, free_pair, 2, why, sizeof(why)));
+        ck_assert(deps_independent(&g, free_pair, 1, why, sizeof(why)));
+        ck_assert(!deps_independent(&g, db_app, 2, why, sizeof(why)));
+        ck_assert_str_eq(why, "ut-app depends on ut-db");
+        ck_assert(!deps_independent(&g, app_db, 2, why, sizeof(why)));
+        ck_assert_str_eq(why, "ut-app depends on ut-db");
+        ck_assert(!deps_independent(&g, far, 2, why, sizeof(why)));
+        ck_assert_str_eq(why, "ut-web depends on ut-db");
+        ck_assert(!deps_independent(&g, cyc, 2, why, sizeof(why)));
+        ck_assert_str_eq(why, "ut-cyc-a is in a dependency cycle");
+}
+END_TEST
+
+/* Two containers that are independent of each other but share a
+ * dependent: stopping and starting it is one update's job, not two's. */
+START_TEST(shared_dependent)
+{
+        struct deps_graph h;
+        json_t *j = json_loads("[{\"Name\":\"/x\",\"Id\":\"x1\",\"Config\":{\"Labels\":{}}},"
+                               "{\"Name\":\"/y\",\"Id\":\"y1\",\"Config\":{\"Labels\":{}}},"
+                               "{\"Name\":\"/z\",\"Id\":\"z1\",\"Config\":{\"Labels\":"
+                               "{\"redock.depends-on\":\"x,y\"}}}]", 0, NULL);
+        size_t xy[2] = { 0, 1 };
+        char why[256] = "";
+
+        ck_assert_ptr_nonnull(j);
+        ck_assert_int_eq(deps_build(j, &h), 0);
+        ck_assert(deps_edge(&h, 2, 0, DEP_LABEL) && deps_edge(&h, 2, 1, DEP_LABEL));
+        ck_assert(!deps_independent(&h, xy, 2, why, sizeof(why)));
+        ck_assert_str_eq(why, "z depends on both x and y");
+        deps_free(&h);
+        json_decref(j);
+}
+END_TEST
+
 START_TEST(hostile_shapes)
 {
         struct deps_graph h;
@@ -212,6 +256,8 @@ static Suite *deps_suite(void)
         tcase_add_test(tc, sort_puts_dependencies_first);
         tcase_add_test(tc, sort_sees_through_containers_outside_the_set);
         tcase_add_test(tc, sort_refuses_a_cycle_and_keeps_the_order);
+        tcase_add_test(tc, independent_sets);
+        tcase_add_test(tc, shared_dependent);
         suite_add_tcase(s, tc);
         tc = tcase_create("hostile");
         tcase_add_test(tc, hostile_shapes);
