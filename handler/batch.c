@@ -81,31 +81,24 @@ static void collect(struct child *ch, size_t n, struct pollfd *pf)
                 if (ch[i].fd >= 0)
                         open_fds++;
         while (open_fds > 0) {
-                size_t k = 0;
-                int r;
-
                 if (!passed_on && shutdown_requested()) {
                         for (size_t i = 0; i < n; i++)
                                 if (ch[i].pid > 0)
                                         kill(ch[i].pid, SIGTERM);
                         passed_on = true;
                 }
+                /* pf[i] is ch[i]; poll skips the closed ones (fd -1) */
                 for (size_t i = 0; i < n; i++)
-                        if (ch[i].fd >= 0)
-                                pf[k++] = (struct pollfd){ .fd = ch[i].fd, .events = POLLIN };
+                        pf[i] = (struct pollfd){ .fd = ch[i].fd, .events = POLLIN };
                 /* a timeout, so that a SIGTERM (SA_RESTART) is seen soon */
-                r = poll(pf, k, 250);
-                if (r <= 0)
+                if (poll(pf, n, 250) <= 0)
                         continue;
-                for (size_t j = 0; j < k; j++) {
-                        struct child *c = NULL;
+                for (size_t i = 0; i < n; i++) {
+                        struct child *c = &ch[i];
                         ssize_t m;
 
-                        if (!pf[j].revents)
+                        if (c->fd < 0 || !pf[i].revents)
                                 continue;
-                        for (size_t i = 0; i < n; i++)
-                                if (ch[i].fd == pf[j].fd)
-                                        c = &ch[i];
                         m = read(c->fd, (char *)&c->rec + c->got, sizeof(c->rec) - c->got);
                         if (m < 0 && (errno == EINTR || errno == EAGAIN))
                                 continue;
