@@ -294,51 +294,48 @@ out:
         return r;
 }
 
-/* Two passes, so that a direct relation is named before a shared
- * dependent: first, is a target among another's dependents; then, does
- * any other container turn up among the dependents of two targets. */
+/* One walk per target: each target claims its dependents.  A dependent
+ * that is itself a target, or one already claimed, relates two targets.
+ * The start order deps_dependents gives lists a target before whatever
+ * depends on it, so a direct relation is named before the dependents
+ * the two then share. */
 bool deps_independent(const struct deps_graph *g, const size_t *idx, size_t n, char *why, size_t why_size)
 {
-        size_t *owner = malloc(g->n * sizeof(*owner)), *dep = malloc(g->n * sizeof(*dep));
-        bool ok = owner && dep;
+        size_t slots = g->n ? g->n : 1;
+        size_t *owner = calloc(slots, sizeof(*owner)), *dep = calloc(slots, sizeof(*dep));
+        bool *target = calloc(slots, sizeof(*target));
+        bool ok = owner && dep && target;
 
         if (!ok)
                 snprintf(why, why_size, "%s", strerror(ENOMEM));
         for (size_t k = 0; ok && k < g->n; k++)
                 owner[k] = SIZE_MAX;
         for (size_t t = 0; ok && t < n; t++)
-                owner[idx[t]] = t;
-        for (size_t pass = 0; pass < 2 && ok; pass++) {
-                for (size_t t = 0; ok && t < n; t++) {
-                        size_t m = 0;
-                        char loop[256];
+                target[idx[t]] = true;
+        for (size_t t = 0; ok && t < n; t++) {
+                const char *name = g->nodes[idx[t]].name;
+                char loop[256];
+                size_t m = 0;
 
-                        if (deps_dependents(g, idx[t], dep, &m, loop, sizeof(loop)) < 0) {
-                                snprintf(why, why_size, "%s is in a dependency cycle", g->nodes[idx[t]].name);
+                if (deps_dependents(g, idx[t], dep, &m, loop, sizeof(loop)) < 0) {
+                        snprintf(why, why_size, "%s is in a dependency cycle", name);
+                        ok = false;
+                }
+                for (size_t j = 0; ok && j < m; j++) {
+                        const char *d = g->nodes[dep[j]].name;
+
+                        if (target[dep[j]]) {
+                                snprintf(why, why_size, "%s depends on %s", d, name);
                                 ok = false;
-                                break;
+                        } else if (owner[dep[j]] != SIZE_MAX) {
+                                snprintf(why, why_size, "%s depends on both %s and %s", d,
+                                         g->nodes[idx[owner[dep[j]]]].name, name);
+                                ok = false;
                         }
-                        for (size_t j = 0; ok && j < m; j++) {
-                                size_t o = owner[dep[j]];
-                                bool target = false;
-
-                                for (size_t s = 0; s < n; s++)
-                                        target |= idx[s] == dep[j];
-                                if (pass == 0 && target) {
-                                        snprintf(why, why_size, "%s depends on %s",
-                                                 g->nodes[dep[j]].name, g->nodes[idx[t]].name);
-                                        ok = false;
-                                } else if (pass == 1 && o != SIZE_MAX && o != t) {
-                                        snprintf(why, why_size, "%s depends on both %s and %s",
-                                                 g->nodes[dep[j]].name, g->nodes[idx[o]].name,
-                                                 g->nodes[idx[t]].name);
-                                        ok = false;
-                                } else if (pass == 1) {
-                                        owner[dep[j]] = t;
-                                }
-                        }
+                        owner[dep[j]] = t;
                 }
         }
+        free(target);
         free(owner);
         free(dep);
         return ok;
