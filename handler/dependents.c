@@ -1,13 +1,10 @@
 /* dependents: the containers around a swap. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dependents.h"
-#include "lock.h"
 #include "log.h"
 #include "policy.h"
 
@@ -94,14 +91,8 @@ static int recreate(struct dependents *dp, size_t i, const char *netns_to)
         const struct update_opts opts = { .cfg = dp->cfg, .recreate = true, .start = dp->stopped[i],
                                           .netns_to = netns_to };
         struct update_result res;
-        char dir[PATH_MAX];
-        int lock, r;
+        int r = update_container(dp->d, name, &opts, &res);
 
-        snprintf(dir, sizeof(dir), "%s/locks", dp->cfg->state_dir);
-        lock = lock_take(dir, name, true);
-        r = update_container(dp->d, name, &opts, &res);
-        if (lock >= 0)
-                close(lock);
         if (r < 0 || res.outcome != UPDATE_UPDATED) {
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name, .outcome = "failed" },
                         "could not recreate %s in the network namespace of the new %s: %s", name,

@@ -1,6 +1,5 @@
 /* drain: jobs -> targets -> update. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "deps.h"
 #include "docker.h"
 #include "drain.h"
-#include "lock.h"
 #include "log.h"
 #include "policy.h"
 #include "queue.h"
@@ -165,25 +163,6 @@ static void report_container(struct drain_ctx *c, const char *image, const struc
                res->new_digest, update_outcome_name(res->outcome), res->duration_ms, res->reason);
 }
 
-/* One container, under its lock: two processes never replace the same
- * container at once; the second finds the new image and does nothing. */
-static int update_locked(struct drain_ctx *c, const char *name, const struct update_opts *opts,
-                         struct update_result *res)
-{
-        char dir[PATH_MAX];
-        int lock, r;
-
-        snprintf(dir, sizeof(dir), "%s/locks", c->cfg->state_dir);
-        lock = lock_take(dir, name, true);
-        if (lock < 0)
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "cannot lock %s/%s.lock (%s); going on without", dir, name, strerror(-lock));
-        r = update_container(&c->d, name, opts, res);
-        if (lock >= 0)
-                close(lock);
-        return r;
-}
-
 /* Update the container at index i of g with its dependents stopped before
  * the swap and started after it.  A dependency cycle is a failed update
  * that changes nothing. */
@@ -209,7 +188,7 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
         }
         opts.before_stop = dependents_stop;
         opts.arg = &dp;
-        r = update_locked(c, g->nodes[i].name, &opts, res);
+        r = update_container(&c->d, g->nodes[i].name, &opts, res);
         dependents_restart(&dp, res);
         dependents_free(&dp);
         return r;
@@ -557,7 +536,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
                 }
 
                 r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, &res)
-                           : update_locked(&c, names[i], &opts, &res);
+                           : update_container(&c.d, names[i], &opts, &res);
                 if (r < 0) {
                         fprintf(out, "%s\terror\t-\t%s\n", names[i], strerror(-r));
                         bad++;

@@ -1,5 +1,6 @@
 /* update: container replacement and rollback. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "imageref.h"
 #include "intent.h"
 #include "lifecycle.h"
+#include "lock.h"
 #include "log.h"
 #include "policy.h"
 #include "recreate.h"
@@ -347,8 +349,8 @@ static void cleanup_image(struct docker *d, const char *image_id, const char *na
                 image_id);
 }
 
-int update_container(struct docker *d, const char *name_in,
-                     const struct update_opts *opts, struct update_result *res)
+static int update_unlocked(struct docker *d, const char *name_in,
+                           const struct update_opts *opts, struct update_result *res)
 {
         const struct config *cfg = opts->cfg;
         json_t *old = NULL, *old_img = NULL, *new_img = NULL, *spec = NULL;
@@ -581,5 +583,24 @@ out:
         json_decref(old_img);
         json_decref(old);
         res->duration_ms = now_ms() - t0;
+        return r;
+}
+
+/* Under the container's lock: two processes never replace the same
+ * container at once; the second finds the new image and does nothing. */
+int update_container(struct docker *d, const char *name,
+                     const struct update_opts *opts, struct update_result *res)
+{
+        char dir[PATH_MAX];
+        int lock, r;
+
+        snprintf(dir, sizeof(dir), "%s/locks", opts->cfg->state_dir);
+        lock = lock_take(dir, name, true);
+        if (lock < 0)
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "cannot lock %s/%s.lock (%s); going on without", dir, name, strerror(-lock));
+        r = update_unlocked(d, name, opts, res);
+        if (lock >= 0)
+                close(lock);
         return r;
 }

@@ -50,9 +50,12 @@ struct update_result {
 
 const char *update_outcome_name(enum update_outcome o);
 
-/* Update the container called name (or with that id).  Returns 0 when an
- * outcome was reached (see res->outcome), or -errno when Docker could not
- * be asked at all (the job should be retried later). */
+/* Update the container called name (or with that id), under its lock
+ * (STATE_DIR/locks/NAME.lock): two processes never replace one container
+ * at once, and the second finds the new image and does nothing.
+ * Returns 0 when an outcome was reached (see res->outcome), or -errno
+ * when Docker could not be asked at all (the job should be retried
+ * later). */
 int update_container(struct docker *d, const char *name,
                      const struct update_opts *opts, struct update_result *res);
 
