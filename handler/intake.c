@@ -13,16 +13,6 @@
 #include "queue.h"
 #include "state.h"
 
-static void sync_dir(const char *dir)
-{
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-        if (fd >= 0) {
-                fsync(fd);
-                close(fd);
-        }
-}
-
 /* 1 claimed (or no database: kept), 0 a duplicate. */
 static int claim(const struct config *cfg, struct state *st, const struct job *job)
 {
@@ -128,8 +118,8 @@ int intake_inbox(const struct config *cfg)
                 } else
                         queued += t;
         }
-        sync_dir(cfg->queue_dir);
-        sync_dir(cfg->inbox_dir);
+        fsync_dir(cfg->queue_dir);
+        fsync_dir(cfg->inbox_dir);
         if (queued)
                 log_msg(LOG_INFO, "took %d job(s) from the inbox %s", queued, cfg->inbox_dir);
         if (st)

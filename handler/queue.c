@@ -20,19 +20,6 @@
 _Static_assert(EVENTS_MAX < 10000, "job names pad the event index to 4 digits");
 #define TMP_PREFIX ".tmp-"
 
-static int fsync_dir(const char *dir)
-{
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int r = 0;
-
-        if (fd < 0)
-                return -errno;
-        if (fsync(fd) < 0)
-                r = -errno;
-        close(fd);
-        return r;
-}
-
 static int write_file_synced(int dirfd, const char *tmp, const char *data)
 {
         size_t len = strlen(data);
