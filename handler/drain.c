@@ -21,57 +21,57 @@
 #include "swarm.h"
 #include "update.h"
 
-/* Every container, inspected (all: the dependency graph needs the ones
- * that did not opt in too), and the names of those that opted in (any of
- * the enable labels), are in this instance's scope, and follow the pushed
- * tag (none without ev).  Returns the names as a JSON array of strings,
- * or NULL when Docker did not answer. */
-static json_t *find_targets(struct docker *d, const struct config *cfg,
-                            const struct push_event *ev, json_t **all, int *err)
+/* Every container, inspected: the targets are among them, and the
+ * dependency graph needs the others too.  The list shows an image id once
+ * the tag moved on, so the configured reference comes from inspect.
+ * Returns an array (in the order deps_build numbers its nodes), or NULL
+ * with *err when Docker did not answer. */
+static json_t *inspect_all(struct docker *d, int *err)
 {
-        json_t *list = NULL, *names = json_array();
+        json_t *list = NULL, *all = json_array();
         const json_t *c;
         size_t i;
         int status;
 
-        *all = json_array();
         status = docker_call(d, "GET", "/containers/json?all=1", NULL, &list, 0);
-        if (status != 200 || !json_is_array(list) || !names || !*all) {
+        if (status != 200 || !json_is_array(list) || !all) {
                 *err = status < 0 ? status : -EIO;
                 json_decref(list);
-                json_decref(names);
-                json_decref(*all);
-                *all = NULL;
+                json_decref(all);
                 return NULL;
         }
         json_array_foreach(list, i, c) {
                 const char *id = json_string_value(json_object_get(c, "Id"));
                 json_t *ins = NULL;
-                struct policy pol;
-                struct imageref ref;
-                const char *image, *name;
 
-                /* the list shows an image id once the tag moved on, so the
-                 * configured reference comes from inspect */
                 if (!id || docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id) != 200 ||
                     !json_is_object(ins)) {
                         json_decref(ins);
                         continue;       /* removed meanwhile */
                 }
-                json_array_append_new(*all, ins);
-                policy_from_labels(json_object_get(json_object_get(ins, "Config"), "Labels"), &pol);
-                policy_free(&pol);
-                if (!ev || !pol.enabled || !policy_in_scope(&pol, cfg->scope))
-                        continue;
-                image = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
-                name = json_string_value(json_object_get(ins, "Name"));
-                if (image && name && imageref_parse(image, &ref) == 0 &&
-                    imageref_matches_push(&ref, ev) &&
-                    !strstr(name, "-redock-new") && !strstr(name, "-redock-old"))
-                        json_array_append_new(names, json_string(name[0] == '/' ? name + 1 : name));
+                json_array_append_new(all, ins);
         }
         json_decref(list);
-        return names;
+        return all;
+}
+
+/* Does this container follow the push: opted in (any of the enable
+ * labels), in this instance's scope, its image on the pushed tag, and not
+ * one of redock's own temporary containers? */
+static bool follows_push(const struct config *cfg, const json_t *ins, const struct push_event *ev)
+{
+        const json_t *config = json_object_get(ins, "Config");
+        const char *image = json_string_value(json_object_get(config, "Image"));
+        const char *name = json_string_value(json_object_get(ins, "Name"));
+        struct policy pol;
+        struct imageref ref;
+        bool ok;
+
+        policy_from_labels(json_object_get(config, "Labels"), &pol);
+        ok = pol.enabled && policy_in_scope(&pol, cfg->scope);
+        policy_free(&pol);
+        return ok && image && name && imageref_parse(image, &ref) == 0 && imageref_matches_push(&ref, ev) &&
+               !strstr(name, "-redock-new") && !strstr(name, "-redock-old");
 }
 
 /* What one drain has open: Docker, the state database (may be NULL:
@@ -163,6 +163,36 @@ static void report_container(struct drain_ctx *c, const char *image, const struc
                res->new_digest, update_outcome_name(res->outcome), res->duration_ms, res->reason);
 }
 
+static bool failed(const struct update_result *res)
+{
+        return res->outcome == UPDATE_FAILED || res->outcome == UPDATE_ROLLED_BACK;
+}
+
+/* An update that failed before it touched anything. */
+static void failed_unchanged(struct update_result *res, const char *name, const char *why)
+{
+        memset(res, 0, sizeof(*res));
+        res->outcome = UPDATE_FAILED;
+        snprintf(res->name, sizeof(res->name), "%s", name);
+        snprintf(res->reason, sizeof(res->reason), "%s", why);
+}
+
+/* The cycle as a reason; one too long for it is cut there. */
+static void cycle_reason(char *buf, size_t size, const char *why)
+{
+        snprintf(buf, size, "dependency cycle: %.400s", why);
+}
+
+/* Log and record an outcome.  A failed update does not use the event up:
+ * the same push delivered again (after fixing credentials, say) is not
+ * taken for a duplicate. */
+static void conclude(struct drain_ctx *c, const char *image, const struct update_result *res)
+{
+        report_container(c, image, res);
+        if (failed(res) && c->state)
+                state_event_forget(c->state, c->job->source, &c->job->ev);
+}
+
 /* Update the container at index i of g with its dependents stopped before
  * the swap and started after it.  A dependency cycle is a failed update
  * that changes nothing. */
@@ -176,14 +206,14 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
 
         r = dependents_plan(&dp, &c->d, c->cfg, g, all, i, why, sizeof(why));
         if (r < 0) {
+                char reason[sizeof(res->reason)];
+
                 dependents_free(&dp);
-                memset(res, 0, sizeof(*res));
-                res->outcome = UPDATE_FAILED;
-                snprintf(res->name, sizeof(res->name), "%s", g->nodes[i].name);
                 if (r == -ELOOP)
-                        snprintf(res->reason, sizeof(res->reason), "dependency cycle: %.400s", why);
+                        cycle_reason(reason, sizeof(reason), why);
                 else
-                        snprintf(res->reason, sizeof(res->reason), "%s", strerror(-r));
+                        snprintf(reason, sizeof(reason), "%s", strerror(-r));
+                failed_unchanged(res, g->nodes[i].name, reason);
                 return 0;
         }
         opts.before_stop = dependents_stop;
@@ -194,10 +224,6 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
         return r;
 }
 
-static bool failed(const struct update_result *res)
-{
-        return res->outcome == UPDATE_FAILED || res->outcome == UPDATE_ROLLED_BACK;
-}
 
 struct at_once {
         struct drain_ctx *c;
@@ -244,9 +270,7 @@ static int update_at_once(struct drain_ctx *c, const struct deps_graph *g, const
                 }
                 if (!res[i].name[0])
                         snprintf(res[i].name, sizeof(res[i].name), "%s", g->nodes[idx[i]].name);
-                report_container(c, image, &res[i]);
-                if (failed(&res[i]) && c->state)
-                        state_event_forget(c->state, c->job->source, &c->job->ev);
+                conclude(c, image, &res[i]);
         }
         free(res);
         free(rc);
@@ -255,96 +279,87 @@ static int update_at_once(struct drain_ctx *c, const struct deps_graph *g, const
         return err;
 }
 
-static int process_job(struct drain_ctx *c)
+/* One at a time, in idx's order (dependencies first).  With rolling, the
+ * first failure stops the rest.  With cycle set (the targets' cycle), each
+ * is a failed update that changes nothing.  0, or -errno to keep the job. */
+static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const json_t *all,
+                          const size_t *idx, size_t n, const char *cycle, const char *image)
 {
-        const struct job *job = c->job;
-        char image[IMAGE_REF_MAX], why[512] = "";
-        json_t *targets, *all = NULL;
-        struct deps_graph g;
-        size_t *idx, n = 0, nt;
-        int err = 0, cycle;
-
-        snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry[0] ? job->ev.registry : "*",
-                 job->ev.repository, job->ev.tag);
-        targets = find_targets(&c->d, c->cfg, &job->ev, &all, &err);
-        if (!targets)
-                return err;
-        nt = json_array_size(targets);
-        if (nt == 0)
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
-                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL },
-                        "push of %s: no opted-in container follows it", image);
-        idx = calloc(nt ? nt : 1, sizeof(*idx));
-        if (!idx || deps_build(all, &g) < 0) {
-                free(idx);
-                json_decref(targets);
-                json_decref(all);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < nt; i++) {
-                int k = deps_find(&g, json_string_value(json_array_get(targets, i)));
-                if (k >= 0)
-                        idx[n++] = (size_t)k;
-        }
-        /* what others depend on goes first */
-        cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
-
-        if (!c->cfg->rolling && !cycle && n > 1) {
-                char related[600] = "";
-
-                if (deps_independent(&g, idx, n, related, sizeof(related))) {
-                        err = update_at_once(c, &g, all, idx, n, image);
-                        if (err < 0)
-                                goto out;
-                        goto services;
-                }
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
-                        "push of %s: %s, so its %zu containers are replaced one at a time",
-                        image, related, n);
-        }
-
         for (size_t i = 0; i < n; i++) {
                 struct update_result res;
-                int r;
+                int r = 0;
 
-                if (shutdown_requested()) {
-                        err = -EINTR;   /* the job stays; what is done is done */
-                        goto out;
-                }
+                if (shutdown_requested())
+                        return -EINTR;  /* the job stays; what is done is done */
                 if (cycle) {
-                        memset(&res, 0, sizeof(res));
-                        res.outcome = UPDATE_FAILED;
-                        snprintf(res.name, sizeof(res.name), "%s", g.nodes[idx[i]].name);
-                        /* a cycle too long for the reason is cut there */
-                        snprintf(res.reason, sizeof(res.reason), "dependency cycle: %.400s", why);
-                        r = 0;
+                        char reason[sizeof(res.reason)];
+
+                        cycle_reason(reason, sizeof(reason), cycle);
+                        failed_unchanged(&res, g->nodes[idx[i]].name, reason);
                 } else {
-                        r = update_with_dependents(c, &g, all, idx[i], &res);
+                        r = update_with_dependents(c, g, all, idx[i], &res);
                 }
-                if (r < 0) {
-                        err = r;        /* Docker went away: keep the job */
-                        goto out;
-                }
-                report_container(c, image, &res);
-                /* a failed update does not use the event up: the same push
-                 * delivered again (after fixing credentials, say) is not
-                 * taken for a duplicate */
-                if (failed(&res) && c->state)
-                        state_event_forget(c->state, job->source, &job->ev);
+                if (r < 0)
+                        return r;       /* Docker went away: keep the job */
+                conclude(c, image, &res);
                 if (c->cfg->rolling && !cycle && failed(&res) && i + 1 < n) {
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = job->source, .image = image },
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = c->job->source, .image = image },
                                 "rolling update of %s stopped at the first failure; %zu container(s) left as they are",
                                 image, n - i - 1);
                         break;
                 }
         }
-services:
+        return 0;
+}
+
+static int process_job(struct drain_ctx *c)
+{
+        const struct job *job = c->job;
+        char image[IMAGE_REF_MAX], why[512] = "";
+        const json_t *ins;
+        json_t *all;
+        struct deps_graph g;
+        size_t *idx, n = 0, i;
+        bool cycle, at_once = false;
+        int err = 0;
+
+        snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry[0] ? job->ev.registry : "*",
+                 job->ev.repository, job->ev.tag);
+        all = inspect_all(&c->d, &err);
+        if (!all)
+                return err;
+        idx = calloc(json_array_size(all) ? json_array_size(all) : 1, sizeof(*idx));
+        if (!idx || deps_build(all, &g) < 0) {
+                free(idx);
+                json_decref(all);
+                return -ENOMEM;
+        }
+        /* node i of g is container i of all */
+        json_array_foreach(all, i, ins)
+                if (follows_push(c->cfg, ins, &job->ev))
+                        idx[n++] = i;
+        if (n == 0)
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
+                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL },
+                        "push of %s: no opted-in container follows it", image);
+        /* what others depend on goes first */
+        cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
+        if (!c->cfg->rolling && !cycle && n > 1) {
+                char related[600] = "";
+
+                at_once = deps_independent(&g, idx, n, related, sizeof(related));
+                if (!at_once)
+                        log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
+                                "push of %s: %s, so its %zu containers are replaced one at a time",
+                                image, related, n);
+        }
+        err = at_once ? update_at_once(c, &g, all, idx, n, image)
+                      : update_in_turn(c, &g, all, idx, n, cycle ? why : NULL, image);
         /* then the Swarm services that follow the same tag */
-        err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
-out:
+        if (err == 0)
+                err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
         deps_free(&g);
         free(idx);
-        json_decref(targets);
         json_decref(all);
         return err < 0 ? err : 0;
 }
@@ -505,7 +520,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
         struct drain_stats st = { 0 };
         struct drain_ctx c = { .cfg = cfg, .st = &st };
         struct deps_graph g = { 0 };
-        json_t *all = NULL, *none;
+        json_t *all;
         int r, bad = 0;
 
         r = docker_open(&c.d, cfg->docker_host);
@@ -518,9 +533,8 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
         if (state_open(cfg->state_dir, &c.state) < 0)
                 c.state = NULL;
         /* every container, for the dependency graph */
-        none = find_targets(&c.d, cfg, NULL, &all, &r);
-        json_decref(none);
-        if (!all || deps_build(all, &g) < 0) {
+        all = inspect_all(&c.d, &r);
+        if (all && deps_build(all, &g) < 0) {
                 json_decref(all);
                 all = NULL;
         }
