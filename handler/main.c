@@ -89,6 +89,7 @@ static int verb_serve(const char *config_path)
         struct http_request req = { 0 };
         struct route_result res;
         bool cgi = getenv("GATEWAY_INTERFACE") != NULL;
+        const char *mode;
         int status, r;
 
         r = config_load(config_path, &cfg, stderr);
@@ -120,21 +121,22 @@ static int verb_serve(const char *config_path)
         /* split mode: the configuration asks for it, or the generated
          * drop-in does (REDOCK_MODE=split), whatever the configuration
          * says: that process can only queue into the inbox */
-        {
-                const char *m = getenv("REDOCK_MODE");
-                if (m && strcmp(m, "split") == 0)
-                        cfg.split = true;
-        }
-        if (cfg.split && strncmp(cfg.docker_host, "unix://", 7) == 0 &&
-            access(cfg.docker_host + 7, W_OK) == 0)
-                log_msg(LOG_WARNING, "mode = split, yet this webhook process can write the Docker socket %s: "
-                        "run 'systemctl daemon-reload' so that redock@.service gets its split-mode drop-in",
-                        cfg.docker_host + 7);
+        mode = getenv("REDOCK_MODE");
+        if (mode && strcmp(mode, "split") == 0)
+                cfg.split = true;
 
         route_request(&cfg, &req, &res);
         http_write_response_allow(STDOUT_FILENO, cgi, res.status, res.allow, res.body);
         release_connection(cgi);
         http_request_free(&req);
+
+        /* after the answer: a unit set-up problem is no reason to keep
+         * the registry waiting */
+        if (cfg.split && strncmp(cfg.docker_host, "unix://", 7) == 0 &&
+            access(cfg.docker_host + 7, W_OK) == 0)
+                log_msg(LOG_WARNING, "mode = split, yet this webhook process can write the Docker socket %s: "
+                        "run 'systemctl daemon-reload' so that redock@.service gets its split-mode drop-in",
+                        cfg.docker_host + 7);
 
         if (res.drain && !cfg.split) {
                 struct drain_stats st;
