@@ -158,6 +158,20 @@ static int set_str(char **dst, const char *v)
         return 0;
 }
 
+/* A whole number of seconds in min..max, into *out times unit (1 for
+ * seconds, 1000 for milliseconds); else a problem, and *out stays. */
+static int set_seconds(struct parse_ctx *p, const char *key, const char *v, int min, int max,
+                       int unit, int *out)
+{
+        int s;
+
+        if (parse_int(v, min, max, &s) < 0)
+                problem(p, p->line, "%s must be %d..%d seconds", key, min, max);
+        else
+                *out = s * unit;
+        return 0;
+}
+
 static int split_list(const char *v, char ***out, size_t *n)
 {
         char *copy = strdup(v), *save = NULL, *tok;
@@ -222,26 +236,14 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return parse_bool(p, value, &c->cleanup);
         if (strcmp(name, "rolling") == 0)
                 return parse_bool(p, value, &c->rolling);
-        if (strcmp(name, "dedup-window") == 0) {
-                if (parse_int(value, 0, 86400, &c->dedup_window) < 0)
-                        problem(p, p->line, "dedup-window must be 0..86400 seconds");
-                return 0;
-        }
-        if (strcmp(name, "request-timeout") == 0) {
-                int t;
-                /* a registry sends its hook in one go; a long limit only
-                 * helps a slow-loris client keep processes alive */
-                if (parse_int(value, 1, 300, &t) < 0)
-                        problem(p, p->line, "request-timeout must be 1..300 seconds");
-                else
-                        c->request_timeout_ms = t * 1000;
-                return 0;
-        }
-        if (strcmp(name, "retry-for") == 0) {
-                if (parse_int(value, 0, 86400, &c->retry_for) < 0)
-                        problem(p, p->line, "retry-for must be 0..86400 seconds");
-                return 0;
-        }
+        if (strcmp(name, "dedup-window") == 0)
+                return set_seconds(p, name, value, 0, 86400, 1, &c->dedup_window);
+        /* a registry sends its hook in one go; a long limit only helps
+         * a slow-loris client keep processes alive */
+        if (strcmp(name, "request-timeout") == 0)
+                return set_seconds(p, name, value, 1, 300, 1000, &c->request_timeout_ms);
+        if (strcmp(name, "retry-for") == 0)
+                return set_seconds(p, name, value, 0, 86400, 1, &c->retry_for);
         problem(p, p->line, "unknown key '%s' in [redock]", name);
         return 0;
 }
@@ -256,26 +258,14 @@ static int handle_docker(struct parse_ctx *p, const char *name, const char *valu
                         problem(p, p->line, "host must be unix://PATH or tcp://HOST:PORT");
                 return set_str(&c->docker_host, value);
         }
-        if (strcmp(name, "stop-timeout") == 0) {
-                if (parse_int(value, 0, 3600, &c->stop_timeout) < 0)
-                        problem(p, p->line, "stop-timeout must be 0..3600 seconds");
-                return 0;
-        }
-        if (strcmp(name, "health-timeout") == 0) {
-                if (parse_int(value, 1, 3600, &c->health_timeout) < 0)
-                        problem(p, p->line, "health-timeout must be 1..3600 seconds");
-                return 0;
-        }
+        if (strcmp(name, "stop-timeout") == 0)
+                return set_seconds(p, name, value, 0, 3600, 1, &c->stop_timeout);
+        if (strcmp(name, "health-timeout") == 0)
+                return set_seconds(p, name, value, 1, 3600, 1, &c->health_timeout);
         if (strcmp(name, "config-json") == 0)
                 return set_str(&c->docker_config, value);
-        if (strcmp(name, "min-uptime") == 0) {
-                int s;
-                if (parse_int(value, 0, 600, &s) < 0)
-                        problem(p, p->line, "min-uptime must be 0..600 seconds");
-                else
-                        c->min_uptime_ms = s * 1000;
-                return 0;
-        }
+        if (strcmp(name, "min-uptime") == 0)
+                return set_seconds(p, name, value, 0, 600, 1000, &c->min_uptime_ms);
         problem(p, p->line, "unknown key '%s' in [docker]", name);
         return 0;
 }
