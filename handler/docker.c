@@ -205,6 +205,22 @@ static int perform(struct docker *d, const char *method, const char *path,
 static int call(struct docker *d, const char *method, const char *path, json_t *body,
                 json_t **reply, int timeout_s, const char *header);
 
+/* "X-Registry-Auth: AUTH", or NULL without memory; it holds credentials:
+ * free it with secret_header_free. */
+static char *registry_auth_header(const char *auth)
+{
+        char *hdr;
+
+        return asprintf(&hdr, "X-Registry-Auth: %s", auth) < 0 ? NULL : hdr;
+}
+
+static void secret_header_free(char *hdr)
+{
+        if (hdr)
+                explicit_bzero(hdr, strlen(hdr));
+        free(hdr);
+}
+
 int docker_call(struct docker *d, const char *method, const char *path,
                 json_t *body, json_t **reply, int timeout_s)
 {
@@ -217,13 +233,10 @@ int docker_call_auth(struct docker *d, const char *method, const char *path, jso
         char *hdr = NULL;
         int status;
 
-        if (!auth)
-                return call(d, method, path, body, reply, timeout_s, NULL);
-        if (asprintf(&hdr, "X-Registry-Auth: %s", auth) < 0)
+        if (auth && !(hdr = registry_auth_header(auth)))
                 return -ENOMEM;
         status = call(d, method, path, body, reply, timeout_s, hdr);
-        explicit_bzero(hdr, strlen(hdr));
-        free(hdr);
+        secret_header_free(hdr);
         return status;
 }
 
@@ -278,8 +291,7 @@ int docker_pull(struct docker *d, const char *repo, const char *tag,
                 goto out;
         }
         snprintf(path, sizeof(path), "/images/create?fromImage=%s&tag=%s", erepo, etag);
-        if (auth && asprintf(&hdr, "X-Registry-Auth: %s", auth) < 0) {
-                hdr = NULL;
+        if (auth && !(hdr = registry_auth_header(auth))) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -313,9 +325,7 @@ int docker_pull(struct docker *d, const char *repo, const char *tag,
                 json_decref(j);
         }
 out:
-        if (hdr)
-                explicit_bzero(hdr, strlen(hdr));      /* the credentials */
-        free(hdr);
+        secret_header_free(hdr);
         docker_free(erepo);
         docker_free(etag);
         free(b.data);
