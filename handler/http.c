@@ -224,6 +224,7 @@ int http_check_host(const struct http_request *req)
 /* Content-Length: digits only, one value (repeats must agree). */
 static int body_length(const struct http_request *req, size_t *len)
 {
+        const char *te;
         bool seen = false;
 
         *len = 0;
@@ -241,8 +242,8 @@ static int body_length(const struct http_request *req, size_t *len)
                 seen = true;
                 *len = (size_t)n;
         }
-        if (http_header(req, "Transfer-Encoding")) {
-                const char *te = http_header(req, "Transfer-Encoding");
+        te = http_header(req, "Transfer-Encoding");
+        if (te) {
                 /* with Content-Length too it is a smuggling attempt
                  * (RFC 9112 6.3: reject, close); alone, chunked is a body
                  * we do not take: ask for a length; any other coding is

@@ -112,6 +112,7 @@ static int post_update(struct docker *d, struct svc_job *job)
         json_t *spec = json_deep_copy(json_object_get(job->svc, "Spec")), *reply = NULL;
         json_t *cs = json_object_get(json_object_get(spec, "TaskTemplate"), "ContainerSpec");
         json_int_t version = json_integer_value(json_object_get(json_object_get(job->svc, "Version"), "Index"));
+        char path[256];
         int s;
 
         if (!spec || !json_is_object(cs)) {
@@ -122,12 +123,8 @@ static int post_update(struct docker *d, struct svc_job *job)
         json_object_set_new(cs, "Image", json_string(job->target));
         /* the version makes Swarm refuse the update if the service
          * changed since we read it, rather than undo that change */
-        {
-                char path[256];
-
-                snprintf(path, sizeof(path), "/services/%.64s/update?version=%lld", job->id, (long long)version);
-                s = docker_call_auth(d, "POST", path, spec, &reply, 0, job->auth);
-        }
+        snprintf(path, sizeof(path), "/services/%.64s/update?version=%lld", job->id, (long long)version);
+        s = docker_call_auth(d, "POST", path, spec, &reply, 0, job->auth);
         if (s >= 0 && s != 200)
                 decide(job->res, "failed", "update refused: %d %s", s, docker_error_message(reply));
         json_decref(reply);
@@ -260,19 +257,16 @@ static int update_service(struct docker *d, const struct config *cfg, const stru
 {
         struct swarm_result *res = job->res;
         char name[IMAGE_REF_MAX], cur[DIGEST_MAX], digest[DIGEST_MAX] = "";
+        struct imageref ref;
         int r;
 
         if (swarm_image_split(job->image, name, sizeof(name), cur, sizeof(cur)) < 0) {
                 decide(res, "failed", "image reference too long");
                 return 0;
         }
-        {
-                struct imageref ref;
-
-                /* no credentials, or finding them failed (logged): none sent */
-                if (imageref_parse(name, &ref) == 0 && regauth_for_host(cfg, ref.registry, &job->auth) < 0)
-                        job->auth = NULL;
-        }
+        /* no credentials, or finding them failed (logged): none sent */
+        if (imageref_parse(name, &ref) == 0 && regauth_for_host(cfg, ref.registry, &job->auth) < 0)
+                job->auth = NULL;
         r = target_digest(d, ev, name, job->auth, digest, sizeof(digest), res);
         if (r < 0 || res->outcome)
                 return r;
