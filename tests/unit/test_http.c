@@ -687,29 +687,35 @@ START_TEST(slow_peer_deadline)
 }
 END_TEST
 
+/* b ends one byte short of a refusal: read_req waits for more (408 at
+ * the deadline); with `more` appended, code comes at once. */
+static void waits_then_refuses(struct buf *b, const char *more, int code)
+{
+        struct http_request req = {0};
+        struct timespec t0;
+
+        ck_assert_int_eq(read_req(b->p, b->len, false, 300, &req), 408);
+        http_request_free(&req);
+        buf_str(b, more);
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        ck_assert_int_eq(read_req(b->p, b->len, false, LONG_TIMEOUT, &req), code);
+        ck_assert_int_lt(elapsed_ms(&t0), 2000);
+        http_request_free(&req);
+}
+
 /* An unfinished line over its limit is refused at once, not at the
  * deadline; one at the limit (its CR may still come) is waited for. */
 START_TEST(early_refusal_of_long_lines)
 {
         struct buf b = {0};
-        struct http_request req = {0};
-        struct timespec t0;
-        long long ms;
 
-        /* request line: n characters and a CR, no LF yet: wait */
+        /* request line: n characters and a CR, no LF yet: wait; one
+         * more: 414 without waiting */
         buf_str(&b, "GET /");
         buf_fill(&b, 'a', HTTP_MAX_REQUEST_LINE - 5);
         buf_str(&b, "\r");
         ck_assert_uint_eq(b.len, HTTP_MAX_REQUEST_LINE + 1);
-        ck_assert_int_eq(read_req(b.p, b.len, false, 300, &req), 408);
-        http_request_free(&req);
-        /* one more: 414 without waiting */
-        buf_str(&b, "a");
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        ck_assert_int_eq(read_req(b.p, b.len, false, LONG_TIMEOUT, &req), 414);
-        ms = elapsed_ms(&t0);
-        ck_assert_int_lt(ms, 2000);
-        http_request_free(&req);
+        waits_then_refuses(&b, "a", 414);
         free(b.p);
 
         /* a header line: the same at n + CR and n + 2 */
@@ -717,14 +723,7 @@ START_TEST(early_refusal_of_long_lines)
         buf_str(&b, "GET / HTTP/1.1\r\nHost: x\r\nX-Long: ");
         buf_fill(&b, 'v', HTTP_MAX_HEADER_LINE - strlen("X-Long: "));
         buf_str(&b, "\r");
-        ck_assert_int_eq(read_req(b.p, b.len, false, 300, &req), 408);
-        http_request_free(&req);
-        buf_str(&b, "v");
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        ck_assert_int_eq(read_req(b.p, b.len, false, LONG_TIMEOUT, &req), 431);
-        ms = elapsed_ms(&t0);
-        ck_assert_int_lt(ms, 2000);
-        http_request_free(&req);
+        waits_then_refuses(&b, "v", 431);
         free(b.p);
 }
 END_TEST
