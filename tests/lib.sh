@@ -61,6 +61,13 @@ wait_replaced() {  # wait_replaced NAME REF [SECONDS]
                 [ -z \"\$(docker ps -aq --filter 'name=^/$1-redock-')\" ]"
 }
 
+# A swap under way and not yet proven: the old container stopped and
+# aside (NAME-redock-old), the new one under NAME, its health "starting".
+swap_unproven() {  # swap_unproven NAME
+        [ "$(docker inspect -f '{{.State.Running}}' "$1-redock-old" 2>/dev/null)" = false ] &&
+                [ "$(docker inspect -f '{{.State.Health.Status}}' "$1" 2>/dev/null)" = starting ]
+}
+
 # Write the listener's configuration: the registry's own source first
 # (its token must always be accepted, or the registry retries for ever),
 # then whatever the test adds (INI text on stdin).
