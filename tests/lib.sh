@@ -141,6 +141,16 @@ wait_log() {  # wait_log SECONDS PATTERN
         wait_until "$1" grep -qE "$2" "$REDOCK_TEST_DIR/redock.log"
 }
 
+# The registry tells redock of a push only after `docker push` has
+# returned, so an empty queue may just mean the notification has not come
+# yet.  Wait until redock has queued REPO:TAG's push and the queue is empty
+# again: its drain, which pulls the tag, is then over, and cannot put the
+# old image back on a newer local build of the same tag before that is
+# pushed.
+wait_push_handled() {  # wait_push_handled REPO TAG [SECONDS]
+        wait_log "${3:-60}" "queued push of $REGISTRY/$1:$2 " && wait_until "${3:-60}" queue_empty
+}
+
 # A second Distribution registry on 127.0.0.1 that wants htpasswd (bcrypt)
 # credentials, its files and pid in DIR; sets PRIV to its host:port.
 private_registry_start() {  # private_registry_start DIR USER PASS
