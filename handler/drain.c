@@ -13,6 +13,7 @@
 #include "deps.h"
 #include "docker.h"
 #include "drain.h"
+#include "intent.h"
 #include "log.h"
 #include "policy.h"
 #include "queue.h"
@@ -21,6 +22,49 @@
 #include "swarm.h"
 #include "update.h"
 
+/* Inspect container id into arr.  One removed meanwhile (404) is left
+ * out; any other failure is Docker's, and the job must wait: -errno. */
+static int inspect_into(struct docker *d, const char *id, json_t *arr)
+{
+        json_t *ins = NULL;
+        int status = docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id);
+
+        if (status == 200 && json_is_object(ins))
+                return json_array_append_new(arr, ins) < 0 ? -ENOMEM : 0;
+        json_decref(ins);
+        if (status == 404)
+                return 0;
+        return status < 0 ? status : -EIO;
+}
+
+/* Inspect what GET path lists, each id once (seen, when given, holds the
+ * ids already taken).  0 or -errno. */
+static int inspect_listed(struct docker *d, const char *path, json_t *arr, json_t *seen)
+{
+        json_t *list = NULL;
+        const json_t *c;
+        size_t i;
+        int r = 0, status = docker_call(d, "GET", path, NULL, &list, 0);
+
+        if (status != 200 || !json_is_array(list)) {
+                json_decref(list);
+                return status < 0 ? status : -EIO;
+        }
+        json_array_foreach(list, i, c) {
+                const char *id = json_string_value(json_object_get(c, "Id"));
+
+                if (!id || (seen && json_object_get(seen, id)))
+                        continue;
+                if (seen)
+                        json_object_set_new(seen, id, json_true());
+                r = inspect_into(d, id, arr);
+                if (r < 0)
+                        break;
+        }
+        json_decref(list);
+        return r;
+}
+
 /* Every container, inspected: the targets are among them, and the
  * dependency graph needs the others too.  The list shows an image id once
  * the tag moved on, so the configured reference comes from inspect.
@@ -28,31 +72,72 @@
  * with *err when Docker did not answer. */
 static json_t *inspect_all(struct docker *d, int *err)
 {
-        json_t *list = NULL, *all = json_array();
-        const json_t *c;
-        size_t i;
-        int status;
+        json_t *all = json_array();
+        int r = all ? inspect_listed(d, "/containers/json?all=1", all, NULL) : -ENOMEM;
 
-        status = docker_call(d, "GET", "/containers/json?all=1", NULL, &list, 0);
-        if (status != 200 || !json_is_array(list) || !all) {
-                *err = status < 0 ? status : -EIO;
-                json_decref(list);
+        if (r < 0) {
+                *err = r;
                 json_decref(all);
                 return NULL;
         }
-        json_array_foreach(list, i, c) {
-                const char *id = json_string_value(json_object_get(c, "Id"));
-                json_t *ins = NULL;
-
-                if (!id || docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id) != 200 ||
-                    !json_is_object(ins)) {
-                        json_decref(ins);
-                        continue;       /* removed meanwhile */
-                }
-                json_array_append_new(all, ins);
-        }
-        json_decref(list);
         return all;
+}
+
+/* The containers that carry one of the opt-in labels (whatever its
+ * value), inspected: a push that matches nothing costs these
+ * label-filtered lists, never a look at every container on the host.
+ * NULL with *err when Docker did not answer. */
+static json_t *inspect_opted_in(struct docker *d, int *err)
+{
+        json_t *found = json_array(), *seen = json_object();
+        int r = found && seen ? 0 : -ENOMEM;
+
+        for (size_t i = 0; r == 0 && policy_enable_labels[i]; i++) {
+                char filter[128], path[512], *esc;
+
+                snprintf(filter, sizeof(filter), "{\"label\":[\"%s\"]}", policy_enable_labels[i]);
+                esc = docker_escape(d, filter);
+                if (!esc) {
+                        r = -ENOMEM;
+                        break;
+                }
+                snprintf(path, sizeof(path), "/containers/json?all=1&filters=%s", esc);
+                docker_free(esc);
+                r = inspect_listed(d, path, found, seen);
+        }
+        json_decref(seen);
+        if (r < 0) {
+                *err = r;
+                json_decref(found);
+                return NULL;
+        }
+        return found;
+}
+
+/* Does the image of this (inspected) container carry digest, as Docker
+ * recorded it when it pulled the image?  1 yes, 0 no, -errno. */
+static int runs_digest(struct docker *d, const json_t *ins, const char *digest)
+{
+        const char *image = json_string_value(json_object_get(ins, "Image"));
+        const json_t *rd;
+        json_t *img = NULL;
+        size_t i;
+        int yes = 0, status;
+
+        if (!image)
+                return 0;
+        status = docker_callf(d, "GET", NULL, &img, 0, "/images/%s/json", image);
+        if (status != 200) {
+                json_decref(img);
+                return status == 404 ? 0 : status < 0 ? status : -EIO;
+        }
+        json_array_foreach(json_object_get(img, "RepoDigests"), i, rd) {
+                const char *at = strrchr(json_string_value(rd) ?: "", '@');
+                if (at && strcmp(at + 1, digest) == 0)
+                        yes = 1;
+        }
+        json_decref(img);
+        return yes;
 }
 
 /* Does this container follow the push: opted in (any of the enable
@@ -81,7 +166,8 @@ struct drain_ctx {
         struct docker d;
         struct state *state;
         struct drain_stats *st;
-        const struct job *job;
+        const struct job *job;          /* the newest job of the push at hand */
+        bool failed;                    /* an update of that push failed */
 };
 
 static void record(struct drain_ctx *c, const char *target, const char *kind, const char *image,
@@ -183,14 +269,14 @@ static void cycle_reason(char *buf, size_t size, const char *why)
         snprintf(buf, size, "dependency cycle: %.400s", why);
 }
 
-/* Log and record an outcome.  A failed update does not use the event up:
- * the same push delivered again (after fixing credentials, say) is not
- * taken for a duplicate. */
+/* Log and record an outcome.  A failed update does not use the event up
+ * (drain_pass forgets its claims): the same push delivered again (after
+ * fixing credentials, say) is not taken for a duplicate. */
 static void conclude(struct drain_ctx *c, const char *image, const struct update_result *res)
 {
         report_container(c, image, res);
-        if (failed(res) && c->state)
-                state_event_forget(c->state, c->job->source, &c->job->ev);
+        if (failed(res))
+                c->failed = true;
 }
 
 /* Update the container at index i of g with its dependents stopped before
@@ -312,10 +398,12 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
         return 0;
 }
 
-static int process_job(struct drain_ctx *c)
+/* Replace the containers that follow the push (all of them, inspected
+ * afresh, make the dependency graph). */
+static int replace_followers(struct drain_ctx *c, const char *image)
 {
         const struct job *job = c->job;
-        char image[IMAGE_REF_MAX], why[512] = "";
+        char why[512] = "";
         const json_t *ins;
         json_t *all;
         struct deps_graph g;
@@ -323,8 +411,6 @@ static int process_job(struct drain_ctx *c)
         bool cycle, at_once = false;
         int err = 0;
 
-        snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry[0] ? job->ev.registry : "*",
-                 job->ev.repository, job->ev.tag);
         all = inspect_all(&c->d, &err);
         if (!all)
                 return err;
@@ -338,10 +424,6 @@ static int process_job(struct drain_ctx *c)
         json_array_foreach(all, i, ins)
                 if (follows_push(c->cfg, ins, &job->ev))
                         idx[n++] = i;
-        if (n == 0)
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
-                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL },
-                        "push of %s: no opted-in container follows it", image);
         /* what others depend on goes first */
         cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
         if (!c->cfg->rolling && !cycle && n > 1) {
@@ -355,12 +437,65 @@ static int process_job(struct drain_ctx *c)
         }
         err = at_once ? update_at_once(c, &g, all, idx, n, image)
                       : update_in_turn(c, &g, all, idx, n, cycle ? why : NULL, image);
-        /* then the Swarm services that follow the same tag */
-        if (err == 0)
-                err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
         deps_free(&g);
         free(idx);
         json_decref(all);
+        return err;
+}
+
+/* Do the containers among the opted-in ones that follow the push all run
+ * its digest already?  1 yes (or none follows it), 0 no, -errno. */
+static int followers_run_digest(struct drain_ctx *c, const json_t *opted_in)
+{
+        const json_t *ins;
+        size_t i;
+
+        json_array_foreach(opted_in, i, ins) {
+                int r;
+
+                if (!follows_push(c->cfg, ins, &c->job->ev))
+                        continue;
+                r = runs_digest(&c->d, ins, c->job->ev.digest);
+                if (r <= 0)
+                        return r;
+        }
+        return 1;
+}
+
+/* Act on one push (c->job, the newest job for its tag in this pass).
+ * opted_in: the containers that carry an opt-in label, inspected once per
+ * pass.  claim: EVENT_SAME_DIGEST when every job for this tag in the pass
+ * repeated the newest digest already seen: then only containers that do
+ * not run it yet are worth a pull. */
+static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_claim claim)
+{
+        const struct job *job = c->job;
+        char image[IMAGE_REF_MAX];
+        const json_t *ins;
+        size_t i, n = 0;
+        int err = 0;
+
+        snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry[0] ? job->ev.registry : "*",
+                 job->ev.repository, job->ev.tag);
+        json_array_foreach(opted_in, i, ins)
+                if (follows_push(c->cfg, ins, &job->ev))
+                        n++;
+        if (n == 0) {
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
+                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL },
+                        "push of %s: no opted-in container follows it", image);
+        } else if (claim == EVENT_SAME_DIGEST && (err = followers_run_digest(c, opted_in)) != 0) {
+                if (err > 0)
+                        log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
+                                                             .digest = job->ev.digest },
+                                "duplicate delivery of %s ignored: the %zu container(s) that follow it run %s already",
+                                image, n, job->ev.digest);
+        } else {
+                err = replace_followers(c, image);
+        }
+        /* then the Swarm services that follow the same tag */
+        if (err >= 0)
+                err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
         return err < 0 ? err : 0;
 }
 
@@ -378,11 +513,77 @@ static void sleep_s(int s)
                 ;
 }
 
-/* One pass over the queue.  Returns 0 when it is empty, -EAGAIN when jobs
- * were kept because Docker failed, other -errno. */
+struct pass_job {
+        struct job job;
+        enum event_claim claim;
+        bool done;              /* removed from the queue (or dropped) */
+};
+
+/* Claim every job of the pass, in queue order; drop true redeliveries. */
+static void claim_jobs(struct drain_ctx *c, struct pass_job *pj, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                const struct job *job = &pj[i].job;
+                int r = c->state ? state_event_claim(c->state, job->source, &job->ev, job->name,
+                                                     c->cfg->dedup_window) : EVENT_NEW;
+
+                /* without the database every job counts: a duplicate
+                 * costs a no-op update, a lost push more */
+                pj[i].claim = r < 0 ? EVENT_NEW : (enum event_claim)r;
+                if (pj[i].claim != EVENT_REDELIVERED)
+                        continue;
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source,
+                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL },
+                        "duplicate delivery of %s/%s:%s ignored (event %s, already taken)",
+                        job->ev.registry, job->ev.repository, job->ev.tag, job->ev.event_id);
+                queue_remove(c->cfg->queue_dir, job->name);
+                pj[i].done = true;
+                c->st->jobs++;
+        }
+}
+
+/* Is job i superseded by a later job of the pass for the same tag?  A
+ * burst of pushes to one tag counts once: the pull gets the newest. */
+static bool superseded(const struct pass_job *pj, size_t n, size_t i)
+{
+        for (size_t j = i + 1; j < n; j++)
+                if (!pj[j].done && same_tag(&pj[i].job.ev, &pj[j].job.ev))
+                        return true;
+        return false;
+}
+
+/* Jobs 0..i for i's tag are done with i: forget their claims if the
+ * update failed (a redelivery is then a retry), and remove them. */
+static void finish_tag(struct drain_ctx *c, struct pass_job *pj, size_t i)
+{
+        for (size_t k = 0; k <= i; k++) {
+                if (pj[k].done || !same_tag(&pj[k].job.ev, &pj[i].job.ev))
+                        continue;
+                if (c->failed && c->state)
+                        state_event_forget(c->state, pj[k].job.source, &pj[k].job.ev, pj[k].job.name);
+                queue_remove(c->cfg->queue_dir, pj[k].job.name);
+                pj[k].done = true;
+                c->st->jobs++;
+        }
+}
+
+static int count_left(const struct pass_job *pj, size_t n)
+{
+        int left = 0;
+
+        for (size_t i = 0; i < n; i++)
+                left += !pj[i].done;
+        return left;
+}
+
+/* One pass over the queue: read and claim every job, look at the opted-in
+ * containers once, then act on each tag's newest push.  Returns 0 when
+ * every job was done, -EAGAIN when jobs were kept (Docker failed, or a
+ * stop was asked for), other -errno. */
 static int drain_pass(struct drain_ctx *c, bool *connected)
 {
-        struct job *jobs = NULL;
+        struct pass_job *pj = NULL;
+        json_t *opted_in = NULL;
         char **names;
         size_t n, nj = 0;
         int r;
@@ -408,58 +609,75 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
                 }
                 *connected = true;
         }
-        jobs = calloc(n, sizeof(*jobs));
-        for (size_t i = 0; jobs && i < n; i++) {
-                int rr = queue_read(c->cfg->queue_dir, names[i], &jobs[nj]);
+        pj = calloc(n, sizeof(*pj));
+        for (size_t i = 0; pj && i < n; i++) {
+                int rr = queue_read(c->cfg->queue_dir, names[i], &pj[nj].job);
                 if (rr == 0)
                         nj++;
                 else if (rr != -ENOENT)
                         log_msg(LOG_ERR, "job %s is unreadable, moved aside", names[i]);
         }
         queue_names_free(names, n);
-        if (!jobs)
+        if (!pj)
                 return -ENOMEM;
+
+        claim_jobs(c, pj, nj);
+        fault_point("after-claim");
+        if (count_left(pj, nj) > 0 && !(opted_in = inspect_opted_in(&c->d, &r)))
+                goto docker_failed;
 
         r = 0;
         for (size_t i = 0; i < nj; i++) {
-                bool superseded = false;
+                enum event_claim claim = EVENT_SAME_DIGEST;
 
+                if (pj[i].done || superseded(pj, nj, i))
+                        continue;
                 if (shutdown_requested()) {
-                        log_msg(LOG_NOTICE, "asked to stop: %zu job(s) stay queued", nj - i);
-                        c->st->kept = (int)(nj - i);
+                        log_msg(LOG_NOTICE, "asked to stop: %d job(s) stay queued", count_left(pj, nj));
                         r = -EAGAIN;
                         break;
                 }
-
-                /* a burst of pushes to one tag: only the newest counts,
-                 * the pull gets the newest digest anyway */
-                for (size_t j = i + 1; j < nj && !superseded; j++)
-                        superseded = same_tag(&jobs[i].ev, &jobs[j].ev);
-                if (!superseded) {
-                        c->job = &jobs[i];
-                        r = process_job(c);
-                        c->job = NULL;
-                }
+                /* one new delivery among the tag's jobs makes it new */
+                for (size_t k = 0; k <= i; k++)
+                        if (!pj[k].done && pj[k].claim == EVENT_NEW &&
+                            same_tag(&pj[k].job.ev, &pj[i].job.ev))
+                                claim = EVENT_NEW;
+                c->job = &pj[i].job;
+                c->failed = false;
+                r = process_job(c, opted_in, claim);
+                c->job = NULL;
                 if (r == -EINTR) {
-                        log_msg(LOG_NOTICE, "asked to stop during job %s: it stays queued", jobs[i].name);
-                        c->st->kept = (int)(nj - i);
+                        log_msg(LOG_NOTICE, "asked to stop during job %s: it stays queued", pj[i].job.name);
                         r = -EAGAIN;
                         break;
                 }
-                if (r < 0) {
-                        log_msg(LOG_ERR, "Docker failed during job %s (%s); it stays queued",
-                                jobs[i].name, strerror(-r));
-                        c->st->kept = (int)(nj - i);
-                        docker_close(&c->d);
-                        *connected = false;
-                        r = -EAGAIN;
-                        break;
-                }
-                queue_remove(c->cfg->queue_dir, jobs[i].name);
-                c->st->jobs++;
+                if (r < 0)
+                        goto docker_failed;
+                finish_tag(c, pj, i);
         }
-        free(jobs);
+        c->st->kept = count_left(pj, nj);
+        json_decref(opted_in);
+        free(pj);
         return r;
+
+docker_failed:
+        log_msg(LOG_ERR, "Docker failed (%s); %d job(s) stay queued", strerror(-r), count_left(pj, nj));
+        c->st->kept = count_left(pj, nj);
+        docker_close(&c->d);
+        *connected = false;
+        json_decref(opted_in);
+        free(pj);
+        return -EAGAIN;
+}
+
+static bool queue_has_jobs(const char *dir)
+{
+        char **names;
+        size_t n;
+        bool more = queue_list(dir, &names, &n) == 0 && n > 0;
+
+        queue_names_free(names, n);
+        return more;
 }
 
 int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
@@ -467,35 +685,44 @@ int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
         struct drain_ctx c = { .cfg = cfg, .st = st };
         bool connected = false;
         time_t give_up = time(NULL) + cfg->retry_for;
-        int lock, r, backoff = 1;
+        int r = 0, backoff = 1;
 
         memset(st, 0, sizeof(*st));
-        lock = queue_lock(cfg->state_dir, true);
-        if (lock < 0) {
-                log_msg(LOG_ERR, "cannot take the queue lock in %s: %s", cfg->state_dir, strerror(-lock));
-                return lock;
-        }
-        queue_clean_stale(cfg->queue_dir);
         if (state_open(cfg->state_dir, &c.state) < 0) {
                 log_msg(LOG_WARNING, "no state database in %s: history is not recorded", cfg->state_dir);
                 c.state = NULL;
         }
 
-        /* Transient failures (Docker gone, a pull that timed out) keep the
-         * job; a patient drain retries with backoff up to retry-for, then
-         * leaves the jobs for the next run. */
+        /* The lock is held for a pass, never across a wait.  A drain after
+         * a webhook never waits for it: the drain that holds it looks at
+         * the queue again after letting it go, and takes what came
+         * meanwhile.  Transient failures (Docker gone, a pull that timed
+         * out) keep the job; a patient drain retries with backoff up to
+         * retry-for, then leaves the jobs for the next run. */
         for (;;) {
+                int lock = queue_lock(cfg->state_dir, patient);
+
+                if (lock == -EWOULDBLOCK || lock == -EINTR) {
+                        if (lock == -EWOULDBLOCK)
+                                log_msg(LOG_DEBUG, "another drain holds the queue; it takes the new job(s)");
+                        r = 0;
+                        break;
+                }
+                if (lock < 0) {
+                        log_msg(LOG_ERR, "cannot take the queue lock in %s: %s", cfg->state_dir,
+                                strerror(-lock));
+                        r = lock;
+                        break;
+                }
+                queue_clean_stale(cfg->queue_dir);
                 st->kept = 0;
                 r = drain_pass(&c, &connected);
+                if (r == 0 && c.state)
+                        state_prune(c.state, cfg->dedup_window, 10000);
+                close(lock);
                 if (r == 0 && st->kept == 0) {
-                        bool more;
-                        char **names;
-                        size_t n;
-
-                        /* new jobs may have come while we worked */
-                        more = queue_list(cfg->queue_dir, &names, &n) == 0 && n > 0;
-                        queue_names_free(names, n);
-                        if (!more)
+                        /* new jobs may have come while we held the lock */
+                        if (!queue_has_jobs(cfg->queue_dir))
                                 break;
                         continue;
                 }
@@ -507,11 +734,8 @@ int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
         }
         if (connected)
                 docker_close(&c.d);
-        if (c.state) {
-                state_prune(c.state, 7 * 24 * 3600, 10000);
+        if (c.state)
                 state_close(c.state);
-        }
-        close(lock);
         return r;
 }
 

@@ -19,12 +19,16 @@ struct drain_stats {
         int kept;               /* jobs left queued for a later run */
 };
 
-/* Process the queue until it is empty.  Waits for the drain lock, so two
- * drains never work at once; the second finds what the first left.
- * Several jobs for one tag collapse to the newest.  When Docker fails, the
- * jobs stay queued: a patient drain (redock drain) retries with backoff
- * up to retry-for seconds, an impatient one (after a webhook) leaves them
- * to the drain service.  Returns 0, or -EAGAIN when jobs were kept. */
+/* Process the queue until it is empty, one pass at a time under the queue
+ * lock (released between passes and during backoff).  A patient drain
+ * (redock drain) waits for the lock; an impatient one (after a webhook)
+ * never does: the drain holding it looks at the queue again after
+ * letting it go.  Each pass claims its jobs for duplicate detection
+ * (true redeliveries are dropped), looks at the opted-in containers once,
+ * and acts on each tag's newest push.  When Docker fails, the jobs stay
+ * queued: a patient drain retries with backoff up to retry-for seconds,
+ * an impatient one leaves them to the drain service.  Returns 0, or
+ * -EAGAIN when jobs were kept. */
 int drain_queue(const struct config *cfg, struct drain_stats *stats, bool patient);
 
 /* redock update NAME...: the same engine by hand, under the same locks,

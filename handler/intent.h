@@ -17,7 +17,9 @@ int intent_read(const char *state_dir, const char *name, struct intent *in);
 int intent_remove(const char *state_dir, const char *name);
 
 /* Test hook: when $REDOCK_FAULT names this point, die here with SIGKILL,
- * as a power cut or OOM kill would.  Points: after-queue (answered,
- * before any Docker work), after-pull, after-create, after-stop,
+ * as a power cut or OOM kill would.  Points: before-queue (the request
+ * read and checked, nothing queued yet), after-queue (answered, before
+ * any Docker work), after-claim (the drain claimed its jobs for
+ * duplicate detection, none acted on), after-pull, after-create, after-stop,
  * after-rename, after-start. */
 void fault_point(const char *point);

@@ -5,11 +5,15 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fsutil.h"
 #include "lock.h"
 #include "shutdown.h"
+
+/* how often a waiting process tries the lock again */
+#define LOCK_POLL_MS 50
 
 int lock_take(const char *dir, const char *name, bool wait)
 {
@@ -24,13 +28,25 @@ int lock_take(const char *dir, const char *name, bool wait)
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
         if (fd < 0)
                 return -errno;
-        while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
-                /* a stop request ends the wait; other signals do not */
-                if (errno == EINTR && !shutdown_requested())
-                        continue;
+        /* Waiting polls rather than blocks in flock(): SIGTERM is installed
+         * with SA_RESTART (Docker calls go on through it), which would
+         * restart a blocking flock() and keep a stopping process waiting
+         * for whoever holds the lock.  A stop request ends the wait. */
+        while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                struct timespec pause = { 0, LOCK_POLL_MS * 1000000L };
+
                 r = -errno;
-                close(fd);
-                return r;
+                if (r == -EINTR)
+                        continue;
+                if (r != -EWOULDBLOCK || !wait) {
+                        close(fd);
+                        return r;
+                }
+                if (shutdown_requested()) {
+                        close(fd);
+                        return -EINTR;
+                }
+                nanosleep(&pause, NULL);
         }
         return fd;
 }

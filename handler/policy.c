@@ -39,8 +39,9 @@ static int seconds(const char *v, int dflt)
         return (int)n;
 }
 
-static const char *const L_ENABLE[] = { "redock.enable", "com.centurylinklabs.watchtower.enable",
-                                        "registry-docker-updater", NULL };
+const char *const policy_enable_labels[] = { "redock.enable", "com.centurylinklabs.watchtower.enable",
+                                             "registry-docker-updater", NULL };
+#define L_ENABLE policy_enable_labels
 static const char *const L_SCOPE[] = { "redock.scope", "com.centurylinklabs.watchtower.scope", NULL };
 static const char *const L_MONITOR[] = { "redock.monitor-only", "com.centurylinklabs.watchtower.monitor-only", NULL };
 static const char *const L_SIGNAL[] = { "redock.stop-signal", "com.centurylinklabs.watchtower.stop-signal",

@@ -24,6 +24,10 @@ struct policy {
         int n_depends_on;
 };
 
+/* The labels that opt a container in (any one of them), NULL-ended: the
+ * drain asks Docker for the containers that carry one, never for all. */
+extern const char *const policy_enable_labels[];
+
 /* Fill p from a container's Config.Labels (strings point into labels,
  * depends_on entries are allocated: free with policy_free).  Returns 0. */
 int policy_from_labels(const json_t *labels, struct policy *p);

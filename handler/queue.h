@@ -37,7 +37,8 @@ int queue_remove(const char *dir, const char *name);
 
 /* Take the drain lock (a file in state_dir, never in the queue itself, or
  * the queue would never look empty to its path unit).  wait=false returns
- * -EWOULDBLOCK when another process holds it.  Returns an fd to close. */
+ * -EWOULDBLOCK when another process holds it; a waiting call returns
+ * -EINTR when asked to stop.  Returns an fd to close. */
 int queue_lock(const char *state_dir, bool wait);
 
 /* Remove temporary files older than a minute that a crash left behind. */

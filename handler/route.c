@@ -7,10 +7,10 @@
 #include "auth.h"
 #include "event.h"
 #include "imageref.h"
+#include "intent.h"
 #include "log.h"
 #include "queue.h"
 #include "route.h"
-#include "state.h"
 
 static void reply(struct route_result *out, int status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -71,36 +71,6 @@ int route_map_hosts(const struct source *src, struct event_list *events)
         return dropped;
 }
 
-/* Registries retry, and deliver one push several times: drop the events
- * already accepted within the window.  Without the state database every
- * event is kept -- a duplicate costs a no-op update, a lost event more. */
-static int drop_duplicates(const struct config *cfg, const struct source *src,
-                           struct event_list *events, struct state **st)
-{
-        size_t keep = 0;
-        int dups = 0;
-
-        if (cfg->dedup_window <= 0)
-                return 0;
-        if (state_open(cfg->state_dir, st) < 0) {
-                *st = NULL;
-                return 0;
-        }
-        for (size_t i = 0; i < events->n; i++) {
-                if (state_event_claim(*st, src->name, &events->v[i], cfg->dedup_window) == 0) {
-                        log_ctx(LOG_INFO, &(struct log_ctx){ .source = src->name,
-                                                             .digest = events->v[i].digest },
-                                "duplicate delivery of %s:%s ignored", events->v[i].repository,
-                                events->v[i].tag);
-                        dups++;
-                        continue;
-                }
-                events->v[keep++] = events->v[i];
-        }
-        events->n = keep;
-        return dups;
-}
-
 static void route_hook(const struct config *cfg, const struct http_request *req,
                        const char *rest, struct route_result *out)
 {
@@ -109,9 +79,8 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
         const char *format = NULL;
         char name[SOURCE_NAME_MAX + 1];
         size_t n = strcspn(rest, "/");
-        struct state *st = NULL;
         const char *qdir;
-        int r, dups;
+        int r;
 
         /* /hooks/NAME or /hooks/NAME/SECRET (auth checks the secret) */
         if (n > SOURCE_NAME_MAX || (rest[n] == '/' && strchr(rest + n + 1, '/'))) {
@@ -158,26 +127,12 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                 reply(out, 200, "{\"queued\":0}");
                 goto out;
         }
-        /* split mode: this process may not write the state database (it
-         * runs as a dynamic user); the drain claims each job as it takes
-         * it from the inbox, and drops the duplicates there */
-        dups = cfg->split ? 0 : drop_duplicates(cfg, src, &events, &st);
-        if (events.n == 0) {
-                /* a retry of what was already accepted: accepted again,
-                 * and drained, in case the first delivery's process died
-                 * before it could */
-                reply(out, 202, "{\"queued\":0,\"duplicates\":%d}", dups);
-                out->drain = true;
-                goto out;
-        }
         qdir = cfg->split ? cfg->inbox_dir : cfg->queue_dir;
+        fault_point("before-queue");
         r = queue_push(qdir, src->name, &events);
         if (r < 0) {
                 log_ctx(LOG_ERR, &(struct log_ctx){ .source = src->name },
                         "cannot queue %zu event(s) in %s: %s", events.n, qdir, strerror(-r));
-                /* the registry's retry must not look like a duplicate */
-                for (size_t i = 0; st && i < events.n; i++)
-                        state_event_forget(st, src->name, &events.v[i]);
                 /* 503: the registry will deliver it again */
                 reply(out, 503, "{\"error\":\"cannot queue\"}");
                 goto out;
@@ -191,14 +146,12 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                         "queued push of %s (%s format)%s", image, format,
                         cfg->split ? " for redock-drain.service" : "");
         }
-        if (dups)
-                reply(out, 202, "{\"queued\":%d,\"duplicates\":%d}", r, dups);
-        else
-                reply(out, 202, "{\"queued\":%d}", r);
+        /* Every delivery is queued, a registry's retry too: duplicates are
+         * told apart where the queue is taken (drain.c), after the job is
+         * on disk, so no claim is ever made for a job that was not. */
+        reply(out, 202, "{\"queued\":%d}", r);
         out->drain = !cfg->split;
 out:
-        if (st)
-                state_close(st);
         event_list_free(&events);
 }
 

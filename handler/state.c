@@ -44,6 +44,15 @@ static const char *const migrations[] = {
         "CREATE TABLE seen(source TEXT, key TEXT, time INTEGER,"
         " PRIMARY KEY(source, key)) WITHOUT ROWID;"
         "PRAGMA user_version = 1;",
+        /* 2: an event id is a duplicate only for its own repository and
+         * tag, and a digest only while it is the newest for its tag; the
+         * job that claimed it may claim it again (a drain that died) */
+        "DROP TABLE seen;"
+        "CREATE TABLE seen_id(source TEXT, tag TEXT, event_id TEXT, job TEXT, time INTEGER,"
+        " PRIMARY KEY(source, tag, event_id)) WITHOUT ROWID;"
+        "CREATE TABLE seen_tag(source TEXT, tag TEXT, digest TEXT, job TEXT, time INTEGER,"
+        " PRIMARY KEY(source, tag)) WITHOUT ROWID;"
+        "PRAGMA user_version = 2;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -225,137 +234,163 @@ void state_close(struct state *st)
         free(st);
 }
 
-/* The two names a push is remembered by; NULL when it has no such name. */
-static const char *id_key(const struct push_event *ev, char *buf, size_t size)
+static const char *col_text(sqlite3_stmt *stmt, int i)
 {
-        if (!ev->event_id[0] || snprintf(buf, size, "id:%s", ev->event_id) >= (int)size)
+        return (const char *)sqlite3_column_text(stmt, i);
+}
+
+/* "REGISTRY/REPOSITORY:TAG": what a delivery is about.  Event ids are
+ * remembered per tag, as some formats give one id to a payload that
+ * pushes several tags (Harbor's CloudEvents). */
+static const char *tag_key(const struct push_event *ev, char *buf, size_t size)
+{
+        if (snprintf(buf, size, "%s/%s:%s", ev->registry, ev->repository, ev->tag) >= (int)size)
                 return NULL;
         return buf;
 }
 
-static const char *push_key(const struct push_event *ev, char *buf, size_t size)
+/* The job that holds a claim, or "" when none is held within the window
+ * (then *digest is "" too).  sql selects job[, digest]. */
+static int claim_holder(struct state *st, const char *sql, const char *source, const char *tag,
+                        const char *id, long long since, char *job, size_t jsize,
+                        char *digest, size_t dsize)
 {
-        if (!ev->digest[0] ||
-            snprintf(buf, size, "push:%s/%s:%s@%s", ev->registry, ev->repository,
-                     ev->tag, ev->digest) >= (int)size)
-                return NULL;
-        return buf;
-}
-
-/* A window of 0 or less turns duplicate detection off. */
-int state_event_seen(struct state *st, const char *source, const struct push_event *ev, int window_s)
-{
-        char idbuf[KEY_MAX], pushbuf[KEY_MAX];
-        const char *idk = id_key(ev, idbuf, sizeof(idbuf));
-        const char *pushk = push_key(ev, pushbuf, sizeof(pushbuf));
         sqlite3_stmt *stmt = NULL;
-        int r;
+        int rc, r = prepare(st, sql, &stmt);
 
-        if (window_s <= 0 || (!idk && !pushk))
-                return 0;
-        r = prepare(st, "SELECT 1 FROM seen WHERE source = ?1 AND key IN (?2, ?3) AND time >= ?4"
-                    " LIMIT 1", &stmt);
+        job[0] = '\0';
+        if (digest)
+                digest[0] = '\0';
         if (r < 0)
                 return r;
-        /* a NULL key matches nothing, so one query covers both names */
-        bind_text(stmt, 1, source ? source : "");
-        bind_text(stmt, 2, idk);
-        bind_text(stmt, 3, pushk);
-        sqlite3_bind_int64(stmt, 4, (sqlite3_int64)time(NULL) - window_s);
-        switch (sqlite3_step(stmt)) {
-        case SQLITE_ROW:
-                r = 1;
-                break;
-        case SQLITE_DONE:
-                r = 0;
-                break;
-        default:
-                r = fail(st, "looking up a seen event");
+        bind_text(stmt, 1, source);
+        bind_text(stmt, 2, tag);
+        sqlite3_bind_int64(stmt, 3, since);
+        if (id)
+                bind_text(stmt, 4, id);
+        rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW) {
+                snprintf(job, jsize, "%s", col_text(stmt, 0) ?: "");
+                if (digest)
+                        snprintf(digest, dsize, "%s", col_text(stmt, 1) ?: "");
+        } else if (rc != SQLITE_DONE)
+                r = fail(st, "looking up a claim");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+static int remember(struct state *st, const char *sql, const char *source, const char *tag,
+                    const char *value, const char *job, long long now)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, sql, &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, source);
+        bind_text(stmt, 2, tag);
+        bind_text(stmt, 3, value);
+        bind_text(stmt, 4, job);
+        sqlite3_bind_int64(stmt, 5, now);
+        r = step_done(st, stmt, "remembering a claim");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+/* Decide inside the caller's transaction; see state.h. */
+static int claim_locked(struct state *st, const char *source, const struct push_event *ev,
+                        const char *job, int window_s, enum event_claim *out)
+{
+        char tag[KEY_MAX], holder[NAME_MAX + 1], newest[DIGEST_MAX];
+        long long now = time(NULL), since = now - window_s;
+        int r;
+
+        *out = EVENT_NEW;
+        if (!tag_key(ev, tag, sizeof(tag)))
+                return -ENAMETOOLONG;
+        if (ev->event_id[0]) {
+                r = claim_holder(st, "SELECT job FROM seen_id WHERE source = ?1 AND tag = ?2"
+                                 " AND time >= ?3 AND event_id = ?4", source, tag, ev->event_id,
+                                 since, holder, sizeof(holder), NULL, 0);
+                if (r < 0)
+                        return r;
+                if (holder[0] && strcmp(holder, job) != 0) {
+                        *out = EVENT_REDELIVERED;
+                        return 0;
+                }
+                r = remember(st, "INSERT INTO seen_id(source, tag, event_id, job, time)"
+                             " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(source, tag, event_id)"
+                             " DO UPDATE SET job = excluded.job, time = excluded.time",
+                             source, tag, ev->event_id, job, now);
+                if (r < 0)
+                        return r;
         }
-        sqlite3_finalize(stmt);
-        return r;
-}
-
-static int mark_key(struct state *st, sqlite3_stmt *stmt, const char *source, const char *key,
-                    long long now)
-{
-        if (!key)
+        if (!ev->digest[0])
                 return 0;
-        sqlite3_reset(stmt);
-        bind_text(stmt, 1, source ? source : "");
-        bind_text(stmt, 2, key);
-        sqlite3_bind_int64(stmt, 3, now);
-        return step_done(st, stmt, "marking an event seen");
-}
-
-/* Mark both keys; the caller holds the transaction. */
-static int mark_keys(struct state *st, const char *source, const struct push_event *ev)
-{
-        char idbuf[KEY_MAX], pushbuf[KEY_MAX];
-        const char *idk = id_key(ev, idbuf, sizeof(idbuf));
-        const char *pushk = push_key(ev, pushbuf, sizeof(pushbuf));
-        long long now = time(NULL);
-        sqlite3_stmt *stmt = NULL;
-        int r;
-
-        if (!idk && !pushk)
-                return 0;
-        r = prepare(st, "INSERT INTO seen(source, key, time) VALUES(?1, ?2, ?3)"
-                    " ON CONFLICT(source, key) DO UPDATE SET time = excluded.time", &stmt);
-        if (r == 0)
-                r = mark_key(st, stmt, source, idk, now);
-        if (r == 0)
-                r = mark_key(st, stmt, source, pushk, now);
-        sqlite3_finalize(stmt);
-        return r;
-}
-
-int state_event_mark(struct state *st, const char *source, const struct push_event *ev)
-{
-        int r = exec(st, "BEGIN IMMEDIATE");
-
-        if (r == 0)
-                r = mark_keys(st, source, ev);
-        if (r == 0)
-                r = exec(st, "COMMIT");
-        if (r < 0)
-                rollback(st);
-        return r;
-}
-
-/* Check and mark in one write transaction, so that of several processes
- * delivering the same event at once exactly one claims it. */
-int state_event_claim(struct state *st, const char *source, const struct push_event *ev, int window_s)
-{
-        int seen, r = exec(st, "BEGIN IMMEDIATE");
-
+        r = claim_holder(st, "SELECT job, digest FROM seen_tag WHERE source = ?1 AND tag = ?2"
+                         " AND time >= ?3", source, tag, NULL, since, holder, sizeof(holder),
+                         newest, sizeof(newest));
         if (r < 0)
                 return r;
-        seen = state_event_seen(st, source, ev, window_s);
-        r = seen < 0 ? seen : seen ? 0 : mark_keys(st, source, ev);
+        if (holder[0] && strcmp(holder, job) != 0 && strcmp(newest, ev->digest) == 0) {
+                /* the claim on the newest digest stays with its first job */
+                *out = EVENT_SAME_DIGEST;
+                return 0;
+        }
+        return remember(st, "INSERT INTO seen_tag(source, tag, digest, job, time)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(source, tag)"
+                        " DO UPDATE SET digest = excluded.digest, job = excluded.job,"
+                        " time = excluded.time", source, tag, ev->digest, job, now);
+}
+
+/* One write transaction, so that of several drains taking deliveries of
+ * one event at once exactly one claims it. */
+int state_event_claim(struct state *st, const char *source, const struct push_event *ev,
+                      const char *job, int window_s)
+{
+        enum event_claim c = EVENT_NEW;
+        int r;
+
+        if (window_s <= 0)
+                return EVENT_NEW;
+        r = exec(st, "BEGIN IMMEDIATE");
+        if (r == 0)
+                r = claim_locked(st, source ? source : "", ev, job, window_s, &c);
         if (r == 0)
                 r = exec(st, "COMMIT");
         if (r < 0) {
                 rollback(st);
                 return r;
         }
-        return seen ? 0 : 1;
+        return (int)c;
 }
 
-int state_event_forget(struct state *st, const char *source, const struct push_event *ev)
+int state_event_forget(struct state *st, const char *source, const struct push_event *ev,
+                       const char *job)
 {
-        char idbuf[KEY_MAX], pushbuf[KEY_MAX];
-        const char *idk = id_key(ev, idbuf, sizeof(idbuf));
-        const char *pushk = push_key(ev, pushbuf, sizeof(pushbuf));
+        char tag[KEY_MAX];
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "DELETE FROM seen WHERE source = ?1 AND key IN (?2, ?3)", &stmt);
+        int r;
 
-        if (r < 0)
-                return r;
-        bind_text(stmt, 1, source ? source : "");
-        bind_text(stmt, 2, idk);
-        bind_text(stmt, 3, pushk);
-        r = step_done(st, stmt, "forgetting an event");
+        if (!tag_key(ev, tag, sizeof(tag)))
+                return -ENAMETOOLONG;
+        r = prepare(st, "DELETE FROM seen_id WHERE source = ?1 AND tag = ?2 AND job = ?3", &stmt);
+        if (r == 0) {
+                bind_text(stmt, 1, source ? source : "");
+                bind_text(stmt, 2, tag);
+                bind_text(stmt, 3, job);
+                r = step_done(st, stmt, "forgetting an event");
+        }
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (r == 0)
+                r = prepare(st, "DELETE FROM seen_tag WHERE source = ?1 AND tag = ?2 AND job = ?3", &stmt);
+        if (r == 0) {
+                bind_text(stmt, 1, source ? source : "");
+                bind_text(stmt, 2, tag);
+                bind_text(stmt, 3, job);
+                r = step_done(st, stmt, "forgetting an event");
+        }
         sqlite3_finalize(stmt);
         return r;
 }
@@ -399,11 +434,6 @@ static const char *const headers[NCOLS] = {
 struct cells {
         char v[NCOLS][CELL_MAX];
 };
-
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-        return (const char *)sqlite3_column_text(stmt, i);
-}
 
 static void iso_time(long long t, char *buf, size_t size)
 {
@@ -664,16 +694,19 @@ int state_last_outcome(struct state *st, const char *target, char *outcome, size
 static int prune_seen(struct state *st, int max_age_s)
 {
         sqlite3_stmt *stmt = NULL;
-        int r;
+        int r = 0;
 
         if (max_age_s <= 0)
                 return 0;
-        r = prepare(st, "DELETE FROM seen WHERE time < ?1", &stmt);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)time(NULL) - max_age_s);
-        r = step_done(st, stmt, "pruning seen events");
-        sqlite3_finalize(stmt);
+        for (int i = 0; r == 0 && i < 2; i++) {
+                r = prepare(st, i == 0 ? "DELETE FROM seen_id WHERE time < ?1"
+                                       : "DELETE FROM seen_tag WHERE time < ?1", &stmt);
+                if (r < 0)
+                        return r;
+                sqlite3_bind_int64(stmt, 1, (sqlite3_int64)time(NULL) - max_age_s);
+                r = step_done(st, stmt, "pruning seen events");
+                sqlite3_finalize(stmt);
+        }
         return r;
 }
 

@@ -1,8 +1,10 @@
 /* state: what redock decided and saw, in SQLite (WAL, busy timeout).
  *
  *   history   one row per decision on a container or service
- *   seen      event ids and repository+tag+digest already queued, so
- *             registry retries are processed once (pruned by age)
+ *   seen_id   event ids per repository and tag, with the job that
+ *             claimed them: a registry's retry is processed once
+ *   seen_tag  the newest digest per tag and its job (both pruned by
+ *             dedup-window)
  *
  * The database is STATE_DIR/redock.db. */
 #pragma once
@@ -33,23 +35,29 @@ struct history_row {
 int state_open(const char *state_dir, struct state **st);
 void state_close(struct state *st);
 
-/* Was this push already accepted?  (A window of 0 or less: never.)  True when an event with the same
- * source and non-empty event id, or the same source, registry, repository,
- * tag and non-empty digest, was marked within window_s seconds.  Returns
- * 1 seen, 0 not seen, -errno. */
-int state_event_seen(struct state *st, const char *source, const struct push_event *ev, int window_s);
+/* What the drain makes of a job it takes from the queue. */
+enum event_claim {
+        EVENT_NEW = 0,          /* claimed by this job: act on it */
+        EVENT_REDELIVERED,      /* the same event id for the same repository
+                                 * and tag, claimed by another job: drop it */
+        EVENT_SAME_DIGEST,      /* another delivery of the digest that is still
+                                 * the newest seen for its tag: act only where
+                                 * a container does not run it yet */
+};
 
-/* Remember that this push was accepted (after it was queued). */
-int state_event_mark(struct state *st, const char *source, const struct push_event *ev);
+/* Claim a queued job's event for duplicate detection, in one write
+ * transaction (of several drains, exactly one claims an event).  job is
+ * the job's file name: the job that made a claim may make it again (its
+ * drain died before finishing it).  Claims older than window_s seconds
+ * do not count; a window of 0 or less claims everything and records
+ * nothing.  Returns an enum event_claim, or -errno. */
+int state_event_claim(struct state *st, const char *source, const struct push_event *ev,
+                      const char *job, int window_s);
 
-/* Seen-check and mark in one transaction: 1 when this call claimed the
- * event (it was not seen within window_s), 0 for a duplicate, -errno.
- * A window of 0 or less claims every event. */
-int state_event_claim(struct state *st, const char *source, const struct push_event *ev, int window_s);
-
-/* Undo a claim whose event could not be queued, so the registry's retry
- * is not taken for a duplicate. */
-int state_event_forget(struct state *st, const char *source, const struct push_event *ev);
+/* Drop the claims that job made, so a later delivery of the same push is
+ * acted on: its update failed, and a redelivery is a chance to retry. */
+int state_event_forget(struct state *st, const char *source, const struct push_event *ev,
+                       const char *job);
 
 /* Append a history row. */
 int state_record(struct state *st, const struct history_row *row);
@@ -63,5 +71,6 @@ int state_print_history(struct state *st, FILE *out, int limit, bool json);
 int state_last_outcome(struct state *st, const char *target, char *outcome, size_t size,
                        long long *time);
 
-/* Drop seen-event rows older than max_age_s and history beyond keep rows. */
+/* Drop claims older than max_age_s (the dedup window) and history beyond
+ * keep rows. */
 int state_prune(struct state *st, int max_age_s, int keep_rows);

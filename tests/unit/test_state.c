@@ -83,18 +83,14 @@ static long long raw_int(const char *sql)
         return v;
 }
 
-static void raw_seen(const char *source, const char *key, long long t)
+/* Make every claim look made at time t. */
+static void raw_age_claims(long long t)
 {
         sqlite3 *db = raw_open();
-        sqlite3_stmt *stmt;
+        char sql[160];
 
-        ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO seen(source, key, time) VALUES(?, ?, ?)",
-                                            -1, &stmt, NULL), SQLITE_OK);
-        sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, t);
-        ck_assert_int_eq(sqlite3_step(stmt), SQLITE_DONE);
-        sqlite3_finalize(stmt);
+        snprintf(sql, sizeof(sql), "UPDATE seen_id SET time = %lld; UPDATE seen_tag SET time = %lld", t, t);
+        ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
         sqlite3_close(db);
 }
 
@@ -164,7 +160,7 @@ START_TEST(open_creates_wal_database)
         ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "wal");
         sqlite3_finalize(stmt);
         sqlite3_close(db);
-        ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
+        ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
         ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'history_target'"), 1);
         state_close(st);
 
@@ -204,106 +200,146 @@ START_TEST(open_not_a_database)
 }
 END_TEST
 
-START_TEST(seen_by_event_id)
+/* claim(st, source, ev, job) with the default window */
+#define CLAIM(st, src, ev, job) state_event_claim((st), (src), &(ev), (job), 600)
+
+START_TEST(claim_redelivery_by_event_id)
 {
         struct state *st = open_state();
         struct push_event ev = event("team/app", "stable", NULL, "evt-1");
-        struct push_event other = event("team/other", "v2", D2, "evt-1");
 
-        ck_assert_int_eq(state_event_seen(st, "reg", &ev, 600), 0);
-        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &ev, 600), 1);
-        /* the registry's id alone identifies the delivery */
-        ck_assert_int_eq(state_event_seen(st, "reg", &other, 600), 1);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen WHERE key = 'id:evt-1'"), 1);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "2.job"), EVENT_REDELIVERED);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_id WHERE event_id = 'evt-1' AND job = '1.job'"), 1);
         state_close(st);
 }
 END_TEST
 
-START_TEST(seen_by_push_key)
+/* Harbor's CloudEvents give one id to a payload that pushes two tags. */
+START_TEST(claim_event_id_is_per_tag)
 {
         struct state *st = open_state();
-        struct push_event ev = event("team/app", "stable", D1, NULL);
-        struct push_event retry = event("team/app", "stable", D1, NULL);
-        struct push_event newer = event("team/app", "stable", D2, NULL);
-        struct push_event tag = event("team/app", "latest", D1, NULL);
-        struct push_event repo = event("team/api", "stable", D1, NULL);
+        struct push_event a = event("team/app", "v1", D1, "ce-1");
+        struct push_event b = event("team/app", "latest", D1, "ce-1");
+        struct push_event other_repo = event("team/api", "v1", D1, "ce-1");
 
-        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &retry, 600), 1);
-        ck_assert_int_eq(state_event_seen(st, "reg", &newer, 600), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &tag, 600), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &repo, 600), 0);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen WHERE key = "
-                                 "'push:127.0.0.1:5000/team/app:stable@" D1 "'"), 1);
+        ck_assert_int_eq(CLAIM(st, "harbor", a, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "harbor", b, "2.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "harbor", other_repo, "3.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "harbor", b, "4.job"), EVENT_REDELIVERED);
         state_close(st);
 }
 END_TEST
 
-START_TEST(seen_either_name)
-{
-        struct state *st = open_state();
-        struct push_event ev = event("team/app", "stable", D1, "evt-a");
-        struct push_event same_push = event("team/app", "stable", D1, "evt-b");
-        struct push_event same_id = event("team/app", "stable", D3, "evt-a");
-        struct push_event neither = event("team/app", "stable", D3, "evt-c");
-
-        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 2);
-        ck_assert_int_eq(state_event_seen(st, "reg", &same_push, 600), 1);
-        ck_assert_int_eq(state_event_seen(st, "reg", &same_id, 600), 1);
-        ck_assert_int_eq(state_event_seen(st, "reg", &neither, 600), 0);
-        /* marking again only refreshes the rows */
-        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 2);
-        state_close(st);
-}
-END_TEST
-
-START_TEST(seen_needs_a_name)
-{
-        struct state *st = open_state();
-        struct push_event ev = event("team/app", "stable", NULL, NULL);
-
-        ck_assert_int_eq(state_event_mark(st, "reg", &ev), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &ev, 600), 0);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 0);
-        state_close(st);
-}
-END_TEST
-
-START_TEST(seen_window_expires)
-{
-        struct state *st = open_state();
-        struct push_event by_id = event("team/app", "stable", NULL, "old-id");
-        struct push_event by_push = event("team/app", "stable", D1, NULL);
-        long long now = time(NULL);
-
-        raw_seen("reg", "id:old-id", now - 3600);
-        raw_seen("reg", "push:127.0.0.1:5000/team/app:stable@" D1, now - 3600);
-        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 600), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &by_push, 600), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 7200), 1);
-        ck_assert_int_eq(state_event_seen(st, "reg", &by_push, 7200), 1);
-        /* 0 turns the check off */
-        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 0), 0);
-        /* a new delivery after the window counts again, and is remembered anew */
-        ck_assert_int_eq(state_event_mark(st, "reg", &by_id), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &by_id, 600), 1);
-        state_close(st);
-}
-END_TEST
-
-START_TEST(seen_sources_do_not_collide)
+/* The job whose drain died claims its own event again. */
+START_TEST(claim_same_job_again)
 {
         struct state *st = open_state();
         struct push_event ev = event("team/app", "stable", D1, "evt-1");
 
-        ck_assert_int_eq(state_event_mark(st, "harbor", &ev), 0);
-        ck_assert_int_eq(state_event_seen(st, "harbor", &ev, 600), 1);
-        ck_assert_int_eq(state_event_seen(st, "gitlab", &ev, 600), 0);
-        ck_assert_int_eq(state_event_mark(st, "gitlab", &ev), 0);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 4);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "2.job"), EVENT_REDELIVERED);
+        state_close(st);
+}
+END_TEST
+
+/* v2, v1, v2, v1 within the window: each push moves the tag. */
+START_TEST(claim_tag_moved_back)
+{
+        struct state *st = open_state();
+        struct push_event v2a = event("team/app", "live", D2, "e1");
+        struct push_event v1a = event("team/app", "live", D1, "e2");
+        struct push_event v2b = event("team/app", "live", D2, "e3");
+        struct push_event v1b = event("team/app", "live", D1, "e4");
+        struct push_event v2b_nodigest_id = event("team/app", "live", D2, NULL);
+
+        ck_assert_int_eq(CLAIM(st, "reg", v2a, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", v1a, "2.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", v2b, "3.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", v1b, "4.job"), EVENT_NEW);
+        /* v1 is the newest now: another delivery of it repeats it */
+        ck_assert_int_eq(CLAIM(st, "reg", v1b, "5.job"), EVENT_REDELIVERED);
+        ck_assert_int_eq(CLAIM(st, "reg", v2b_nodigest_id, "6.job"), EVENT_NEW);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_tag"), 1);
+        state_close(st);
+}
+END_TEST
+
+/* Another delivery (new id) of the newest digest: the drain then acts
+ * only where a container does not run it. */
+START_TEST(claim_same_digest)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", D1, "evt-a");
+        struct push_event repush = event("team/app", "stable", D1, "evt-b");
+        struct push_event no_id = event("team/app", "stable", D1, NULL);
+        struct push_event newer = event("team/app", "stable", D3, "evt-c");
+        struct push_event other_tag = event("team/app", "latest", D1, "evt-d");
+
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", repush, "2.job"), EVENT_SAME_DIGEST);
+        ck_assert_int_eq(CLAIM(st, "reg", no_id, "3.job"), EVENT_SAME_DIGEST);
+        /* its own id was remembered: its retry is a redelivery */
+        ck_assert_int_eq(CLAIM(st, "reg", repush, "4.job"), EVENT_REDELIVERED);
+        ck_assert_int_eq(CLAIM(st, "reg", other_tag, "5.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", newer, "6.job"), EVENT_NEW);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(claim_needs_a_name)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", NULL, NULL);
+
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "2.job"), EVENT_NEW);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_id") + raw_int("SELECT count(*) FROM seen_tag"), 0);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(claim_window_expires)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", D1, "old-id");
+        long long now = time(NULL);
+
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "1.job"), EVENT_NEW);
+        raw_age_claims(now - 3600);
+        ck_assert_int_eq(state_event_claim(st, "reg", &ev, "2.job", 7200), EVENT_REDELIVERED);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "3.job"), EVENT_NEW);
+        /* 0 turns the check off, and records nothing */
+        ck_assert_int_eq(state_event_claim(st, "reg", &ev, "4.job", 0), EVENT_NEW);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_id WHERE job = '4.job'"), 0);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(claim_forget)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", D1, "evt-1");
+
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "1.job"), EVENT_NEW);
+        /* only the job's own claims go */
+        ck_assert_int_eq(state_event_forget(st, "reg", &ev, "2.job"), 0);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "3.job"), EVENT_REDELIVERED);
+        ck_assert_int_eq(state_event_forget(st, "reg", &ev, "1.job"), 0);
+        ck_assert_int_eq(CLAIM(st, "reg", ev, "3.job"), EVENT_NEW);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(claim_sources_do_not_collide)
+{
+        struct state *st = open_state();
+        struct push_event ev = event("team/app", "stable", D1, "evt-1");
+
+        ck_assert_int_eq(CLAIM(st, "harbor", ev, "1.job"), EVENT_NEW);
+        ck_assert_int_eq(CLAIM(st, "gitlab", ev, "2.job"), EVENT_NEW);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_id") + raw_int("SELECT count(*) FROM seen_tag"), 4);
         state_close(st);
 }
 END_TEST
@@ -487,24 +523,25 @@ END_TEST
 START_TEST(prune)
 {
         struct state *st = open_state();
+        struct push_event old = event("team/app", "old", D1, "old");
         struct push_event fresh = event("team/app", "stable", D1, "fresh");
         long long now = time(NULL);
 
-        raw_seen("reg", "id:old", now - 7200);
-        raw_seen("reg", "id:older", now - 86400);
-        ck_assert_int_eq(state_event_mark(st, "reg", &fresh), 0);
+        ck_assert_int_eq(CLAIM(st, "reg", old, "1.job"), EVENT_NEW);
+        raw_age_claims(now - 7200);
+        ck_assert_int_eq(CLAIM(st, "reg", fresh, "2.job"), EVENT_NEW);
         for (int i = 0; i < 10; i++)
                 record(st, 1700000000 + i, "web", "updated", D1, D2, NULL);
 
         /* 0 leaves a table alone */
         ck_assert_int_eq(state_prune(st, 0, 0), 0);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 4);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_id") + raw_int("SELECT count(*) FROM seen_tag"), 4);
         ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 10);
 
         ck_assert_int_eq(state_prune(st, 3600, 3), 0);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen"), 2);
-        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen WHERE key LIKE 'id:old%'"), 0);
-        ck_assert_int_eq(state_event_seen(st, "reg", &fresh, 600), 1);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_id") + raw_int("SELECT count(*) FROM seen_tag"), 2);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM seen_id WHERE event_id = 'old'"), 0);
+        ck_assert_int_eq(CLAIM(st, "reg", fresh, "3.job"), EVENT_REDELIVERED);
         ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 3);
         ck_assert_int_eq(raw_int("SELECT min(time) FROM history"), 1700000007);
         ck_assert_int_eq(raw_int("SELECT max(time) FROM history"), 1700000009);
@@ -635,12 +672,15 @@ static Suite *state_suite(void)
         tcase_add_test(tc, open_creates_wal_database);
         tcase_add_test(tc, open_refuses_newer_schema);
         tcase_add_test(tc, open_not_a_database);
-        tcase_add_test(tc, seen_by_event_id);
-        tcase_add_test(tc, seen_by_push_key);
-        tcase_add_test(tc, seen_either_name);
-        tcase_add_test(tc, seen_needs_a_name);
-        tcase_add_test(tc, seen_window_expires);
-        tcase_add_test(tc, seen_sources_do_not_collide);
+        tcase_add_test(tc, claim_redelivery_by_event_id);
+        tcase_add_test(tc, claim_event_id_is_per_tag);
+        tcase_add_test(tc, claim_same_job_again);
+        tcase_add_test(tc, claim_tag_moved_back);
+        tcase_add_test(tc, claim_same_digest);
+        tcase_add_test(tc, claim_needs_a_name);
+        tcase_add_test(tc, claim_window_expires);
+        tcase_add_test(tc, claim_forget);
+        tcase_add_test(tc, claim_sources_do_not_collide);
         tcase_add_test(tc, history_table);
         tcase_add_test(tc, history_table_empty);
         tcase_add_test(tc, history_json);
