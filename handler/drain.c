@@ -37,9 +37,8 @@ static int inspect_into(struct docker *d, const char *id, json_t *arr)
         return status < 0 ? status : -EIO;
 }
 
-/* Inspect what GET path lists, each id once (seen, when given, holds the
- * ids already taken).  0 or -errno. */
-static int inspect_listed(struct docker *d, const char *path, json_t *arr, json_t *seen)
+/* Inspect what GET path lists, each id once.  0 or -errno. */
+static int inspect_listed(struct docker *d, const char *path, json_t *arr)
 {
         json_t *list = NULL;
         const json_t *c;
@@ -53,16 +52,40 @@ static int inspect_listed(struct docker *d, const char *path, json_t *arr, json_
         json_array_foreach(list, i, c) {
                 const char *id = json_string_value(json_object_get(c, "Id"));
 
-                if (!id || (seen && json_object_get(seen, id)))
-                        continue;
-                if (seen)
-                        json_object_set_new(seen, id, json_true());
-                r = inspect_into(d, id, arr);
-                if (r < 0)
+                if (id && (r = inspect_into(d, id, arr)) < 0)
                         break;
         }
         json_decref(list);
         return r;
+}
+
+/* Docker lists a container's image by reference, or by id once the
+ * reference names another image (the tag moved on). */
+static bool image_is_id(const char *image)
+{
+        return strncmp(image, "sha256:", 7) == 0 || strspn(image, "0123456789abcdef") == strlen(image);
+}
+
+/* What follows_push and runs_digest read of a container, from its list
+ * entry: Name, Image (the image id) and Config.Image and Config.Labels,
+ * as inspect has them.  When the list shows the image by id, the
+ * reference the container was created with is only in inspect: the
+ * container is inspected then (it is one a push is about to change). */
+static int summarise_listed(struct docker *d, const json_t *c, json_t *arr)
+{
+        const char *id = json_string_value(json_object_get(c, "Id"));
+        const char *image = json_string_value(json_object_get(c, "Image"));
+        const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
+        const char *image_id = json_string_value(json_object_get(c, "ImageID"));
+        json_t *labels = json_object_get(c, "Labels");
+
+        if (!id || !name)
+                return 0;
+        if (!image || !image_id || image_is_id(image))
+                return inspect_into(d, id, arr);
+        return json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:{s:s,s:O}}", "Id", id, "Name", name,
+                                                    "Image", image_id, "Config", "Image", image,
+                                                    "Labels", labels ? labels : json_null())) < 0 ? -ENOMEM : 0;
 }
 
 /* Every container, inspected: the targets are among them, and the
@@ -73,7 +96,7 @@ static int inspect_listed(struct docker *d, const char *path, json_t *arr, json_
 static json_t *inspect_all(struct docker *d, int *err)
 {
         json_t *all = json_array();
-        int r = all ? inspect_listed(d, "/containers/json?all=1", all, NULL) : -ENOMEM;
+        int r = all ? inspect_listed(d, "/containers/json?all=1", all) : -ENOMEM;
 
         if (r < 0) {
                 *err = r;
@@ -84,16 +107,20 @@ static json_t *inspect_all(struct docker *d, int *err)
 }
 
 /* The containers that carry one of the opt-in labels (whatever its
- * value), inspected: a push that matches nothing costs these
- * label-filtered lists, never a look at every container on the host.
- * NULL with *err when Docker did not answer. */
-static json_t *inspect_opted_in(struct docker *d, int *err)
+ * value), as summarise_listed has them: a push that matches nothing costs
+ * these label-filtered lists, never a look at every container on the
+ * host, nor an inspect.  NULL with *err when Docker did not answer. */
+static json_t *list_opted_in(struct docker *d, int *err)
 {
         json_t *found = json_array(), *seen = json_object();
         int r = found && seen ? 0 : -ENOMEM;
 
         for (size_t i = 0; r == 0 && policy_enable_labels[i]; i++) {
                 char filter[128], path[512], *esc;
+                json_t *list = NULL;
+                const json_t *c;
+                size_t k;
+                int status;
 
                 snprintf(filter, sizeof(filter), "{\"label\":[\"%s\"]}", policy_enable_labels[i]);
                 esc = docker_escape(d, filter);
@@ -103,7 +130,18 @@ static json_t *inspect_opted_in(struct docker *d, int *err)
                 }
                 snprintf(path, sizeof(path), "/containers/json?all=1&filters=%s", esc);
                 docker_free(esc);
-                r = inspect_listed(d, path, found, seen);
+                status = docker_call(d, "GET", path, NULL, &list, 0);
+                if (status != 200 || !json_is_array(list))
+                        r = status < 0 ? status : -EIO;
+                json_array_foreach(list, k, c) {
+                        const char *id = json_string_value(json_object_get(c, "Id"));
+
+                        if (r < 0 || !id || json_object_get(seen, id))
+                                continue;       /* carries two of the labels */
+                        json_object_set_new(seen, id, json_true());
+                        r = summarise_listed(d, c, found);
+                }
+                json_decref(list);
         }
         json_decref(seen);
         if (r < 0) {
@@ -114,7 +152,7 @@ static json_t *inspect_opted_in(struct docker *d, int *err)
         return found;
 }
 
-/* Does the image of this (inspected) container carry digest, as Docker
+/* Does the image of this (listed) container carry digest, as Docker
  * recorded it when it pulled the image?  1 yes, 0 no, -errno. */
 static int runs_digest(struct docker *d, const json_t *ins, const char *digest)
 {
@@ -623,7 +661,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
 
         claim_jobs(c, pj, nj);
         fault_point("after-claim");
-        if (count_left(pj, nj) > 0 && !(opted_in = inspect_opted_in(&c->d, &r)))
+        if (count_left(pj, nj) > 0 && !(opted_in = list_opted_in(&c->d, &r)))
                 goto docker_failed;
 
         r = 0;
