@@ -16,6 +16,9 @@
 #include "limits.h"
 #include "queue.h"
 
+#define HEX32 "0123456789abcdef0123456789abcdef"
+#define SHA512_HEX HEX32 HEX32 HEX32 HEX32
+
 static char top[64];
 static char qdir[128];          /* TOP/queue, created by queue_push */
 static char sdir[128];          /* TOP/state */
@@ -115,7 +118,7 @@ START_TEST(push_list_read)
                   "sha256:4bcdffd70da292293d059d2435c7056711fab2655f8b74f48ad0abe042b63687",
                   "application/vnd.oci.image.index.v1+json", "ev-1");
         add_event(&l, "docker.io", "library/nginx", "1.25", NULL, NULL, NULL);
-        add_event(&l, "", "a/b/c", "v_1.0-rc", "sha512:abcdef", "x", "ev-3");
+        add_event(&l, "", "a/b/c", "v_1.0-rc", "sha512:" SHA512_HEX, "x", "ev-3");
         ck_assert_int_eq(queue_push(qdir, "reg", &l), 3);
         t1 = time(NULL);
 
@@ -152,7 +155,7 @@ START_TEST(push_list_read)
         ck_assert_str_eq(job.ev.registry, "");
         ck_assert_str_eq(job.ev.repository, "a/b/c");
         ck_assert_str_eq(job.ev.tag, "v_1.0-rc");
-        ck_assert_str_eq(job.ev.digest, "sha512:abcdef");
+        ck_assert_str_eq(job.ev.digest, "sha512:" SHA512_HEX);
         ck_assert_str_eq(job.ev.event_id, "ev-3");
 
         /* only the three jobs, no temporary file, modes as documented */
