@@ -324,7 +324,7 @@ static int read_job_file(const char *path, char *buf, size_t *len)
         return r;
 }
 
-int queue_read(const char *dir, const char *name, struct job *job)
+int queue_read_job(const char *dir, const char *name, struct job *job)
 {
         char path[PATH_MAX], buf[JOB_FILE_MAX + 1];
         size_t len = 0;
@@ -334,12 +334,16 @@ int queue_read(const char *dir, const char *name, struct job *job)
         if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
                 return -ENAMETOOLONG;
         r = read_job_file(path, buf, &len);
-        if (r == -ENOENT)
-                return r;               /* another drain took it */
         if (r == 0)
                 r = job_parse(buf, len, name, job);
-        explicit_bzero(buf, sizeof(buf));
-        if (r < 0)
+        return r;
+}
+
+int queue_read(const char *dir, const char *name, struct job *job)
+{
+        int r = queue_read_job(dir, name, job);
+
+        if (r < 0 && r != -ENOENT)      /* -ENOENT: another drain took it */
                 queue_move_aside(dir, name);
         return r;
 }

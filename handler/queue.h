@@ -38,6 +38,9 @@ void queue_names_free(char **names, size_t n);
  * DIR.bad/ so it does not block the queue. */
 int queue_read(const char *dir, const char *name, struct job *job);
 
+/* queue_read without moving anything: the caller decides. */
+int queue_read_job(const char *dir, const char *name, struct job *job);
+
 /* Why queue_read refused a file, in words ("a symbolic link", ...). */
 const char *queue_read_strerror(int r);
 
