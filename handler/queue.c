@@ -126,6 +126,30 @@ int queue_push(const char *dir, const char *source, const struct event_list *eve
         return r < 0 ? r : (int)i;
 }
 
+int queue_usage(const char *dir, long max_jobs, long long max_bytes, long *jobs, long long *bytes)
+{
+        DIR *d = opendir(dir);
+        struct dirent *de;
+
+        *jobs = 0;
+        *bytes = 0;
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        /* every entry counts, whatever it is; the count stops past the
+         * limits, so a full inbox costs no more than that to look at */
+        while (*jobs <= max_jobs && *bytes <= max_bytes && (de = readdir(d))) {
+                struct stat st;
+
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                        continue;
+                (*jobs)++;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                        *bytes += st.st_size;
+        }
+        closedir(d);
+        return 0;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
         return strcmp(*(char *const *)a, *(char *const *)b);

@@ -24,6 +24,10 @@ struct job {
  * (then none of them may be relied on, and the caller answers 5xx). */
 int queue_push(const char *dir, const char *source, const struct event_list *events);
 
+/* Count the entries of dir and their bytes, until either passes its
+ * max (the counts then stop there).  0 or -errno. */
+int queue_usage(const char *dir, long max_jobs, long long max_bytes, long *jobs, long long *bytes);
+
 /* Job file names, oldest first; free with queue_names_free(). */
 int queue_list(const char *dir, char ***names, size_t *n);
 void queue_names_free(char **names, size_t n);

@@ -55,6 +55,23 @@ static int drop_duplicates(const struct config *cfg, const struct source *src,
         return dups;
 }
 
+/* Split mode: past inbox-max-jobs or inbox-max-bytes the drain is not
+ * keeping up (or a flood came): queue nothing, and let the registry retry
+ * later.  An inbox that cannot be looked at is left to queue_push. */
+static bool inbox_full(const struct config *cfg, size_t adding)
+{
+        long jobs;
+        long long bytes;
+
+        if (queue_usage(cfg->inbox_dir, cfg->inbox_max_jobs, cfg->inbox_max_bytes, &jobs, &bytes) < 0 ||
+            (jobs + (long)adding <= cfg->inbox_max_jobs && bytes <= cfg->inbox_max_bytes))
+                return false;
+        log_msg(LOG_WARNING, "the inbox %s holds %s%ld entries, %s%lld bytes (inbox-max-jobs %ld, inbox-max-bytes %lld): "
+                "answering 503", cfg->inbox_dir, jobs > cfg->inbox_max_jobs ? "over " : "", jobs,
+                bytes > cfg->inbox_max_bytes ? "over " : "", bytes, cfg->inbox_max_jobs, cfg->inbox_max_bytes);
+        return true;
+}
+
 static void route_hook(const struct config *cfg, const struct http_request *req,
                        const char *rest, struct route_result *out)
 {
@@ -125,6 +142,10 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                 goto out;
         }
         qdir = cfg->split ? cfg->inbox_dir : cfg->queue_dir;
+        if (cfg->split && inbox_full(cfg, events.n)) {
+                reply(out, 503, "{\"error\":\"inbox full\"}");
+                goto out;
+        }
         r = queue_push(qdir, src->name, &events);
         if (r < 0) {
                 log_ctx(LOG_ERR, &(struct log_ctx){ .source = src->name },
