@@ -348,6 +348,39 @@ START_TEST(matches_any_host)
 }
 END_TEST
 
+/* One grammar for references and push events: push_event_set takes
+ * what imageref_valid_* take, and no more (a digest with anything before
+ * ':' was a push event's once), with each limit at n and n+1. */
+START_TEST(one_validator)
+{
+        struct push_event ev;
+        char tag[TAG_MAX + 1], repo[REPOSITORY_MAX + 1];
+
+        ck_assert(imageref_valid_digest(D));
+        ck_assert(!imageref_valid_digest("x y:" D32));
+        ck_assert(!imageref_valid_digest("<3>:" D32));
+        ck_assert(!imageref_valid_digest(":" D32));
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "a/b", "t", D, NULL, NULL), 0);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "a/b", "t", "x y:" D32, NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "a/b", "t", "sha256:abcdef", NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "A/b", "t", "", NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000\n", "a/b", "t", "", NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "", "a/b", "t", "", NULL, NULL), 0);
+        memset(tag, 'x', sizeof(tag));
+        tag[TAG_MAX - 1] = '\0';
+        ck_assert(imageref_valid_tag(tag));
+        tag[TAG_MAX - 1] = 'x';
+        tag[TAG_MAX] = '\0';
+        ck_assert(!imageref_valid_tag(tag));
+        memset(repo, 'a', sizeof(repo));
+        repo[REPOSITORY_MAX - 1] = '\0';
+        ck_assert(imageref_valid_repository(repo));
+        repo[REPOSITORY_MAX - 1] = 'a';
+        repo[REPOSITORY_MAX] = '\0';
+        ck_assert(!imageref_valid_repository(repo));
+}
+END_TEST
+
 static Suite *imageref_suite(void)
 {
         Suite *s = suite_create("imageref");
@@ -366,6 +399,7 @@ static Suite *imageref_suite(void)
         tcase_add_test(tc, matches_docker_hub);
         tcase_add_test(tc, digest_pinned_never_matches);
         tcase_add_test(tc, matches_any_host);
+        tcase_add_test(tc, one_validator);
         suite_add_tcase(s, tc);
         return s;
 }
