@@ -7,7 +7,7 @@
  * removed only after its outcome was decided. */
 #pragma once
 
-#include <limits.h>
+#include <linux/limits.h>        /* NAME_MAX (with -Ihandler, <limits.h> is ours) */
 #include <stdbool.h>
 #include <stddef.h>
 
