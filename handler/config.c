@@ -172,6 +172,30 @@ static int set_seconds(struct parse_ctx *p, const char *key, const char *v, int 
         return 0;
 }
 
+/* A size: a whole number with an optional K, M or G (powers of 1024),
+ * in min..max bytes; else a problem, and *out stays. */
+static int set_bytes(struct parse_ctx *p, const char *key, const char *v, long long min,
+                     long long max, long long *out)
+{
+        unsigned long long n = 0, unit = 1;
+        const char *s = v;
+
+        while (*s >= '0' && *s <= '9' && n < (1ULL << 50))
+                n = n * 10 + (unsigned long long)(*s++ - '0');
+        if (*s == 'K' || *s == 'k')
+                unit = 1024, s++;
+        else if (*s == 'M')
+                unit = 1024 * 1024, s++;
+        else if (*s == 'G')
+                unit = 1024 * 1024 * 1024, s++;
+        if (s == v || *s || n >= (1ULL << 50) || n * unit < (unsigned long long)min ||
+            n * unit > (unsigned long long)max)
+                problem(p, p->line, "%s must be %lld..%lld bytes (K, M, G allowed)", key, min, max);
+        else
+                *out = (long long)(n * unit);
+        return 0;
+}
+
 static int split_list(const char *v, char ***out, size_t *n)
 {
         char *copy = strdup(v), *save = NULL, *tok;
@@ -230,6 +254,16 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                         problem(p, p->line, "inbox-dir must be an absolute path");
                 return set_str(&c->inbox_dir, value);
         }
+        if (strcmp(name, "inbox-max-jobs") == 0) {
+                int v;
+                if (parse_int(value, 1, 1000000, &v) < 0)
+                        problem(p, p->line, "inbox-max-jobs must be 1..1000000");
+                else
+                        c->inbox_max_jobs = v;
+                return 0;
+        }
+        if (strcmp(name, "inbox-max-bytes") == 0)
+                return set_bytes(p, name, value, JOB_FILE_MAX, 1LL << 40, &c->inbox_max_bytes);
         if (strcmp(name, "dry-run") == 0)
                 return parse_bool(p, value, &c->dry_run);
         if (strcmp(name, "cleanup") == 0)
@@ -612,6 +646,8 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
         cfg->retry_for = 3600;
         cfg->request_timeout_ms = HTTP_REQUEST_TIMEOUT_MS;
         cfg->rolling = true;
+        cfg->inbox_max_jobs = INBOX_MAX_JOBS_DEFAULT;
+        cfg->inbox_max_bytes = INBOX_MAX_BYTES_DEFAULT;
 
         p.in = fopen(path, "re");
         if (!p.in) {

@@ -11,6 +11,10 @@
 #define CONFIG_DEFAULT_PATH   "/etc/redock/redock.conf"
 #define DOCKER_DEFAULT_HOST   "unix:///run/docker.sock"
 #define INBOX_DEFAULT_DIR     "/var/spool/redock/inbox"
+/* A job is well under 1 KiB and a drain takes them within seconds: only
+ * a flood, or a drain that has stopped, gets there. */
+#define INBOX_MAX_JOBS_DEFAULT  10000
+#define INBOX_MAX_BYTES_DEFAULT (64LL * 1024 * 1024)
 
 #include "cidr.h"
 
@@ -55,6 +59,8 @@ struct config {
         char *state_dir;
         bool split;             /* mode = split: the webhook only queues, to inbox_dir */
         char *inbox_dir;        /* where a split-mode webhook leaves its jobs */
+        long inbox_max_jobs;    /* past this many entries in inbox_dir: 503 */
+        long long inbox_max_bytes;      /* past this many bytes there: 503 */
         int stop_timeout;       /* seconds, when the container sets none */
         int health_timeout;     /* seconds to wait for running/healthy */
         int min_uptime_ms;      /* a new container must stay up this long */

@@ -14,6 +14,7 @@
 #include "docker.h"
 #include "drain.h"
 #include "intent.h"
+#include "jobcheck.h"
 #include "log.h"
 #include "policy.h"
 #include "queue.h"
@@ -649,11 +650,18 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         }
         pj = calloc(n, sizeof(*pj));
         for (size_t i = 0; pj && i < n; i++) {
+                char why[256];
                 int rr = queue_read(c->cfg->queue_dir, names[i], &pj[nj].job);
-                if (rr == 0)
+
+                if (rr == 0 && job_admit(c->cfg, &pj[nj].job, why, sizeof(why)) < 0) {
+                        /* not for this configuration: nothing to do, ever */
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = pj[nj].job.source },
+                                "job %s refused, nothing changed: %s", names[i], why);
+                        queue_remove(c->cfg->queue_dir, names[i]);
+                } else if (rr == 0)
                         nj++;
                 else if (rr != -ENOENT)
-                        log_msg(LOG_ERR, "job %s is unreadable, moved aside", names[i]);
+                        log_msg(LOG_ERR, "job %s is %s, moved aside", names[i], queue_read_strerror(rr));
         }
         queue_names_free(names, n);
         if (!pj)

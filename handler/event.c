@@ -8,6 +8,7 @@
 #include "event.h"
 #include "formats/formats.h"
 #include "http.h"
+#include "imageref.h"
 
 void event_list_free(struct event_list *l)
 {
@@ -43,17 +44,6 @@ int event_list_add(struct event_list *l, const struct push_event *ev)
         return 0;
 }
 
-static bool chars_in(const char *s, const char *extra)
-{
-        for (; *s; s++) {
-                unsigned char c = (unsigned char)*s;
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || strchr(extra, c)))
-                        return false;
-        }
-        return true;
-}
-
 static bool printable(const char *s)
 {
         for (; *s; s++)
@@ -70,35 +60,6 @@ static int copy_field(char *dst, size_t size, const char *src)
                 return -EINVAL;
         memcpy(dst, src ? src : "", n + 1);
         return 0;
-}
-
-static bool valid_repository(const char *r)
-{
-        /* path components of [a-zA-Z0-9._-], no empty or dot-only ones */
-        if (!*r || *r == '/' || r[strlen(r) - 1] == '/' || strstr(r, "//"))
-                return false;
-        if (strstr(r, "..") || r[0] == '.')
-                return false;
-        return chars_in(r, "._/-");
-}
-
-static bool valid_tag(const char *t)
-{
-        return *t && *t != '.' && *t != '-' && chars_in(t, "._-");
-}
-
-static bool valid_digest(const char *d)
-{
-        const char *colon = strchr(d, ':');
-
-        if (!*d)
-                return true;
-        if (!colon || colon == d || !colon[1])
-                return false;
-        for (const char *p = colon + 1; *p; p++)
-                if (!strchr("0123456789abcdefABCDEF", *p))
-                        return false;
-        return true;
 }
 
 int push_event_set(struct push_event *ev, const char *registry,
@@ -118,9 +79,9 @@ int push_event_set(struct push_event *ev, const char *registry,
                 return -EINVAL;
         /* an empty registry means "the source's own", for formats whose
          * payload does not name the host (Nexus, zot) */
-        if (!chars_in(ev->registry, ".-:[]") ||
-            !valid_repository(ev->repository) || !valid_tag(ev->tag) ||
-            !valid_digest(ev->digest) || !printable(ev->media_type) ||
+        if ((ev->registry[0] && !imageref_valid_host(ev->registry)) ||
+            !imageref_valid_repository(ev->repository) || !imageref_valid_tag(ev->tag) ||
+            (ev->digest[0] && !imageref_valid_digest(ev->digest)) || !printable(ev->media_type) ||
             !printable(ev->event_id))
                 return -EINVAL;
         return 0;

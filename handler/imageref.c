@@ -30,8 +30,10 @@ static bool lower_alnum(char c)
 }
 
 /* DNS labels or a bracketed IPv6 literal, then an optional :port */
-static bool valid_host(const char *p)
+bool imageref_valid_host(const char *p)
 {
+        const char *s0 = p;
+
         if (*p == '[') {
                 const char *start = ++p;
                 while (isxdigit((unsigned char)*p) || *p == ':' || *p == '.')
@@ -56,12 +58,14 @@ static bool valid_host(const char *p)
                 while (isdigit((unsigned char)*p))
                         p++;
         }
-        return *p == '\0';
+        return *p == '\0' && (size_t)(p - s0) < REGISTRY_HOST_MAX;
 }
 
 /* components [a-z0-9]+ joined by '.', '_', '__' or '-'+, separated by '/' */
-static bool valid_repository(const char *p)
+bool imageref_valid_repository(const char *p)
 {
+        const char *s0 = p;
+
         for (;;) {
                 if (!lower_alnum(*p))
                         return false;
@@ -81,42 +85,56 @@ static bool valid_repository(const char *p)
                                 p++;
                 }
                 if (*p != '/')
-                        return *p == '\0';
+                        return *p == '\0' && (size_t)(p - s0) < REPOSITORY_MAX;
                 p++;
         }
 }
 
-/* [A-Za-z0-9_][A-Za-z0-9_.-]* (the length is the buffer's) */
-static bool valid_tag(const char *p)
+/* [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */
+bool imageref_valid_tag(const char *p)
 {
+        const char *s0 = p;
+
         if (!isalnum((unsigned char)*p) && *p != '_')
                 return false;
         for (p++; *p; p++)
                 if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
                         return false;
-        return true;
+        return (size_t)(p - s0) < TAG_MAX;
 }
 
-/* algorithm ":" at least 32 hex digits, the algorithm being
- * [A-Za-z][A-Za-z0-9]* components joined by '-', '_', '+' or '.' */
-static bool valid_digest(const char *p)
+/* The OCI image spec's digest: algorithm ":" encoded, the algorithm
+ * [a-z0-9]+ components joined by '+', '.', '_' or '-'.  The encoded part
+ * is what Docker's reference grammar takes as well (components start
+ * with a letter; at least 32 hex digits), lowercase as the spec asks of the registered algorithms, and
+ * of their exact lengths for sha256 (64) and sha512 (128). */
+bool imageref_valid_digest(const char *p)
 {
-        size_t n = 0;
+        const char *s0 = p, *colon;
+        size_t n = 0, alg;
 
         for (;;) {
-                if (!isalpha((unsigned char)*p))
+                if (!(*p >= 'a' && *p <= 'z'))
                         return false;
-                while (isalnum((unsigned char)*p))
+                while (lower_alnum(*p))
                         p++;
                 if (*p == ':')
                         break;
-                if (!*p || !strchr("-_+.", *p))
+                if (!*p || !strchr("+._-", *p))
                         return false;
                 p++;
         }
+        colon = p;
+        alg = (size_t)(colon - s0);
         for (p++; *p; p++, n++)
-                if (!isxdigit((unsigned char)*p))
+                if (!isdigit((unsigned char)*p) && !(*p >= 'a' && *p <= 'f'))
                         return false;
+        if ((size_t)(p - s0) >= DIGEST_MAX)
+                return false;
+        if (alg == 6 && strncmp(s0, "sha256", 6) == 0)
+                return n == 64;
+        if (alg == 6 && strncmp(s0, "sha512", 6) == 0)
+                return n == 128;
         return n >= 32;
 }
 
@@ -145,13 +163,13 @@ int imageref_parse(const char *s, struct imageref *ref)
         name_end = at ? at : s + len;
         if (at && copy_n(ref->digest, sizeof(ref->digest), at + 1, strlen(at + 1)) < 0)
                 return -EINVAL;
-        if (at && !valid_digest(ref->digest))
+        if (at && !imageref_valid_digest(ref->digest))
                 return -EINVAL;
 
         slash = memchr(s, '/', (size_t)(name_end - s));
         if (slash && looks_like_host(s, (size_t)(slash - s))) {
                 if (copy_n(ref->registry, sizeof(ref->registry), s, (size_t)(slash - s)) < 0 ||
-                    !valid_host(ref->registry))
+                    !imageref_valid_host(ref->registry))
                         return -EINVAL;
                 name = slash + 1;
         } else {
@@ -169,7 +187,7 @@ int imageref_parse(const char *s, struct imageref *ref)
                         colon = NULL;
         if (colon) {
                 if (copy_n(ref->tag, sizeof(ref->tag), colon + 1,
-                           (size_t)(name_end - colon - 1)) < 0 || !valid_tag(ref->tag))
+                           (size_t)(name_end - colon - 1)) < 0 || !imageref_valid_tag(ref->tag))
                         return -EINVAL;
                 name_end = colon;
         } else if (!at) {
@@ -186,7 +204,7 @@ int imageref_parse(const char *s, struct imageref *ref)
                           (size_t)(name_end - name)) < 0)
                 return -EINVAL;
         /* uppercase included: Docker refuses it in repositories too */
-        if (!valid_repository(ref->repository))
+        if (!imageref_valid_repository(ref->repository))
                 return -EINVAL;
         return 0;
 }

@@ -21,6 +21,19 @@ struct imageref {
  * tag latest when neither tag nor digest is given. */
 int imageref_parse(const char *s, struct imageref *ref);
 
+/* The one grammar of repository, tag, digest and registry host, for
+ * references and push events alike (event.c, jobcheck.c).  Each checks
+ * its limit from limits.h too.
+ *   host        DNS labels or [IPv6], optional :port
+ *   repository  [a-z0-9]+ components joined by '.', '_', '__', '-'+, '/'
+ *   tag         [A-Za-z0-9_][A-Za-z0-9_.-]*
+ *   digest      algorithm ([a-z][a-z0-9]* joined by [+._-]) ':' lowercase
+ *               hex, 64 for sha256, 128 for sha512, else at least 32 */
+bool imageref_valid_host(const char *host);
+bool imageref_valid_repository(const char *repository);
+bool imageref_valid_tag(const char *tag);
+bool imageref_valid_digest(const char *digest);
+
 /* Docker Hub's several names become "docker.io"; hosts are lowercased. */
 void imageref_normalise_host(char *host);
 

@@ -2,16 +2,22 @@
  *
  * In split mode (redock.conf(5) mode = split) the webhook process runs as
  * a dynamic user with no Docker access and no access to the state
- * database: it only writes validated jobs into inbox-dir (a setgid
- * directory of group redock-queue).  The drain takes them from there,
- * under the queue lock, into queue-dir, and claims each event in the
- * state database as it does so: a registry's repeated delivery within
- * dedup-window is dropped here instead of in the webhook. */
+ * database: it only writes jobs into inbox-dir (a setgid directory of
+ * group redock-queue).  That process faces the network, so the drain
+ * takes every inbox entry as written by an attacker: it reads each with
+ * queue_read_job (no link followed, nothing that blocks, bounded size,
+ * strict fields) and writes a job of its own into queue-dir with
+ * queue_push; the writer's file itself never enters the queue.  Entries
+ * that are not jobs go to inbox-dir.bad, so the inbox empties and its
+ * path unit stops.  The drain re-checks each job against its own
+ * configuration (jobcheck.c) and drops repeated deliveries. */
 #pragma once
 
 #include "config.h"
 
-/* Move every job in cfg->inbox_dir into cfg->queue_dir, dropping
- * duplicates and moving aside what is not a job.  Returns the number of
- * jobs queued, or -errno (jobs not yet taken stay in the inbox). */
+/* Take up to INTAKE_MAX_PER_PASS jobs, oldest first, from
+ * cfg->inbox_dir into cfg->queue_dir, under the queue lock; move aside
+ * what is not a job; prune inbox-dir.bad and inbox-dir.tmp by age and
+ * count.  Returns the number of jobs queued, or -errno (jobs not yet
+ * taken stay in the inbox). */
 int intake_inbox(const struct config *cfg);

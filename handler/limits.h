@@ -32,6 +32,22 @@
 #define JSON_MAX_DEPTH          32      /* deeper nesting is rejected */
 #define EVENTS_MAX              256     /* push events from one payload */
 
+/* Job files (queue.c, intake.c).  A job is one event: its JSON is well
+ * under 1.5 KiB even with every field at its limit above; anything
+ * larger was not written by queue_push. */
+#define JOB_FILE_MAX            4096
+/* split mode's inbox, written by a less trusted process: the drain takes
+ * at most this many jobs from it per run, oldest first (the path unit
+ * starts it again while the inbox is not empty), and looks at no more
+ * than INBOX_SCAN_MAX entries to find them */
+#define INTAKE_MAX_PER_PASS     128
+#define INBOX_SCAN_MAX          100000
+/* what the drain moved aside (DIR.bad) and temporary files the webhook
+ * left (DIR.tmp): kept for a human to look at, within bounds */
+#define INBOX_BAD_MAX_AGE_S     (7 * 24 * 3600)
+#define INBOX_BAD_MAX_COUNT     1000
+#define INBOX_TMP_MAX_AGE_S     60
+
 /* Secrets */
 #define SECRET_MAX              1024    /* token or HMAC key */
 

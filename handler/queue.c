@@ -11,11 +11,20 @@
 
 #include <jansson.h>
 
+#include "config.h"
 #include "fsutil.h"
+#include "limits.h"
 #include "lock.h"
+#include "log.h"
 #include "queue.h"
 
 #define JOB_SUFFIX ".job"
+#define JOB_VERSION 1
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#ifndef EFTYPE
+#define EFTYPE EPROTOTYPE       /* Linux has no EFTYPE: "wrong type" */
+#endif
 
 _Static_assert(EVENTS_MAX < 10000, "job names pad the event index to 4 digits");
 #define TMP_PREFIX ".tmp-"
@@ -49,7 +58,7 @@ static int write_file_synced(int dirfd, const char *tmp, const char *data)
 static char *job_json(const char *source, const struct push_event *ev)
 {
         json_t *j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}",
-                              "version", 1, "source", source,
+                              "version", JOB_VERSION, "source", source,
                               "registry", ev->registry, "repository", ev->repository,
                               "tag", ev->tag, "digest", ev->digest,
                               "media_type", ev->media_type, "event_id", ev->event_id,
@@ -117,6 +126,30 @@ int queue_push(const char *dir, const char *source, const struct event_list *eve
         return r < 0 ? r : (int)i;
 }
 
+int queue_usage(const char *dir, long max_jobs, long long max_bytes, long *jobs, long long *bytes)
+{
+        DIR *d = opendir(dir);
+        struct dirent *de;
+
+        *jobs = 0;
+        *bytes = 0;
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        /* every entry counts, whatever it is; the count stops past the
+         * limits, so a full inbox costs no more than that to look at */
+        while (*jobs <= max_jobs && *bytes <= max_bytes && (de = readdir(d))) {
+                struct stat st;
+
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                        continue;
+                (*jobs)++;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                        *bytes += st.st_size;
+        }
+        closedir(d);
+        return 0;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
         return strcmp(*(char *const *)a, *(char *const *)b);
@@ -166,53 +199,176 @@ void queue_names_free(char **names, size_t n)
 }
 
 /* A file that is not a job goes to DIR.bad/ for a human to look at; left
- * in the queue it would make the drain path unit fire for ever. */
-static void move_aside(const char *dir, const char *name)
+ * in the queue it would make the drain path unit fire for ever.  Any kind
+ * of entry is moved (a directory too), under a name that replaces
+ * nothing there.  Returns 0 moved, 1 removed instead, -errno when it is
+ * still there (logged). */
+int queue_move_aside(const char *dir, const char *name)
 {
-        char from[PATH_MAX], to[PATH_MAX];
+        char from[PATH_MAX], bad[PATH_MAX], to[PATH_MAX];
+        struct timespec ts;
+        int r;
 
-        snprintf(from, sizeof(from), "%s/%s", dir, name);
-        snprintf(to, sizeof(to), "%s.bad", dir);
-        mkdir(to, 0750);
-        snprintf(to, sizeof(to), "%s.bad/%s", dir, name);
-        if (rename(from, to) < 0)
-                unlink(from);
+        if (snprintf(from, sizeof(from), "%s/%s", dir, name) >= (int)sizeof(from) ||
+            snprintf(bad, sizeof(bad), "%s.bad", dir) >= (int)sizeof(bad))
+                return -ENAMETOOLONG;
+        if (mkdir(bad, 0750) < 0 && errno != EEXIST)
+                log_msg(LOG_WARNING, "cannot create %s: %s", bad, strerror(errno));
+        if (snprintf(to, sizeof(to), "%s/%s", bad, name) >= (int)sizeof(to))
+                return -ENAMETOOLONG;
+        r = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+        if (r < 0 && (errno == EEXIST || errno == ENOTEMPTY)) {
+                clock_gettime(CLOCK_REALTIME, &ts);
+                if (snprintf(to, sizeof(to), "%s/%.200s.%lld%09ld", bad, name,
+                             (long long)ts.tv_sec, ts.tv_nsec) >= (int)sizeof(to))
+                        return -ENAMETOOLONG;
+                r = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+        }
+        if (r == 0)
+                return 0;
+        if (errno == ENOENT)
+                return 1;       /* gone meanwhile: nothing left here */
+        r = -errno;
+        /* another file system, or a directory we may not move: remove it
+         * when we can (an empty directory, any other entry) */
+        if (unlink(from) == 0 || rmdir(from) == 0)
+                return 1;
+        log_msg(LOG_ERR, "cannot move %s aside to %s (%s) nor remove it (%s)", from, bad,
+                strerror(-r), strerror(errno));
+        return r;
 }
 
-int queue_read(const char *dir, const char *name, struct job *job)
+const char *queue_read_strerror(int r)
 {
-        char path[PATH_MAX];
-        json_t *j;
-        const char *src;
-        int r = 0;
+        switch (r) {
+        case -ELOOP:    return "a symbolic link";
+        case -EISDIR:   return "a directory";
+        case -EFTYPE:   return "not a regular file";
+        case -EMLINK:   return "a file with another hard link";
+        case -EFBIG:    return "larger than " STRINGIFY(JOB_FILE_MAX) " bytes";
+        case -EBADMSG:  return "not a job";
+        default:        return strerror(-r);
+        }
+}
+
+/* Take one string member; every member the job has is read once, so
+ * that unknown members can be refused. */
+static const char *member(const json_t *j, const char *key, size_t *seen)
+{
+        const json_t *v = json_object_get(j, key);
+
+        if (!json_is_string(v))
+                return NULL;
+        (*seen)++;
+        return json_string_value(v);
+}
+
+int job_parse(const char *buf, size_t len, const char *name, struct job *job)
+{
+        json_t *j, *ver, *rec;
+        const char *src, *reg, *repo, *tag, *dg, *mt, *id;
+        size_t seen = 0;
+        int r = -EBADMSG;
+
+        memset(job, 0, sizeof(*job));
+        if (len > JOB_FILE_MAX)
+                return -EFBIG;
+        /* a job is one flat object: depth 1, no duplicate keys (two
+         * "tag" members have no single meaning) */
+        j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL);
+        if (!json_is_object(j))
+                goto out;
+        ver = json_object_get(j, "version");
+        rec = json_object_get(j, "received");
+        if (!json_is_integer(ver) || json_integer_value(ver) != JOB_VERSION ||
+            !json_is_integer(rec) || json_integer_value(rec) < 0)
+                goto out;
+        src = member(j, "source", &seen);
+        reg = member(j, "registry", &seen);
+        repo = member(j, "repository", &seen);
+        tag = member(j, "tag", &seen);
+        dg = member(j, "digest", &seen);
+        mt = member(j, "media_type", &seen);
+        id = member(j, "event_id", &seen);
+        if (seen != 7 || json_object_size(j) != seen + 2)
+                goto out;       /* a member missing, of another type, or unknown */
+        if (!source_name_valid(src) ||
+            push_event_set(&job->ev, reg, repo, tag, dg, mt, id) < 0 ||
+            snprintf(job->name, sizeof(job->name), "%s", name ? name : "") >= (int)sizeof(job->name))
+                goto out;
+        snprintf(job->source, sizeof(job->source), "%s", src);
+        job->received = json_integer_value(rec);
+        r = 0;
+out:
+        json_decref(j);
+        if (r < 0)
+                memset(job, 0, sizeof(*job));
+        return r;
+}
+
+/* The whole file, if it is a regular file of one link within
+ * JOB_FILE_MAX.  Never follows a symbolic link and never blocks (a FIFO
+ * opens at once with O_NONBLOCK and is then refused by its type). */
+static int read_job_file(const char *path, char *buf, size_t *len)
+{
+        struct stat st;
+        size_t n = 0;
+        int fd, r = 0;
+
+        fd = openat(AT_FDCWD, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return errno == ENXIO ? -EFTYPE : -errno;     /* ENXIO: a socket */
+        if (fstat(fd, &st) < 0)
+                r = -errno;
+        else if (S_ISDIR(st.st_mode))
+                r = -EISDIR;
+        else if (!S_ISREG(st.st_mode))
+                r = -EFTYPE;
+        else if (st.st_nlink != 1)
+                r = -EMLINK;
+        else if (st.st_size > JOB_FILE_MAX)
+                r = -EFBIG;
+        /* one byte more than the limit: a file that grew is refused too */
+        while (r == 0 && n <= JOB_FILE_MAX) {
+                ssize_t k = read(fd, buf + n, JOB_FILE_MAX + 1 - n);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        r = -errno;
+                else if (k == 0)
+                        break;
+                else
+                        n += (size_t)k;
+        }
+        if (r == 0 && n > JOB_FILE_MAX)
+                r = -EFBIG;
+        close(fd);
+        *len = n;
+        return r;
+}
+
+int queue_read_job(const char *dir, const char *name, struct job *job)
+{
+        char path[PATH_MAX], buf[JOB_FILE_MAX + 1];
+        size_t len = 0;
+        int r;
 
         memset(job, 0, sizeof(*job));
         if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
                 return -ENAMETOOLONG;
-        j = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-        if (!j) {
-                if (access(path, F_OK) < 0)
-                        return -ENOENT;         /* another drain took it */
-                move_aside(dir, name);
-                return -EBADMSG;
-        }
-        src = json_string_value(json_object_get(j, "source"));
-        snprintf(job->name, sizeof(job->name), "%s", name);
-        if (!src || strlen(src) >= sizeof(job->source) ||
-            push_event_set(&job->ev,
-                           json_string_value(json_object_get(j, "registry")),
-                           json_string_value(json_object_get(j, "repository")),
-                           json_string_value(json_object_get(j, "tag")),
-                           json_string_value(json_object_get(j, "digest")),
-                           json_string_value(json_object_get(j, "media_type")),
-                           json_string_value(json_object_get(j, "event_id"))) < 0) {
-                move_aside(dir, name);
-                r = -EBADMSG;
-        } else {
-                strcpy(job->source, src);
-                job->received = json_integer_value(json_object_get(j, "received"));
-        }
-        json_decref(j);
+        r = read_job_file(path, buf, &len);
+        if (r == 0)
+                r = job_parse(buf, len, name, job);
+        return r;
+}
+
+int queue_read(const char *dir, const char *name, struct job *job)
+{
+        int r = queue_read_job(dir, name, job);
+
+        if (r < 0 && r != -ENOENT)      /* -ENOENT: another drain took it */
+                queue_move_aside(dir, name);
         return r;
 }
 

@@ -25,50 +25,21 @@ static void reply(struct route_result *out, int status, const char *fmt, ...)
         va_end(ap);
 }
 
-static bool host_equal(const char *a, const char *b)
+/* Split mode: past inbox-max-jobs or inbox-max-bytes the drain is not
+ * keeping up (or a flood came): queue nothing, and let the registry retry
+ * later.  An inbox that cannot be looked at is left to queue_push. */
+static bool inbox_full(const struct config *cfg, size_t adding)
 {
-        char x[REGISTRY_HOST_MAX], y[REGISTRY_HOST_MAX];
+        long jobs;
+        long long bytes;
 
-        snprintf(x, sizeof(x), "%s", a);
-        snprintf(y, sizeof(y), "%s", b);
-        imageref_normalise_host(x);
-        imageref_normalise_host(y);
-        return strcmp(x, y) == 0;
-}
-
-int route_map_hosts(const struct source *src, struct event_list *events)
-{
-        size_t keep = 0;
-        int dropped = 0;
-
-        for (size_t i = 0; i < events->n; i++) {
-                struct push_event *ev = &events->v[i];
-                bool ok = !src->registry[0] && ev->registry[0];
-
-                if (src->match_any_host) {
-                        /* by repository and tag alone: an empty host
-                         * matches containers on any registry */
-                        ev->registry[0] = '\0';
-                        ok = true;
-                } else if (src->registry[0]) {
-                        ok = !ev->registry[0] || host_equal(ev->registry, src->registry);
-                        for (size_t a = 0; !ok && a < src->n_aliases; a++)
-                                ok = host_equal(ev->registry, src->aliases[a]);
-                        if (ok)
-                                snprintf(ev->registry, sizeof(ev->registry), "%s", src->registry);
-                }
-                if (!ok) {
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = src->name },
-                                "ignoring push to %s/%s:%s: host is not this source's registry%s",
-                                ev->registry[0] ? ev->registry : "(none)", ev->repository, ev->tag,
-                                src->registry[0] ? " or an alias" : " (set registry =)");
-                        dropped++;
-                        continue;
-                }
-                events->v[keep++] = *ev;
-        }
-        events->n = keep;
-        return dropped;
+        if (queue_usage(cfg->inbox_dir, cfg->inbox_max_jobs, cfg->inbox_max_bytes, &jobs, &bytes) < 0 ||
+            (jobs + (long)adding <= cfg->inbox_max_jobs && bytes <= cfg->inbox_max_bytes))
+                return false;
+        log_msg(LOG_WARNING, "the inbox %s holds %s%ld entries, %s%lld bytes (inbox-max-jobs %ld, inbox-max-bytes %lld): "
+                "answering 503", cfg->inbox_dir, jobs > cfg->inbox_max_jobs ? "over " : "", jobs,
+                bytes > cfg->inbox_max_bytes ? "over " : "", bytes, cfg->inbox_max_jobs, cfg->inbox_max_bytes);
+        return true;
 }
 
 static void route_hook(const struct config *cfg, const struct http_request *req,
@@ -128,6 +99,10 @@ static void route_hook(const struct config *cfg, const struct http_request *req,
                 goto out;
         }
         qdir = cfg->split ? cfg->inbox_dir : cfg->queue_dir;
+        if (cfg->split && inbox_full(cfg, events.n)) {
+                reply(out, 503, "{\"error\":\"inbox full\"}");
+                goto out;
+        }
         fault_point("before-queue");
         r = queue_push(qdir, src->name, &events);
         if (r < 0) {

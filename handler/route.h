@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "hostmap.h"
 #include "http.h"
 
 struct route_result {
@@ -23,10 +24,3 @@ struct route_result {
 
 void route_request(const struct config *cfg, const struct http_request *req,
                    struct route_result *out);
-
-/* Keep the events whose host is the source's registry or one of its
- * aliases, rewritten to the registry (the host containers pull from).
- * Events without a host get the registry.  With match-host = any every
- * event is kept with an empty host (matches any).  Returns how many were
- * dropped. */
-int route_map_hosts(const struct source *src, struct event_list *events);

@@ -1,6 +1,6 @@
 /* swarm: Swarm services, updated through the Swarm API.
  *
- * redock only edits the service's image (to the pushed digest); Swarm
+ * redock only edits the service's image (to the digest the registry reports for the pushed tag); Swarm
  * itself replaces the tasks under the service's own UpdateConfig and
  * RollbackConfig, and redock watches until it converges or rolls back.
  * Decisions on the JSON are in swarmspec.c; this file talks to Docker. */
@@ -68,9 +68,11 @@ static int is_manager(struct docker *d)
         return r;
 }
 
-/* The digest the service's tag names now: the pushed one, or what the
- * registry answers the daemon (GET /distribution, API 1.30, with the
- * registry's credentials when redock has them). */
+/* The digest the service's tag names now, as the registry answers the
+ * daemon (GET /distribution, API 1.30, with the registry's credentials
+ * when redock has them): that is what is deployed, whatever the job
+ * says, and a job naming another digest changes nothing
+ * (swarm_target_digest). */
 static int target_digest(struct docker *d, const struct push_event *ev, const char *name,
                          const char *auth, char *out, size_t size, struct swarm_result *res)
 {
@@ -79,12 +81,8 @@ static int target_digest(struct docker *d, const struct push_event *ev, const ch
         char path[IMAGE_REF_MAX + 32];
         int s;
 
-        if (ev->digest[0]) {
-                snprintf(out, size, "%s", ev->digest);
-                return 0;
-        }
         if (d->api_minor < 30) {
-                decide(res, "failed", "the push has no digest and API %s cannot ask the registry", d->api);
+                decide(res, "failed", "API %s cannot ask the registry for the tag's digest", d->api);
                 return 0;
         }
         if ((size_t)snprintf(path, sizeof(path), "/distribution/%s/json", name) >= sizeof(path)) {
@@ -93,9 +91,15 @@ static int target_digest(struct docker *d, const struct push_event *ev, const ch
         }
         s = docker_call_auth(d, "GET", path, NULL, &j, 0, auth);
         dg = json_string_value(json_object_get(json_object_get(j, "Descriptor"), "digest"));
-        if (s == 200 && dg)
-                snprintf(out, size, "%s", dg);
-        else if (s >= 0)
+        if (s == 200) {
+                int r = swarm_target_digest(ev->digest, dg, out, size);
+
+                if (r == -ESTALE)
+                        decide(res, "skipped", "the registry names %s for %s, not the job's %s: nothing changed",
+                               dg, name, ev->digest);
+                else if (r < 0)
+                        decide(res, "failed", "digest of %s: the registry's answer is not a digest", name);
+        } else if (s >= 0)
                 decide(res, "failed", "digest of %s: %d %s", name, s, docker_error_message(j));
         json_decref(j);
         return s < 0 ? s : 0;

@@ -2,7 +2,8 @@
  *
  * A service opts in with redock.enable=true (or the Watchtower label) on
  * the service (deploy labels) or on its container spec.  It is updated to
- * the pushed digest ("repo:tag@sha256:..."), with registry auth, under the
+ * the digest the registry reports for the pushed tag
+ * ("repo:tag@sha256:..."; a job naming another digest changes nothing), with registry auth, under the
  * service's own update and rollback config; redock then waits for Swarm
  * to converge and reports success or Swarm's rollback. */
 #pragma once
@@ -16,7 +17,8 @@
 struct swarm_result {
         char service[256];
         char image[600];        /* the image the service runs after */
-        const char *outcome;    /* "updated", "unchanged", "rolled-back", "failed", "monitor-only" */
+        const char *outcome;    /* "updated", "unchanged", "rolled-back", "failed", "monitor-only",
+                                 * "skipped" (the job's digest is not the tag's now) */
         char reason[512];
         long long duration_ms;
 };

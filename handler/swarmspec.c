@@ -169,3 +169,14 @@ int swarm_wait_budget(const json_t *service, int health_timeout)
                 batches * (monitor + delay + SWARM_WAIT_PER_BATCH_S);
         return total > SWARM_WAIT_MAX_S ? SWARM_WAIT_MAX_S : (int)total;
 }
+
+int swarm_target_digest(const char *pushed, const char *registry_now, char *out, size_t size)
+{
+        if (!registry_now || !imageref_valid_digest(registry_now))
+                return -EINVAL;
+        if (pushed && pushed[0] && strcmp(pushed, registry_now) != 0)
+                return -ESTALE;
+        if ((size_t)snprintf(out, size, "%s", registry_now) >= size)
+                return -ENAMETOOLONG;
+        return 0;
+}

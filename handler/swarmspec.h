@@ -37,6 +37,15 @@ bool swarm_image_follows(const char *image, const struct push_event *ev);
 int swarm_image_with_digest(const char *image, const char *digest,
                             char *out, size_t size);
 
+/* The digest to deploy for a push: the one the registry reports for the
+ * tag now (registry_now), never a job's word alone -- in split mode a job
+ * may be forged, and pinning a service to an old manifest of its
+ * repository is an attack.  pushed is the job's digest, "" when the push
+ * named none.  Returns 0 with out set, -ESTALE when pushed names another
+ * digest (a later push moved the tag, or the job lies: nothing is to
+ * change), -EINVAL when registry_now is not a digest, -ENAMETOOLONG. */
+int swarm_target_digest(const char *pushed, const char *registry_now, char *out, size_t size);
+
 /* Where the update Swarm runs for a service stands. */
 enum swarm_state {
         SWARM_STATE_NONE,       /* no update recorded (none started yet) */

@@ -12,6 +12,7 @@
 
 #include <ini.h>
 
+#include "apply.h"
 #include "config.h"
 #include "limits.h"
 
@@ -579,6 +580,78 @@ START_TEST(token_file_limits)
 }
 END_TEST
 
+/* The whole file, or NULL. */
+static char *slurp(const char *path)
+{
+        static char buf[8192];
+        FILE *f = fopen(path, "r");
+        size_t n;
+
+        if (!f)
+                return NULL;
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        return buf;
+}
+
+static size_t lines_in(const char *s)
+{
+        size_t n = 0;
+
+        for (; *s; s++)
+                n += *s == '\n';
+        return n;
+}
+
+/* config apply's webhook.conf keeps the sections inih puts a line in:
+ * an indented "[source x]" after a key is a continuation of that key to
+ * inih (and so to config check), and the password after it stays in its
+ * [registry] section, out of webhook.conf (issue 13). */
+START_TEST(apply_webhook_copy_by_inih_sections)
+{
+        char active[200], webhook[200], sub[100];
+        const char *w;
+        struct config wcfg;
+
+        snprintf(sub, sizeof(sub), "%s/active", dir);
+        ck_assert_int_eq(mkdir(sub, 0700), 0);
+        snprintf(active, sizeof(active), "%s/redock.conf", sub);
+        snprintf(webhook, sizeof(webhook), "%s/webhook.conf", sub);
+        ck_assert_int_eq(load("[redock]\n"
+                              "mode = split\n"
+                              "; a comment\n"
+                              "[source manual]\n"
+                              "token = hook-token-1\n"
+                              "[registry 127.0.0.1:5000]\n"
+                              "username = puller\n"
+                              "  [source x]\n"
+                              "password = pull-password-1\n"
+                              "# registry note: pull-password-1\n"
+                              "[docker]\n"
+                              "stop-timeout = 5\n"), 0);
+        ck_assert_int_eq(config_apply(conf, &cfg, active), 0);
+        w = slurp(webhook);
+        ck_assert_ptr_nonnull(w);
+        ck_assert_msg(!strstr(w, "pull-password-1"), "a registry password in webhook.conf:\n%s", w);
+        ck_assert_msg(!strstr(w, "puller") && !strstr(w, "[source x]") && !strstr(w, "registry"),
+                      "a [registry] line in webhook.conf:\n%s", w);
+        ck_assert_ptr_nonnull(strstr(w, "token = hook-token-1\n"));
+        ck_assert_ptr_nonnull(strstr(w, "[docker]\nstop-timeout = 5\n"));
+        ck_assert_ptr_nonnull(strstr(w, "; a comment\n"));
+        ck_assert_uint_eq(lines_in(w), 12);
+        /* and it is a valid configuration, as config check says */
+        ck_assert_int_eq(config_load(webhook, &wcfg, stderr), 0);
+        ck_assert_uint_eq(wcfg.n_creds, 0);
+        ck_assert_uint_eq(wcfg.n_sources, 1);
+        config_free(&wcfg);
+        /* the active copy is the file, whole */
+        w = slurp(active);
+        ck_assert_ptr_nonnull(w);
+        ck_assert_ptr_nonnull(strstr(w, "password = pull-password-1\n"));
+}
+END_TEST
+
 START_TEST(token_credential)
 {
         char cred[160];
@@ -675,6 +748,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, token_file_refused);
         tcase_add_test(tc, token_file_limits);
         tcase_add_test(tc, token_credential);
+        tcase_add_test(tc, apply_webhook_copy_by_inih_sections);
         tcase_add_test(tc, auth_keys);
         suite_add_tcase(s, tc);
         return s;

@@ -29,7 +29,8 @@ static void refused(const char *s)
         ck_assert_msg(imageref_parse(s, &ref) == -EINVAL, "'%s' accepted", s);
 }
 
-#define D32 "0123456789abcdef0123456789ABCDEF"
+#define D32 "0123456789abcdef0123456789abcdef"
+#define D512 D32 D32 D32 D32
 #define D "sha256:4bcdffd70da292293d059d2435c7056711fab2655f8b74f48ad0abe042b63687"
 
 START_TEST(docker_hub_defaults)
@@ -78,7 +79,7 @@ START_TEST(digests)
         parses_to("nginx:1.25@" D, "docker.io", "library/nginx", "1.25", D);
         parses_to("127.0.0.1:5000/team/app@" D, "127.0.0.1:5000", "team/app", "", D);
         parses_to("127.0.0.1:5000/team/app:v1@" D, "127.0.0.1:5000", "team/app", "v1", D);
-        parses_to("localhost:5000/app@sha512:" D32, "localhost:5000", "app", "", "sha512:" D32);
+        parses_to("localhost:5000/app@sha512:" D512, "localhost:5000", "app", "", "sha512:" D512);
         parses_to("app@multihash+base58:" D32, "docker.io", "library/app", "", "multihash+base58:" D32);
 }
 END_TEST
@@ -110,6 +111,15 @@ START_TEST(invalid)
         refused("nginx@:" D32);
         refused("nginx@1sha:" D32);
         refused("nginx@sha256/x:" D32);
+        /* the OCI grammar: a lowercase algorithm, lowercase hex, and the
+         * registered algorithms' exact lengths */
+        refused("nginx@SHA256:" D32 D32);
+        refused("nginx@sha256:0123456789abcdef0123456789ABCDEF" D32);
+        refused("nginx@sha256:" D32 D32 "0");
+        refused("nginx@sha256:" D32 "0123456789abcdef0123456789abcde");
+        refused("localhost:5000/app@sha512:" D32);
+        refused("nginx@x y:" D32);
+        refused("nginx@sha-:" D32);
         refused("registry.example.com/");       /* no repository */
         refused(":tag");
         refused("@" D);
@@ -338,6 +348,39 @@ START_TEST(matches_any_host)
 }
 END_TEST
 
+/* One grammar for references and push events: push_event_set takes
+ * what imageref_valid_* take, and no more (a digest with anything before
+ * ':' was a push event's once), with each limit at n and n+1. */
+START_TEST(one_validator)
+{
+        struct push_event ev;
+        char tag[TAG_MAX + 1], repo[REPOSITORY_MAX + 1];
+
+        ck_assert(imageref_valid_digest(D));
+        ck_assert(!imageref_valid_digest("x y:" D32));
+        ck_assert(!imageref_valid_digest("<3>:" D32));
+        ck_assert(!imageref_valid_digest(":" D32));
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "a/b", "t", D, NULL, NULL), 0);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "a/b", "t", "x y:" D32, NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "a/b", "t", "sha256:abcdef", NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000", "A/b", "t", "", NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "r.example:5000\n", "a/b", "t", "", NULL, NULL), -EINVAL);
+        ck_assert_int_eq(push_event_set(&ev, "", "a/b", "t", "", NULL, NULL), 0);
+        memset(tag, 'x', sizeof(tag));
+        tag[TAG_MAX - 1] = '\0';
+        ck_assert(imageref_valid_tag(tag));
+        tag[TAG_MAX - 1] = 'x';
+        tag[TAG_MAX] = '\0';
+        ck_assert(!imageref_valid_tag(tag));
+        memset(repo, 'a', sizeof(repo));
+        repo[REPOSITORY_MAX - 1] = '\0';
+        ck_assert(imageref_valid_repository(repo));
+        repo[REPOSITORY_MAX - 1] = 'a';
+        repo[REPOSITORY_MAX] = '\0';
+        ck_assert(!imageref_valid_repository(repo));
+}
+END_TEST
+
 static Suite *imageref_suite(void)
 {
         Suite *s = suite_create("imageref");
@@ -356,6 +399,7 @@ static Suite *imageref_suite(void)
         tcase_add_test(tc, matches_docker_hub);
         tcase_add_test(tc, digest_pinned_never_matches);
         tcase_add_test(tc, matches_any_host);
+        tcase_add_test(tc, one_validator);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -16,6 +16,9 @@
 #include "limits.h"
 #include "queue.h"
 
+#define HEX32 "0123456789abcdef0123456789abcdef"
+#define SHA512_HEX HEX32 HEX32 HEX32 HEX32
+
 static char top[64];
 static char qdir[128];          /* TOP/queue, created by queue_push */
 static char sdir[128];          /* TOP/state */
@@ -115,7 +118,7 @@ START_TEST(push_list_read)
                   "sha256:4bcdffd70da292293d059d2435c7056711fab2655f8b74f48ad0abe042b63687",
                   "application/vnd.oci.image.index.v1+json", "ev-1");
         add_event(&l, "docker.io", "library/nginx", "1.25", NULL, NULL, NULL);
-        add_event(&l, "", "a/b/c", "v_1.0-rc", "sha512:abcdef", "x", "ev-3");
+        add_event(&l, "", "a/b/c", "v_1.0-rc", "sha512:" SHA512_HEX, "x", "ev-3");
         ck_assert_int_eq(queue_push(qdir, "reg", &l), 3);
         t1 = time(NULL);
 
@@ -152,7 +155,7 @@ START_TEST(push_list_read)
         ck_assert_str_eq(job.ev.registry, "");
         ck_assert_str_eq(job.ev.repository, "a/b/c");
         ck_assert_str_eq(job.ev.tag, "v_1.0-rc");
-        ck_assert_str_eq(job.ev.digest, "sha512:abcdef");
+        ck_assert_str_eq(job.ev.digest, "sha512:" SHA512_HEX);
         ck_assert_str_eq(job.ev.event_id, "ev-3");
 
         /* only the three jobs, no temporary file, modes as documented */
@@ -345,6 +348,133 @@ START_TEST(corrupt_jobs)
 }
 END_TEST
 
+/* A job as queue_push writes it, its JSON padded with blanks after the
+ * object to exactly size bytes. */
+#define GOOD_JOB "{\"version\":1,\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\"," \
+                 "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"\"," \
+                 "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}"
+
+static char *padded_job(size_t size)
+{
+        char *buf = malloc(size + 1);
+
+        ck_assert_ptr_nonnull(buf);
+        ck_assert_uint_ge(size, strlen(GOOD_JOB));
+        memset(buf, ' ', size);
+        memcpy(buf, GOOD_JOB, strlen(GOOD_JOB));
+        buf[size] = '\0';
+        return buf;
+}
+
+/* JOB_FILE_MAX bytes are a job, one more is not: in job_parse and in
+ * queue_read, which moves the bigger one aside without parsing it. */
+START_TEST(job_file_limit)
+{
+        char *n = padded_job(JOB_FILE_MAX), *n1 = padded_job(JOB_FILE_MAX + 1);
+        struct job job;
+
+        ck_assert_int_eq(job_parse(n, JOB_FILE_MAX, "a.job", &job), 0);
+        ck_assert_str_eq(job.ev.repository, "team/app");
+        ck_assert_int_eq(job_parse(n1, JOB_FILE_MAX + 1, "a.job", &job), -EFBIG);
+        ck_assert_int_eq(mkdir(qdir, 0750), 0);
+        write_file(qdir, "1-n.job", n);
+        write_file(qdir, "2-n1.job", n1);
+        ck_assert_int_eq(queue_read(qdir, "1-n.job", &job), 0);
+        ck_assert_str_eq(job.source, "reg");
+        ck_assert_int_eq(queue_read(qdir, "2-n1.job", &job), -EFBIG);
+        ck_assert(exists(baddir, "2-n1.job"));
+        ck_assert(!exists(qdir, "2-n1.job"));
+        free(n);
+        free(n1);
+}
+END_TEST
+
+/* What is not a regular file of one link is refused by what it is, at
+ * once (a FIFO with no writer would block a plain open for ever), and
+ * moved aside: the FIFO, a symbolic link to a good job, a hard link of
+ * one, a directory. */
+START_TEST(job_file_kinds)
+{
+        char path[PATH_MAX], target[PATH_MAX];
+        struct job job;
+
+        ck_assert_int_eq(mkdir(qdir, 0750), 0);
+        write_file(top, "good", GOOD_JOB);
+        snprintf(target, sizeof(target), "%s/good", top);
+        snprintf(path, sizeof(path), "%s/1-fifo.job", qdir);
+        ck_assert_int_eq(mkfifo(path, 0600), 0);
+        snprintf(path, sizeof(path), "%s/2-link.job", qdir);
+        ck_assert_int_eq(symlink(target, path), 0);
+        snprintf(path, sizeof(path), "%s/3-hard.job", qdir);
+        ck_assert_int_eq(link(target, path), 0);
+        snprintf(path, sizeof(path), "%s/4-dir.job", qdir);
+        ck_assert_int_eq(mkdir(path, 0700), 0);
+        write_file(path, "x", "y");
+
+        alarm(10);      /* a blocking open fails the test instead of hanging it */
+        ck_assert_int_eq(queue_read(qdir, "1-fifo.job", &job), -EPROTOTYPE);
+        ck_assert_int_eq(queue_read(qdir, "2-link.job", &job), -ELOOP);
+        ck_assert_int_eq(queue_read(qdir, "3-hard.job", &job), -EMLINK);
+        ck_assert_int_eq(queue_read(qdir, "4-dir.job", &job), -EISDIR);
+        alarm(0);
+        ck_assert(exists(baddir, "1-fifo.job") && exists(baddir, "2-link.job") &&
+                  exists(baddir, "3-hard.job") && exists(baddir, "4-dir.job"));
+        ck_assert_uint_eq(entries_without_tmp(qdir), 0);
+        /* the link's target and the hard link's other name are untouched */
+        ck_assert(exists(top, "good"));
+        ck_assert_str_eq(queue_read_strerror(-ELOOP), "a symbolic link");
+}
+END_TEST
+
+static void parse_refused(const char *text)
+{
+        struct job job;
+
+        ck_assert_msg(job_parse(text, strlen(text), "x.job", &job) == -EBADMSG, "accepted: %s", text);
+        ck_assert_str_eq(job.source, "");
+}
+
+/* Exactly the members queue_push writes, each of its type and grammar. */
+START_TEST(job_fields_strict)
+{
+        struct job job;
+
+        ck_assert_int_eq(job_parse(GOOD_JOB, strlen(GOOD_JOB), "x.job", &job), 0);
+        parse_refused("{\"version\":2,\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}");
+        parse_refused("{\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}");
+        /* an unknown member, a missing one, one of another type */
+        parse_refused("{\"version\":1,\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1,\"x\":1}");
+        parse_refused("{\"version\":1,\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"\","
+                      "\"media_type\":\"\",\"received\":1}");
+        parse_refused("{\"version\":1,\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"team/app\",\"tag\":[],\"digest\":\"\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}");
+        /* a source that would forge a log line, a digest with anything
+         * before ':', an uppercase repository */
+        parse_refused("{\"version\":1,\"source\":\"reg\\n<3>x\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}");
+        parse_refused("{\"version\":1,\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"x y:" HEX32 HEX32 "\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}");
+        parse_refused("{\"version\":1,\"source\":\"reg\",\"registry\":\"127.0.0.1:5000\","
+                      "\"repository\":\"Team/app\",\"tag\":\"stable\",\"digest\":\"\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}");
+        parse_refused("{\"version\":1,\"source\":\"reg\",\"registry\":\"evil host\","
+                      "\"repository\":\"team/app\",\"tag\":\"stable\",\"digest\":\"\","
+                      "\"media_type\":\"\",\"event_id\":\"\",\"received\":1}");
+        parse_refused("[[],[],[]]");
+        parse_refused("");
+}
+END_TEST
+
 START_TEST(lock)
 {
         char path[192];
@@ -479,6 +609,9 @@ static Suite *queue_suite(void)
         tcase_add_test(tc, push_fails);
         tcase_add_test(tc, remove_job);
         tcase_add_test(tc, corrupt_jobs);
+        tcase_add_test(tc, job_file_limit);
+        tcase_add_test(tc, job_file_kinds);
+        tcase_add_test(tc, job_fields_strict);
         tcase_add_test(tc, lock);
         tcase_add_test(tc, lock_waits);
         tcase_add_test(tc, clean_stale);

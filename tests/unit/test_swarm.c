@@ -239,6 +239,27 @@ START_TEST(budget)
 }
 END_TEST
 
+/* The digest deployed is the registry's for the tag now; a job naming
+ * another (stale, or forged to pin an old build) changes nothing. */
+START_TEST(target_digest_is_the_registry_s)
+{
+        char out[DIGEST_MAX];
+
+        ck_assert_int_eq(swarm_target_digest(NEW, NEW, out, sizeof(out)), 0);
+        ck_assert_str_eq(out, NEW);
+        ck_assert_int_eq(swarm_target_digest("", NEW, out, sizeof(out)), 0);
+        ck_assert_str_eq(out, NEW);
+        ck_assert_int_eq(swarm_target_digest(NULL, NEW, out, sizeof(out)), 0);
+        out[0] = '\0';
+        ck_assert_int_eq(swarm_target_digest(OLD, NEW, out, sizeof(out)), -ESTALE);
+        ck_assert_str_eq(out, "");
+        ck_assert_int_eq(swarm_target_digest(NEW, NULL, out, sizeof(out)), -EINVAL);
+        ck_assert_int_eq(swarm_target_digest("", "latest", out, sizeof(out)), -EINVAL);
+        ck_assert_int_eq(swarm_target_digest("", "x:" NEW, out, sizeof(out)), -EINVAL);
+        ck_assert_int_eq(swarm_target_digest(NEW, NEW, out, 10), -ENAMETOOLONG);
+}
+END_TEST
+
 static Suite *swarm_suite(void)
 {
         Suite *s = suite_create("swarm");
@@ -255,6 +276,7 @@ static Suite *swarm_suite(void)
         tcase_add_test(tc, unknown_state_is_not_waited_for);
         tcase_add_test(tc, convergence);
         tcase_add_test(tc, budget);
+        tcase_add_test(tc, target_digest_is_the_registry_s);
         suite_add_tcase(s, tc);
         return s;
 }
