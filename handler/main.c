@@ -79,8 +79,11 @@ static void release_connection(bool cgi)
                         dup2(null, STDERR_FILENO);
                 close(null);
         }
+        /* the web server reads stderr until it closes, so it went to
+         * /dev/null with the rest: from here on, journald's own socket
+         * when there is one (JOURNAL_STREAM cannot match /dev/null) */
         if (cgi)
-                log_init();     /* stderr is gone; journald if it is there */
+                log_init_detached();
 }
 
 static int verb_serve(const char *config_path)
