@@ -13,6 +13,9 @@
 
 #include "log.h"
 
+/* journald's native socket (sd_journal_sendv talks to no other) */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+
 static bool to_journal;
 static int max_priority = LOG_INFO;
 
@@ -30,9 +33,88 @@ void log_init(void)
                      (unsigned long long)st.st_ino == ino;
 }
 
+/* Once stderr is /dev/null (CGI mode after the answer), JOURNAL_STREAM
+ * can never match it: journald's native socket is the one place left.
+ * Where there is none, sd_journal_sendv fails and the line goes to
+ * /dev/null, as before. */
+void log_init_detached(void)
+{
+        to_journal = access(JOURNAL_SOCKET, F_OK) == 0;
+}
+
 void log_set_max_priority(int prio)
 {
         max_priority = prio;
+}
+
+size_t log_escape(char *dst, size_t size, const char *src, bool field)
+{
+        const unsigned char *p = (const unsigned char *)src;
+        size_t len = 0;
+
+        if (size == 0)
+                return 0;
+        while (*p) {
+                char e[9];
+                size_t n;
+                int step = 1;
+
+                if (*p == '\n' || *p == '\r' || *p == '\t' || *p == '\\') {
+                        e[0] = '\\';
+                        e[1] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : *p == '\t' ? 't' : '\\';
+                        e[2] = '\0';
+                } else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+                        /* a C1 control (CSI and friends) in UTF-8 */
+                        snprintf(e, sizeof(e), "\\x%02x\\x%02x", p[0], p[1]);
+                        step = 2;
+                } else if (*p < 0x20 || *p == 0x7f || (field && *p == ' ')) {
+                        snprintf(e, sizeof(e), "\\x%02x", *p);
+                } else {
+                        e[0] = (char)*p;
+                        e[1] = '\0';
+                }
+                n = strlen(e);
+                if (len + n >= size)
+                        break;  /* cut before an escape, never inside it */
+                memcpy(dst + len, e, n);
+                len += n;
+                p += step;
+        }
+        dst[len] = '\0';
+        return len;
+}
+
+/* append " key=" and the escaped value, if it fits */
+static size_t add_text(char *buf, size_t size, size_t len, const char *key, const char *value)
+{
+        size_t k = strlen(key);
+
+        if (!value || len + k + 1 >= size)
+                return len;
+        memcpy(buf + len, key, k);
+        len += k;
+        return len + log_escape(buf + len, size - len, value, true);
+}
+
+size_t log_format_line(char *buf, size_t size, const char *msg, const struct log_ctx *ctx)
+{
+        size_t len;
+
+        if (size < sizeof("redock: \n"))
+                return 0;
+        /* one byte kept for the newline */
+        memcpy(buf, "redock: ", 8);
+        len = 8 + log_escape(buf + 8, size - 9, msg, false);
+        if (ctx) {
+                len = add_text(buf, size - 1, len, " source=", ctx->source);
+                len = add_text(buf, size - 1, len, " container=", ctx->container);
+                len = add_text(buf, size - 1, len, " image=", ctx->image);
+                len = add_text(buf, size - 1, len, " digest=", ctx->digest);
+                len = add_text(buf, size - 1, len, " outcome=", ctx->outcome);
+        }
+        buf[len++] = '\n';
+        buf[len] = '\0';
+        return len;
 }
 
 static void add_field(struct iovec *iov, size_t *n, char *buf, size_t size,
@@ -52,7 +134,8 @@ static void add_field(struct iovec *iov, size_t *n, char *buf, size_t size,
 
 void log_ctx(int prio, const struct log_ctx *ctx, const char *fmt, ...)
 {
-        char msg[2048];
+        char msg[LOG_MSG_MAX];
+        char line[LOG_LINE_MAX];
         va_list ap;
 
         if (prio > max_priority)
@@ -62,6 +145,7 @@ void log_ctx(int prio, const struct log_ctx *ctx, const char *fmt, ...)
         va_end(ap);
 
         if (to_journal) {
+                /* the native protocol carries any byte in a field */
                 char f[8][sizeof(msg) + 64];
                 struct iovec iov[8];
                 char pri[16];
@@ -82,18 +166,8 @@ void log_ctx(int prio, const struct log_ctx *ctx, const char *fmt, ...)
                         return;
         }
 
-        fprintf(stderr, "redock: %s", msg);
-        if (ctx) {
-                if (ctx->source)
-                        fprintf(stderr, " source=%s", ctx->source);
-                if (ctx->container)
-                        fprintf(stderr, " container=%s", ctx->container);
-                if (ctx->image)
-                        fprintf(stderr, " image=%s", ctx->image);
-                if (ctx->digest)
-                        fprintf(stderr, " digest=%s", ctx->digest);
-                if (ctx->outcome)
-                        fprintf(stderr, " outcome=%s", ctx->outcome);
-        }
-        fputc('\n', stderr);
+        /* one line per call, whatever the strings hold: stderr may be a
+         * journal stream or a file someone reads on a terminal */
+        log_format_line(line, sizeof(line), msg, ctx);
+        fputs(line, stderr);
 }

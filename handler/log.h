@@ -2,7 +2,14 @@
  * plain lines on stderr otherwise.  Secrets never go through here. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <syslog.h>
+
+/* a message is cut at LOG_MSG_MAX - 1 bytes; its stderr line, escaped
+ * (at most 4 bytes per byte) and with its fields, at LOG_LINE_MAX - 1 */
+#define LOG_MSG_MAX 2048
+#define LOG_LINE_MAX (4 * LOG_MSG_MAX + 4096)
 
 /* Structured context of a log line; NULL members are left out. */
 struct log_ctx {
@@ -15,6 +22,21 @@ struct log_ctx {
 
 /* Decide once whether stderr is connected to journald ($JOURNAL_STREAM). */
 void log_init(void);
+
+/* After stdin, stdout and stderr went to /dev/null (CGI mode, after the
+ * answer): journald's native socket when it exists, else nowhere. */
+void log_init_detached(void);
+
+/* SRC into DST (SIZE > 0, always terminated) with control characters,
+ * backslash and UTF-8 C1 controls escaped (\n, \r, \t, \\, \xHH), and
+ * with FIELD also space: the text of one stderr line, which
+ * cannot end that line or fake another line, priority or field.  Cut
+ * before an escape that would not fit.  Returns the length written. */
+size_t log_escape(char *dst, size_t size, const char *src, bool field);
+
+/* The stderr line for MSG and CTX: "redock: MSG key=value...\n", every
+ * part escaped.  Returns its length (0 when SIZE is too small). */
+size_t log_format_line(char *buf, size_t size, const char *msg, const struct log_ctx *ctx);
 
 /* Lines below this priority are dropped (default LOG_INFO). */
 void log_set_max_priority(int prio);

@@ -79,8 +79,11 @@ static void release_connection(bool cgi)
                         dup2(null, STDERR_FILENO);
                 close(null);
         }
+        /* the web server reads stderr until it closes, so it went to
+         * /dev/null with the rest: from here on, journald's own socket
+         * when there is one (JOURNAL_STREAM cannot match /dev/null) */
         if (cgi)
-                log_init();     /* stderr is gone; journald if it is there */
+                log_init_detached();
 }
 
 static int verb_serve(const char *config_path)
@@ -269,19 +272,21 @@ static int verb_parse(const char *config_path, const struct parse_args *pa, int 
         body = NULL;
 
         r = event_parse(req.body, req.body_len, src ? src->format : "auto", &req, &detected, &events);
+        /* stdout holds only the events' JSON lines (redock parse FILE | jq);
+         * what is said about them goes to stderr */
         if (r < 0) {
-                printf("format: %s\n", detected ? detected : "none");
-                printf("nothing: %s\n", r == -EPROTONOSUPPORT ?
+                fprintf(stderr, "format: %s\n", detected ? detected : "none");
+                fprintf(stderr, "nothing: %s\n", r == -EPROTONOSUPPORT ?
                        "no known registry format matches this payload (headers such as X-GitHub-Event help detection)" :
                        r == -E2BIG ? "more push events than redock takes from one payload" :
                        "the payload is malformed for its format");
                 goto out;
         }
-        printf("format: %s\n", detected);
+        fprintf(stderr, "format: %s\n", detected);
         if (src) {
                 int dropped = route_map_hosts(src, &events);
                 if (dropped)
-                        printf("dropped: %d event(s) for hosts other than registry %s and its aliases\n",
+                        fprintf(stderr, "dropped: %d event(s) for hosts other than registry %s and its aliases\n",
                                dropped, src->registry[0] ? src->registry : "(any)");
         }
         for (size_t i = 0; i < events.n; i++) {
@@ -295,7 +300,7 @@ static int verb_parse(const char *config_path, const struct parse_args *pa, int 
                 json_decref(j);
         }
         if (events.n == 0) {
-                printf("nothing: the payload holds no tagged manifest push (pulls, deletes, blob pushes,\n"
+                fprintf(stderr, "nothing: the payload holds no tagged manifest push (pulls, deletes, blob pushes,\n"
                        "         untagged or by-digest manifests and scans are ignored)\n");
                 goto out;
         }
