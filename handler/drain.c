@@ -217,9 +217,10 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                 return 0;
         }
         opts.before_stop = dependents_stop;
+        opts.stopping = dependents_stopping;
+        opts.after = dependents_after;  /* dependents_restart, before the record goes */
         opts.arg = &dp;
         r = update_container(&c->d, g->nodes[i].name, &opts, res);
-        dependents_restart(&dp, res);
         dependents_free(&dp);
         return r;
 }
@@ -407,6 +408,9 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
                         return -EAGAIN;
                 }
                 *connected = true;
+                /* what an interrupted swap left, before any new work */
+                if (update_repair_all(&c->d, c->cfg) < 0)
+                        log_msg(LOG_WARNING, "an interrupted update is not repaired yet; it is tried again");
         }
         jobs = calloc(n, sizeof(*jobs));
         for (size_t i = 0; jobs && i < n; i++) {
@@ -532,6 +536,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
         }
         if (state_open(cfg->state_dir, &c.state) < 0)
                 c.state = NULL;
+        update_repair_all(&c.d, cfg);   /* logs what it cannot repair yet */
         /* every container, for the dependency graph */
         all = inspect_all(&c.d, &r);
         if (all && deps_build(all, &g) < 0) {
