@@ -187,8 +187,10 @@ static int start_container(struct docker *d, const char *id, json_t **err)
 }
 
 /* Start the old container again after a rollback: it has to run, so a
- * failure is tried again, with Docker's message in the log. */
-static int restart_old(struct docker *d, const char *id, const char *name)
+ * failure is tried again, with Docker's message in the log.  A transport
+ * error on the way goes to *docker_err (the daemon went away meanwhile:
+ * what made the update fail may have been that). */
+static int restart_old(struct docker *d, const char *id, const char *name, int *docker_err)
 {
         int r = 0;
 
@@ -196,6 +198,8 @@ static int restart_old(struct docker *d, const char *id, const char *name)
                 json_t *reply = NULL;
 
                 r = fault_fail("fail-restart-old") ? -EIO : start_container(d, id, &reply);
+                if (r < 0 && r != -EIO)
+                        *docker_err = r;
                 if (r == 0 || is_running(d, id)) {
                         json_decref(reply);
                         return 0;
@@ -540,9 +544,10 @@ static int record_dependents(const char *state_dir, const char *name, struct int
 
 /* Undo a swap: the new one removed, the old one under its name again and
  * running if it is to run.  Each step is checked against what Docker
- * reports; 0 only when all of it is so. */
+ * reports; 0 only when all of it is so.  A transport error seen on the
+ * way goes to *docker_err. */
 static int rollback(struct docker *d, const char *name, const char *old_id, const char *new_id,
-                    bool run_after)
+                    bool run_after, int *docker_err)
 {
         int r = remove_container(d, new_id, true);
 
@@ -556,7 +561,9 @@ static int rollback(struct docker *d, const char *name, const char *old_id, cons
                         log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                                 "could not rename the old container back to %s", name);
         }
-        if (r == 0 && run_after && (r = restart_old(d, old_id, name)) < 0)
+        if (r < 0 && r != -EIO)
+                *docker_err = r;
+        if (r == 0 && run_after && (r = restart_old(d, old_id, name, docker_err)) < 0)
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                         "could not restart the old container");
         return r;
@@ -818,7 +825,7 @@ rollback:
         log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name, .image = image },
                 "rolling back: %s", res->reason);
         res->outcome = UPDATE_ROLLED_BACK;
-        over = rollback(d, name, old_id, new_id, run_after) == 0;
+        over = rollback(d, name, old_id, new_id, run_after, &docker_err) == 0;
         if (!over) {
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                         "the rollback of %s did not finish; its in-flight record is kept and the next run "
