@@ -1,4 +1,5 @@
 /* intent: the in-flight record of a replacement. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +65,17 @@ int intent_write(const char *state_dir, const char *name, const struct intent *i
         return r;
 }
 
+/* Docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*; they go into
+ * API paths, so nothing else is taken from a record. */
+static bool container_name_ok(const char *s)
+{
+        size_t n = strlen(s);
+
+        if (n == 0 || n >= 256 || !isalnum((unsigned char)s[0]))
+                return false;
+        return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
 /* The "dependents" array (absent in records of older versions). */
 static int read_dependents(const json_t *arr, struct intent *in)
 {
@@ -80,8 +92,7 @@ static int read_dependents(const json_t *arr, struct intent *in)
         json_array_foreach(arr, i, v) {
                 const char *s = json_string_value(v);
 
-                /* a container name: no path, no query, never empty */
-                if (!s || !*s || strlen(s) >= 256 || strpbrk(s, "/?&%# "))
+                if (!s || !container_name_ok(s))
                         return -EBADMSG;
                 in->dependents[in->n_dependents] = strdup(s);
                 if (!in->dependents[in->n_dependents])
