@@ -44,8 +44,16 @@ static json_t *inspect_all(struct docker *d, int *err)
                 const char *id = json_string_value(json_object_get(c, "Id"));
                 json_t *ins = NULL;
 
-                if (!id || docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id) != 200 ||
-                    !json_is_object(ins)) {
+                status = id ? docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id) : 404;
+                if (status < 0 || status >= 500) {
+                        /* Docker failed: not "removed", or the job would miss it */
+                        *err = status < 0 ? status : -EREMOTEIO;
+                        json_decref(ins);
+                        json_decref(list);
+                        json_decref(all);
+                        return NULL;
+                }
+                if (status != 200 || !json_is_object(ins)) {
                         json_decref(ins);
                         continue;       /* removed meanwhile */
                 }
