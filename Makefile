@@ -9,6 +9,8 @@
 #   make san        build/san/redock with ASan+UBSan (used by make check)
 #   make fuzz       libFuzzer on every parser, FUZZ_SECONDS each (mk/fuzz.mk)
 #   make analyze    cppcheck and scan-build, both must be clean (mk/analyze.mk)
+#   make soak       the dockerd-restart-during-bursts test 10 times, all must
+#                   pass (mk/soak.mk; not part of check)
 
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CC         ?= gcc

@@ -67,7 +67,10 @@ static void died(struct child *ch, int status)
                 snprintf(res->reason, sizeof(res->reason),
                          "the update process exited with status %d before reporting",
                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-        ch->rec.rc = 0;
+        /* not an outcome: what it did is not known, and only its intent
+         * record can tell.  The job stays queued; the next drain repairs
+         * the container from that record and updates it again. */
+        ch->rec.rc = -ECHILD;
 }
 
 /* Read what the children write until every pipe is closed, passing a

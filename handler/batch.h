@@ -19,8 +19,9 @@ typedef int (*batch_fn)(void *arg, size_t i, struct update_result *res);
 
 /* Run fn for i in [0, n) in n children at once and wait for all.  res[i]
  * and rc[i] get each child's result; a child that died without one gets
- * UPDATE_FAILED with the reason, rc 0 (whether it changed something is
- * not known: its intent record, if any, is repaired by the next run).  A
+ * UPDATE_FAILED with the reason and rc -ECHILD: whether it changed
+ * something is not known, so the job is kept and the next drain repairs
+ * the container from its intent record before it updates again.  A
  * SIGTERM to the caller (shutdown_requested) is passed on to the
  * children, which roll back what is unproven.  Returns 0, or -errno when
  * no child could be started (then nothing ran). */

@@ -36,9 +36,25 @@ int dependents_plan(struct dependents *dp, struct docker *d, const struct config
         dp->order = calloc(n, sizeof(*dp->order));
         dp->stopped = calloc(n, sizeof(*dp->stopped));
         dp->new_id = calloc(n, sizeof(*dp->new_id));
-        if (!dp->order || !dp->stopped || !dp->new_id)
+        dp->stopping = calloc(n + 1, sizeof(*dp->stopping));
+        if (!dp->order || !dp->stopped || !dp->new_id || !dp->stopping)
                 return -ENOMEM;
         return deps_dependents(g, target, dp->order, &dp->n, why, why_size);
+}
+
+const char *const *dependents_stopping(void *arg)
+{
+        struct dependents *dp = arg;
+        size_t m = 0;
+
+        for (size_t k = dp->n; k-- > 0;) {
+                size_t i = dp->order[k];
+
+                if (dp->g->nodes[i].running && ours(dp, i))
+                        dp->stopping[m++] = dp->g->nodes[i].name;
+        }
+        dp->stopping[m] = NULL;
+        return dp->stopping;
 }
 
 void dependents_stop(void *arg)
@@ -145,6 +161,11 @@ int dependents_restart(struct dependents *dp, const struct update_result *res)
         return bad;
 }
 
+void dependents_after(void *arg, const struct update_result *res)
+{
+        dependents_restart(arg, res);
+}
+
 void dependents_free(struct dependents *dp)
 {
         for (size_t i = 0; dp->new_id && i < dp->g->n; i++)
@@ -152,5 +173,6 @@ void dependents_free(struct dependents *dp)
         free(dp->new_id);
         free(dp->order);
         free(dp->stopped);
+        free(dp->stopping);
         memset(dp, 0, sizeof(*dp));
 }

@@ -29,6 +29,7 @@ struct dependents {
         size_t n;
         bool *stopped;                  /* by index in g: stopped by us */
         char **new_id;                  /* by index in g: id after a recreate */
+        const char **stopping;          /* what dependents_stop stops, NULL-terminated */
 };
 
 /* Plan for target (an index in g).  0, -ELOOP with the cycle in why, or
@@ -37,6 +38,10 @@ int dependents_plan(struct dependents *dp, struct docker *d, const struct config
                     const struct deps_graph *g, const json_t *inspects, size_t target,
                     char *why, size_t why_size);
 
+/* update_opts.stopping: the names dependents_stop is about to stop
+ * (running, in scope, not monitor-only), for the intent record. */
+const char *const *dependents_stopping(void *dp);
+
 /* update_opts.before_stop: stop the running dependents, last first. */
 void dependents_stop(void *dp);
 
@@ -44,5 +49,9 @@ void dependents_stop(void *dp);
  * old network namespace, start the ones stopped for the swap.  Logs each
  * step; returns how many could not be brought back. */
 int dependents_restart(struct dependents *dp, const struct update_result *res);
+
+/* update_opts.after: dependents_restart, before the target's intent
+ * record goes (so a crash in between leaves them to the repair). */
+void dependents_after(void *dp, const struct update_result *res);
 
 void dependents_free(struct dependents *dp);

@@ -13,7 +13,6 @@
 struct reply_buf {
         char *data;
         size_t len;
-        bool too_big;
 };
 
 static size_t collect(char *ptr, size_t size, size_t nmemb, void *user)
@@ -22,10 +21,8 @@ static size_t collect(char *ptr, size_t size, size_t nmemb, void *user)
         size_t n = size * nmemb;
         char *p;
 
-        if (b->len + n > DOCKER_MAX_REPLY) {
-                b->too_big = true;
-                return 0;       /* makes curl fail the transfer */
-        }
+        if (b->len + n > DOCKER_MAX_REPLY)
+                return 0;       /* makes curl fail the transfer: -EFBIG */
         p = realloc(b->data, b->len + n + 1);
         if (!p)
                 return 0;
@@ -168,9 +165,11 @@ const char *docker_error_message(const json_t *reply)
         return m ? m : "";
 }
 
+/* One request; what the daemon answers goes to write(data) as it comes.
+ * The HTTP status, or -errno when the transfer failed (any curl error). */
 static int perform(struct docker *d, const char *method, const char *path,
                    const char *body, const char *extra_header, int timeout_s,
-                   struct reply_buf *b)
+                   curl_write_callback write, void *data)
 {
         struct curl_slist *hdrs = NULL;
         char url[4096];
@@ -189,15 +188,15 @@ static int perform(struct docker *d, const char *method, const char *path,
                 curl_easy_setopt(d->curl, CURLOPT_POSTFIELDS, body);
         else if (strcmp(method, "POST") == 0)
                 curl_easy_setopt(d->curl, CURLOPT_POSTFIELDS, "");
-        curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(d->curl, CURLOPT_WRITEDATA, b);
+        curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, write);
+        curl_easy_setopt(d->curl, CURLOPT_WRITEDATA, data);
         rc = curl_easy_perform(d->curl);
         /* the extra header may be X-Registry-Auth: wipe curl's copy */
         for (struct curl_slist *h = hdrs; h; h = h->next)
                 explicit_bzero(h->data, strlen(h->data));
         curl_slist_free_all(hdrs);
         if (rc != CURLE_OK)
-                return b->too_big ? -EFBIG : curl_to_errno(rc);
+                return curl_to_errno(rc);       /* collect's refusal is CURLE_WRITE_ERROR: -EFBIG */
         curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
         return (int)status;
 }
@@ -254,7 +253,7 @@ static int call(struct docker *d, const char *method, const char *path, json_t *
                 if (!payload)
                         return -ENOMEM;
         }
-        status = perform(d, method, path, payload, header, timeout_s, &b);
+        status = perform(d, method, path, payload, header, timeout_s, collect, &b);
         free(payload);
         if (status > 0 && reply && b.len)
                 *reply = json_loadb(b.data, b.len, 0, NULL);
@@ -277,16 +276,67 @@ int docker_callf(struct docker *d, const char *method, json_t *body, json_t **re
         return docker_call(d, method, path, body, reply, timeout_s);
 }
 
+/* The pull's progress stream, read as it arrives: one JSON object a
+ * line, of which only an error matters (it may come last, after
+ * gigabytes of progress).  A line longer than the bound is skipped; only
+ * the last error message is kept. */
+struct pull_stream {
+        char line[DOCKER_PULL_LINE_MAX];
+        size_t len;
+        bool overlong;                  /* this line went over: skipped */
+        bool error_seen;
+        char error[256];
+};
+
+static void pull_line(struct pull_stream *p)
+{
+        json_t *j;
+        const char *err;
+
+        if (!p->overlong && p->len) {
+                j = json_loadb(p->line, p->len, 0, NULL);
+                /* "error" in the stream; "message" in a non-200 reply */
+                err = json_string_value(json_object_get(j, "error"));
+                if (!err)
+                        err = json_string_value(json_object_get(j, "message"));
+                if (err) {
+                        snprintf(p->error, sizeof(p->error), "%s", err);
+                        p->error_seen = true;
+                }
+                json_decref(j);
+        }
+        p->len = 0;
+        p->overlong = false;
+}
+
+static size_t pull_write(char *ptr, size_t size, size_t nmemb, void *user)
+{
+        struct pull_stream *p = user;
+        size_t n = size * nmemb;
+
+        for (size_t i = 0; i < n; i++) {
+                if (ptr[i] == '\n') {
+                        pull_line(p);
+                        continue;
+                }
+                if (p->len == sizeof(p->line))
+                        p->overlong = true;
+                else
+                        p->line[p->len++] = ptr[i];
+        }
+        return n;
+}
+
 int docker_pull(struct docker *d, const char *repo, const char *tag,
                 const char *auth)
 {
-        struct reply_buf b = { 0 };
+        struct pull_stream *ps = calloc(1, sizeof(*ps));
         char path[2048], *erepo, *etag, *hdr = NULL;
         int status, r = 0;
 
         erepo = docker_escape(d, repo);
         etag = docker_escape(d, tag);
-        if (!erepo || !etag) {
+        if (!ps || !erepo || !etag) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -295,39 +345,30 @@ int docker_pull(struct docker *d, const char *repo, const char *tag,
                 r = -ENOMEM;
                 goto out;
         }
-        status = perform(d, "POST", path, NULL, hdr, 900, &b);
+        status = perform(d, "POST", path, NULL, hdr, 900, pull_write, ps);
         if (status < 0) {
-                r = status;
+                r = status;     /* the daemon went away, or the transfer broke */
                 goto out;
         }
+        pull_line(ps);          /* a last line without a newline */
         if (status != 200) {
-                json_t *j = b.len ? json_loadb(b.data, b.len, 0, NULL) : NULL;
-                snprintf(d->errbuf, sizeof(d->errbuf), "%s", docker_error_message(j));
-                json_decref(j);
-                r = status == 404 ? -ENOENT : status == 401 || status == 403 ? -EACCES : -EIO;
+                snprintf(d->errbuf, sizeof(d->errbuf), "%s", ps->error);
+                r = status == 404 ? -ENOENT : status == 401 || status == 403 ? -EACCES :
+                    status >= 500 ? -EIO : -EINVAL;
                 goto out;
         }
         /* 200 with a stream of JSON objects; an error may come last */
-        for (char *line = b.data, *next; line && *line; line = next) {
-                json_t *j;
-                const char *err;
+        if (ps->error_seen) {
+                const char *err = ps->error;
 
-                next = strchr(line, '\n');
-                if (next)
-                        *next++ = '\0';
-                j = json_loads(line, 0, NULL);
-                err = json_string_value(json_object_get(j, "error"));
-                if (err) {
-                        snprintf(d->errbuf, sizeof(d->errbuf), "%s", err);
-                        r = strstr(err, "not found") || strstr(err, "unknown") ? -ENOENT :
-                            strstr(err, "denied") || strstr(err, "unauthorized") ? -EACCES : -EIO;
-                }
-                json_decref(j);
+                snprintf(d->errbuf, sizeof(d->errbuf), "%s", err);
+                r = strstr(err, "not found") || strstr(err, "unknown") ? -ENOENT :
+                    strstr(err, "denied") || strstr(err, "unauthorized") ? -EACCES : -EIO;
         }
 out:
         secret_header_free(hdr);
         docker_free(erepo);
         docker_free(etag);
-        free(b.data);
+        free(ps);
         return r;
 }

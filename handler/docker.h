@@ -43,9 +43,12 @@ int docker_callf(struct docker *d, const char *method, json_t *body, json_t **re
                  int timeout_s, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* POST /images/create for "repo:tag" and read the progress stream to the
- * end.  auth (may be NULL) is the X-Registry-Auth value.  Returns 0, or
- * -ENOENT (no such image / tag), -EACCES (denied), -EIO (other pull
- * error, message in d->errbuf), or a transport -errno. */
+ * end, line by line as it arrives (never held whole).  auth (may be NULL)
+ * is the X-Registry-Auth value.  Returns 0, or -ENOENT (no such image /
+ * tag), -EACCES (denied), -EINVAL (another 4xx: a bad request), -EIO
+ * (a Docker 5xx or another error in the stream: worth retrying; message
+ * in d->errbuf), or a transport -errno (any curl failure: the daemon
+ * went away or restarted mid-pull). */
 int docker_pull(struct docker *d, const char *repo, const char *tag,
                 const char *auth);
 

@@ -207,6 +207,7 @@ struct drain_ctx {
         struct drain_stats *st;
         const struct job *job;          /* the newest job of the push at hand */
         bool failed;                    /* an update of that push failed */
+        bool repaired;                  /* inflight/ looked at in this drain */
 };
 
 static void record(struct drain_ctx *c, const char *target, const char *kind, const char *image,
@@ -342,9 +343,10 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                 return 0;
         }
         opts.before_stop = dependents_stop;
+        opts.stopping = dependents_stopping;
+        opts.after = dependents_after;  /* dependents_restart, before the record goes */
         opts.arg = &dp;
         r = update_container(&c->d, g->nodes[i].name, &opts, res);
-        dependents_restart(&dp, res);
         dependents_free(&dp);
         return r;
 }
@@ -615,6 +617,17 @@ static int count_left(const struct pass_job *pj, size_t n)
         return left;
 }
 
+/* Did an interrupted replacement leave a record to repair? */
+static bool inflight_pending(const struct config *cfg)
+{
+        char **names;
+        size_t n;
+        bool any = intent_list(cfg->state_dir, &names, &n) == 0 && n > 0;
+
+        intent_names_free(names, n);
+        return any;
+}
+
 /* One pass over the queue: read and claim every job, look at the opted-in
  * containers once, then act on each tag's newest push.  Returns 0 when
  * every job was done, -EAGAIN when jobs were kept (Docker failed, or a
@@ -632,7 +645,8 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
                 log_msg(LOG_ERR, "cannot list %s: %s", c->cfg->queue_dir, strerror(-r));
                 return r;
         }
-        if (n == 0) {
+        /* nothing queued and nothing to repair: no Docker at all */
+        if (n == 0 && (c->repaired || !inflight_pending(c->cfg))) {
                 queue_names_free(names, n);
                 return 0;
         }
@@ -647,6 +661,18 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
                         return -EAGAIN;
                 }
                 *connected = true;
+        }
+        /* what an interrupted swap left, before any new work, whether or
+         * not a push is queued */
+        if (!c->repaired) {
+                if (update_repair_all(&c->d, c->cfg) < 0)
+                        log_msg(LOG_WARNING, "an interrupted update is not repaired yet; it is tried again");
+                else
+                        c->repaired = true;
+        }
+        if (n == 0) {
+                queue_names_free(names, n);
+                return 0;
         }
         pj = calloc(n, sizeof(*pj));
         for (size_t i = 0; pj && i < n; i++) {
@@ -802,6 +828,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
         }
         if (state_open(cfg->state_dir, &c.state) < 0)
                 c.state = NULL;
+        update_repair_all(&c.d, cfg);   /* logs what it cannot repair yet */
         /* every container, for the dependency graph */
         all = inspect_all(&c.d, &r);
         if (all && deps_build(all, &g) < 0) {

@@ -1,4 +1,6 @@
 /* intent: the in-flight record of a replacement. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -37,9 +39,15 @@ int intent_write(const char *state_dir, const char *name, const struct intent *i
         if (r < 0)
                 return r;
         snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-        j = json_pack("{s:s,s:b}", "old_id", in->old_id, "was_running", in->was_running);
+        j = json_pack("{s:s,s:b,s:b,s:[]}", "old_id", in->old_id, "was_running", in->was_running,
+                      "proved", in->proved, "dependents");
         if (!j)
                 return -ENOMEM;
+        for (size_t i = 0; i < in->n_dependents; i++)
+                if (json_array_append_new(json_object_get(j, "dependents"), json_string(in->dependents[i])) < 0) {
+                        json_decref(j);
+                        return -ENOMEM;
+                }
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
         if (fd < 0) {
                 json_decref(j);
@@ -55,6 +63,43 @@ int intent_write(const char *state_dir, const char *name, const struct intent *i
         if (r < 0)
                 unlink(tmp);
         return r;
+}
+
+/* Docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*; they go into
+ * API paths, so nothing else is taken from a record. */
+static bool container_name_ok(const char *s)
+{
+        size_t n = strlen(s);
+
+        if (n == 0 || n >= 256 || !isalnum((unsigned char)s[0]))
+                return false;
+        return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+/* The "dependents" array (absent in records of older versions). */
+static int read_dependents(const json_t *arr, struct intent *in)
+{
+        const json_t *v;
+        size_t i, n = json_array_size(arr);
+
+        if (n == 0)
+                return 0;
+        if (n > INTENT_DEPENDENTS_MAX)
+                return -EBADMSG;
+        in->dependents = calloc(n, sizeof(*in->dependents));
+        if (!in->dependents)
+                return -ENOMEM;
+        json_array_foreach(arr, i, v) {
+                const char *s = json_string_value(v);
+
+                if (!s || !container_name_ok(s))
+                        return -EBADMSG;
+                in->dependents[in->n_dependents] = strdup(s);
+                if (!in->dependents[in->n_dependents])
+                        return -ENOMEM;
+                in->n_dependents++;
+        }
+        return 0;
 }
 
 int intent_read(const char *state_dir, const char *name, struct intent *in)
@@ -77,8 +122,21 @@ int intent_read(const char *state_dir, const char *name, struct intent *in)
         }
         strcpy(in->old_id, id);
         in->was_running = json_is_true(json_object_get(j, "was_running"));
+        in->proved = json_is_true(json_object_get(j, "proved"));
+        r = read_dependents(json_object_get(j, "dependents"), in);
         json_decref(j);
-        return 0;
+        if (r < 0)
+                intent_free(in);
+        return r;
+}
+
+void intent_free(struct intent *in)
+{
+        for (size_t i = 0; i < in->n_dependents; i++)
+                free(in->dependents[i]);
+        free(in->dependents);
+        in->dependents = NULL;
+        in->n_dependents = 0;
 }
 
 int intent_remove(const char *state_dir, const char *name)
@@ -91,11 +149,88 @@ int intent_remove(const char *state_dir, const char *name)
         return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
-void fault_point(const char *point)
+int intent_list(const char *state_dir, char ***names, size_t *n)
+{
+        char dir[PATH_MAX];
+        struct dirent *e;
+        char **v = NULL;
+        size_t cap = 0;
+        DIR *dp;
+        int r = 0;
+
+        *names = NULL;
+        *n = 0;
+        if (snprintf(dir, sizeof(dir), "%s/inflight", state_dir) >= (int)sizeof(dir))
+                return -ENAMETOOLONG;
+        dp = opendir(dir);
+        if (!dp)
+                return errno == ENOENT ? 0 : -errno;
+        while ((e = readdir(dp))) {
+                size_t len = strlen(e->d_name);
+
+                /* NAME.json; NAME.json.tmp is a write that never finished */
+                if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+                        continue;
+                if (*n == cap) {
+                        char **p = realloc(v, (cap ? cap * 2 : 8) * sizeof(*v));
+                        if (!p) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        v = p;
+                        cap = cap ? cap * 2 : 8;
+                }
+                v[*n] = strndup(e->d_name, len - 5);
+                if (!v[*n]) {
+                        r = -ENOMEM;
+                        break;
+                }
+                (*n)++;
+        }
+        closedir(dp);
+        if (r < 0) {
+                intent_names_free(v, *n);
+                *n = 0;
+                return r;
+        }
+        *names = v;
+        return 0;
+}
+
+void intent_names_free(char **names, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+}
+
+/* Does the comma-separated $REDOCK_FAULT name this point? */
+static bool fault_named(const char *point)
 {
         const char *f = getenv("REDOCK_FAULT");
+        size_t len = strlen(point);
 
-        if (f && strcmp(f, point) == 0) {
+        while (f && *f) {
+                const char *end = strchrnul(f, ',');
+
+                if ((size_t)(end - f) == len && strncmp(f, point, len) == 0)
+                        return true;
+                f = *end ? end + 1 : end;
+        }
+        return false;
+}
+
+bool fault_fail(const char *point)
+{
+        if (!fault_named(point))
+                return false;
+        fprintf(stderr, "redock: REDOCK_FAULT=%s: failing this step\n", point);
+        return true;
+}
+
+void fault_point(const char *point)
+{
+        if (fault_named(point)) {
                 fprintf(stderr, "redock: REDOCK_FAULT=%s: dying here\n", point);
                 raise(SIGKILL);
         }

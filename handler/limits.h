@@ -53,6 +53,9 @@
 
 /* Docker replies (trusted peer, still bounded) */
 #define DOCKER_MAX_REPLY        (16 * 1024 * 1024)
+/* one line of a pull's progress stream (a few hundred bytes each; the
+ * stream itself is read as it comes, never held whole) */
+#define DOCKER_PULL_LINE_MAX    (64 * 1024)
 
 /* Registry credentials (regauth.c) */
 #define DOCKER_CONFIG_MAX       (1024 * 1024)   /* config.json */

@@ -47,16 +47,36 @@ static void set_reason(struct update_result *res, const char *fmt, ...)
         va_end(ap);
 }
 
+/* GET /WHAT/NAME/json: the object, or NULL with *status 404 when there
+ * is no such thing, or a negative errno when Docker could not say (the
+ * transfer failed; -EREMOTEIO: a 5xx or an unreadable reply).  Only 404 means gone: a
+ * daemon restarting is never taken for a container removed. */
 static json_t *inspect(struct docker *d, const char *what, const char *name, int *status)
 {
         json_t *j = NULL;
 
         *status = docker_callf(d, "GET", NULL, &j, 0, "/%s/%s/json", what, name);
-        if (*status != 200) {
-                json_decref(j);
-                return NULL;
-        }
-        return j;
+        if (*status == 200 && json_is_object(j))
+                return j;
+        json_decref(j);
+        if (*status >= 0 && *status != 404)
+                *status = -EREMOTEIO;
+        return NULL;
+}
+
+/* 1 running, 0 not, -ENOENT no such container, other -errno: Docker
+ * failed. */
+static int running_state(struct docker *d, const char *id)
+{
+        int status;
+        json_t *j = inspect(d, "containers", id, &status);
+        int r;
+
+        if (!j)
+                return status == 404 ? -ENOENT : status;
+        r = json_is_true(json_object_get(json_object_get(j, "State"), "Running"));
+        json_decref(j);
+        return r;
 }
 
 /* The digest part of the image's first RepoDigest for repo, or "". */
@@ -75,11 +95,13 @@ static void repo_digest(const json_t *image, const char *repo, char *out, size_t
         }
 }
 
+/* 0 when it is gone (or was), else -errno (negative status: Docker
+ * could not be asked). */
 static int remove_container(struct docker *d, const char *id, bool force)
 {
         /* v=0: never a volume, the new container shares them */
         int s = docker_callf(d, "DELETE", NULL, NULL, 0, "/containers/%s?v=0&force=%d", id, force);
-        return s == 204 || s == 404 ? 0 : -EIO;
+        return s == 204 || s == 404 ? 0 : s < 0 ? s : -EIO;
 }
 
 /* Does the container with this id carry this name now? */
@@ -100,10 +122,12 @@ static bool has_name(struct docker *d, const char *id, const char *name)
  * goes to the log. */
 static int rename_container(struct docker *d, const char *id, const char *name)
 {
+        int s = 0;
+
         for (int attempt = 0; attempt < 3; attempt++) {
                 json_t *reply = NULL;
-                int s = docker_callf(d, "POST", NULL, &reply, 0, "/containers/%s/rename?name=%s", id, name);
 
+                s = docker_callf(d, "POST", NULL, &reply, 0, "/containers/%s/rename?name=%s", id, name);
                 if (s == 204 || has_name(d, id, name)) {
                         json_decref(reply);
                         return 0;
@@ -114,7 +138,7 @@ static int rename_container(struct docker *d, const char *id, const char *name)
                 json_decref(reply);
                 sleep_ms(500);
         }
-        return -EIO;
+        return s < 0 ? s : -EIO;
 }
 
 static bool is_running(struct docker *d, const char *id)
@@ -138,13 +162,13 @@ static int stop_container(struct docker *d, const char *id, const char *signal, 
         if (!signal) {
                 /* 304: already stopped */
                 s = docker_callf(d, "POST", NULL, NULL, timeout + 30, "/containers/%s/stop?t=%d", id, timeout);
-                return s == 204 || s == 304 ? 0 : -EIO;
+                return s == 204 || s == 304 ? 0 : s < 0 ? s : -EIO;
         }
         esig = docker_escape(d, signal);
         s = docker_callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=%s", id, esig ? esig : "");
         docker_free(esig);
         if (s != 204 && s != 409)       /* 409: not running */
-                return -EIO;
+                return s < 0 ? s : -EIO;
         for (int i = 0; i < timeout * 10 && is_running(d, id); i++)
                 sleep_ms(100);
         if (is_running(d, id))
@@ -154,20 +178,28 @@ static int stop_container(struct docker *d, const char *id, const char *signal, 
         return is_running(d, id) ? -EIO : 0;
 }
 
+/* 0, -EIO when Docker refused (the reply in *err), or a transport
+ * -errno. */
 static int start_container(struct docker *d, const char *id, json_t **err)
 {
         int s = docker_callf(d, "POST", NULL, err, 0, "/containers/%s/start", id);
-        return s == 204 || s == 304 ? 0 : -EIO;
+        return s == 204 || s == 304 ? 0 : s < 0 ? s : -EIO;
 }
 
 /* Start the old container again after a rollback: it has to run, so a
- * failure is tried again, with Docker's message in the log. */
-static int restart_old(struct docker *d, const char *id, const char *name)
+ * failure is tried again, with Docker's message in the log.  A transport
+ * error on the way goes to *docker_err (the daemon went away meanwhile:
+ * what made the update fail may have been that). */
+static int restart_old(struct docker *d, const char *id, const char *name, int *docker_err)
 {
+        int r = 0;
+
         for (int attempt = 0; attempt < 3; attempt++) {
                 json_t *reply = NULL;
-                int r = start_container(d, id, &reply);
 
+                r = fault_fail("fail-restart-old") ? -EIO : start_container(d, id, &reply);
+                if (r < 0 && r != -EIO)
+                        *docker_err = r;
                 if (r == 0 || is_running(d, id)) {
                         json_decref(reply);
                         return 0;
@@ -178,12 +210,12 @@ static int restart_old(struct docker *d, const char *id, const char *name)
                 json_decref(reply);
                 sleep_ms(1000);
         }
-        return -EIO;
+        return r < 0 ? r : -EIO;
 }
 
 /* Wait until the new container runs (and is healthy when it has a
  * healthcheck) and has stayed up min_uptime_ms.  0, or -EIO with a
- * reason. */
+ * reason, or the negative status when Docker could not be asked. */
 static int wait_healthy(struct docker *d, const char *id, int health_timeout, int min_uptime_ms,
                         struct update_result *res)
 {
@@ -201,7 +233,10 @@ static int wait_healthy(struct docker *d, const char *id, int health_timeout, in
                 json_int_t code = json_integer_value(json_object_get(st, "ExitCode"));
                 int r = 1;
 
-                if (!j)
+                if (!j && status < 0)
+                        set_reason(res, "Docker failed while the new container proved itself (%s)",
+                                   strerror(-status)), r = status;
+                else if (!j)
                         set_reason(res, "new container vanished (inspect: %d)", status), r = -EIO;
                 else if (!running)
                         set_reason(res, "new container is %s (exit code %lld)", s ? s : "?", (long long)code), r = -EIO;
@@ -230,51 +265,190 @@ static int wait_healthy(struct docker *d, const char *id, int health_timeout, in
         }
 }
 
-/* Put back what an interrupted replacement left, from its intent record:
- * the old container under its name and running as it was, the new one
- * gone.  The job is still queued, so the update then runs again from a
- * clean start.  Without a record, only stale temporaries are tidied. */
+/* Start again the dependents an interrupted swap stopped.  One that is
+ * gone or that Docker refuses to start is logged and left (it is not
+ * this record's to keep); 0, or -errno when Docker could not be asked. */
+static int start_dependents(struct docker *d, const char *name, const struct intent *in)
+{
+        for (size_t i = 0; i < in->n_dependents; i++) {
+                const char *dep = in->dependents[i];
+                json_t *reply = NULL;
+                int st = running_state(d, dep), r;
+
+                if (st == -ENOENT || st == 1)
+                        continue;
+                if (st < 0)
+                        return st;
+                r = start_container(d, dep, &reply);
+                if (r < 0 && r != -EIO) {
+                        json_decref(reply);
+                        return r;
+                }
+                log_ctx(r == 0 ? LOG_NOTICE : LOG_ERR, &(struct log_ctx){ .container = dep },
+                        r == 0 ? "started %s again, stopped for the interrupted update of %s%s"
+                               : "could not start %s again after the interrupted update of %s: %s",
+                        dep, name, r == 0 ? "" : docker_error_message(reply));
+                json_decref(reply);
+        }
+        return 0;
+}
+
+/* Make a container that ran before the swap run again.  0 or -errno. */
+static int ensure_running(struct docker *d, const char *id, const char *name)
+{
+        json_t *reply = NULL;
+        int st = running_state(d, id), r;
+
+        if (st != 0)
+                return st < 0 ? st : 0;
+        r = start_container(d, id, &reply);
+        log_ctx(r == 0 ? LOG_NOTICE : LOG_ERR, &(struct log_ctx){ .container = name },
+                r == 0 ? "started %s again: it ran before the interrupted update%s"
+                       : "could not start %s again after the interrupted update: %s",
+                name, r == 0 ? "" : docker_error_message(reply));
+        json_decref(reply);
+        return r;
+}
+
+/* The new container had proved itself, or the old one is gone: finish
+ * the swap.  The old one goes, the new one is under the name and runs if
+ * the old one ran. */
+static int finish_swap(struct docker *d, const char *name, const struct intent *in, bool old_there)
+{
+        char tmp[300];
+        json_t *cur;
+        int status, r;
+
+        if (old_there && (r = remove_container(d, in->old_id, true)) < 0)
+                return r;
+        cur = inspect(d, "containers", name, &status);
+        if (!cur && status < 0)
+                return status;
+        if (!cur) {
+                /* the new one was never renamed in */
+                snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
+                cur = inspect(d, "containers", tmp, &status);
+                if (!cur && status < 0)
+                        return status;
+                if (!cur) {
+                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                                "the update of %s was interrupted and neither the old nor the new container "
+                                "is there any more", name);
+                        return 0;
+                }
+                json_decref(cur);
+                if ((r = rename_container(d, tmp, name)) < 0)
+                        return r;
+        } else
+                json_decref(cur);
+        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                "an update of %s was interrupted after the new container took over; finishing it", name);
+        return in->was_running ? ensure_running(d, name, name) : 0;
+}
+
+/* Put the old container back: the new one gone, the old one under its
+ * name, running if it ran. */
+static int undo_swap(struct docker *d, const char *name, const struct intent *in, const json_t *old)
+{
+        char tmp[300];
+        json_t *cur;
+        int status, r;
+
+        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                "an update of %s was interrupted; putting the old container back", name);
+        snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
+        if ((r = remove_container(d, tmp, true)) < 0)
+                return r;
+        cur = inspect(d, "containers", name, &status);
+        if (!cur && status < 0)
+                return status;
+        r = 0;
+        if (cur && strcmp(json_string_value(json_object_get(cur, "Id")) ?: "", in->old_id) != 0)
+                r = remove_container(d, name, true);    /* the new one, renamed in */
+        json_decref(cur);
+        if (r < 0)
+                return r;
+        if (strcmp(recreate_name(old) ?: "", name) != 0 && (r = rename_container(d, in->old_id, name)) < 0)
+                return r;
+        return in->was_running ? ensure_running(d, in->old_id, name) : 0;
+}
+
+/* Finish or undo what an interrupted replacement left, from its intent
+ * record, and start the dependents it stopped; the record goes only when
+ * that is done.  Without a record, only a stale temporary is tidied.  The
+ * job is still queued, so the update then runs again from a clean start.
+ * Under the container's lock.  0, or -errno (the record is kept). */
 static int recover_leftovers(struct docker *d, const char *state_dir, const char *name)
 {
         char tmp[300];
         struct intent in;
-        json_t *old, *cur;
-        int status, st2;
+        json_t *old;
+        int status, r;
 
         snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
-        if (intent_read(state_dir, name, &in) < 0) {
-                json_t *j = inspect(d, "containers", tmp, &status);
-                if (j) {
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                                "removing %s left by an interrupted update", tmp);
-                        remove_container(d, tmp, true);
-                }
+        r = intent_read(state_dir, name, &in);
+        if (r < 0) {
+                json_t *j;
+
+                if (r != -ENOENT)
+                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                                "cannot read the in-flight record of %s under %s/inflight (%s)", name,
+                                state_dir, strerror(-r));
+                j = inspect(d, "containers", tmp, &status);
+                if (!j)
+                        return status < 0 ? status : 0;
                 json_decref(j);
-                return status < 0 ? status : 0;
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "removing %s left by an interrupted update", tmp);
+                return remove_container(d, tmp, true);
         }
 
         old = inspect(d, "containers", in.old_id, &status);
-        if (!old) {
-                if (status < 0)
-                        return status;
-                /* the old one was removed: the update had succeeded */
-                if (in.was_running && !is_running(d, name))
-                        start_container(d, name, NULL);
-                return intent_remove(state_dir, name);
-        }
-        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                "an update of %s was interrupted; putting the old container back", name);
-        remove_container(d, tmp, true);
-        cur = inspect(d, "containers", name, &st2);
-        if (cur && strcmp(json_string_value(json_object_get(cur, "Id")) ?: "", in.old_id) != 0)
-                remove_container(d, name, true);        /* the new one, renamed in */
-        json_decref(cur);
-        if (strcmp(recreate_name(old) ?: "", name) != 0)
-                rename_container(d, in.old_id, name);
-        if (in.was_running && !is_running(d, in.old_id))
-                start_container(d, in.old_id, NULL);
+        if (!old && status < 0)
+                r = status;
+        else if (!old || in.proved)
+                r = finish_swap(d, name, &in, old != NULL);
+        else
+                r = undo_swap(d, name, &in, old);
         json_decref(old);
+        if (r == 0)
+                r = start_dependents(d, name, &in);
+        intent_free(&in);
+        if (r < 0) {
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                        "cannot repair the interrupted update of %s yet (%s); its record is kept", name,
+                        strerror(-r));
+                return r;
+        }
         return intent_remove(state_dir, name);
+}
+
+int update_repair_all(struct docker *d, const struct config *cfg)
+{
+        char dir[PATH_MAX], **names;
+        size_t n;
+        int r, err = 0;
+
+        r = intent_list(cfg->state_dir, &names, &n);
+        if (r < 0) {
+                log_msg(LOG_ERR, "cannot list %s/inflight: %s", cfg->state_dir, strerror(-r));
+                return 0;       /* not Docker's failure; each update still repairs its own */
+        }
+        snprintf(dir, sizeof(dir), "%s/locks", cfg->state_dir);
+        for (size_t i = 0; i < n; i++) {
+                /* held: a live update of that container, not a leftover */
+                int lock = lock_take(dir, names[i], false);
+
+                if (lock == -EWOULDBLOCK)
+                        continue;
+                r = recover_leftovers(d, cfg->state_dir, names[i]);
+                if (lock >= 0)
+                        close(lock);
+                if (r < 0 && !err)
+                        err = r;
+        }
+        intent_names_free(names, n);
+        return err;
 }
 
 static int connect_networks(struct docker *d, const char *id, json_t *later,
@@ -349,6 +523,52 @@ static void cleanup_image(struct docker *d, const char *image_id, const char *na
                 image_id);
 }
 
+/* Add to the intent record the dependents about to be stopped for the
+ * swap (names: NULL-terminated, may be NULL), before any is stopped.
+ * in borrows names (owned by update_opts.arg) until the update returns,
+ * so that a later write of the record keeps them. */
+static int record_dependents(const char *state_dir, const char *name, struct intent *in,
+                             const char *const *names)
+{
+        size_t n = 0;
+
+        while (names && names[n])
+                n++;
+        if (n == 0)
+                return 0;
+        /* borrowed for the write only */
+        in->dependents = (char **)names;
+        in->n_dependents = n;
+        return intent_write(state_dir, name, in);
+}
+
+/* Undo a swap: the new one removed, the old one under its name again and
+ * running if it is to run.  Each step is checked against what Docker
+ * reports; 0 only when all of it is so.  A transport error seen on the
+ * way goes to *docker_err. */
+static int rollback(struct docker *d, const char *name, const char *old_id, const char *new_id,
+                    bool run_after, int *docker_err)
+{
+        int r = remove_container(d, new_id, true);
+
+        fault_point("in-rollback");
+        if (r < 0)
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                        "could not remove the new container (%s)", strerror(-r));
+        else if (!has_name(d, old_id, name)) {
+                r = fault_fail("fail-rename-back") ? -EIO : rename_container(d, old_id, name);
+                if (r < 0)
+                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                                "could not rename the old container back to %s", name);
+        }
+        if (r < 0 && r != -EIO)
+                *docker_err = r;
+        if (r == 0 && run_after && (r = restart_old(d, old_id, name, docker_err)) < 0)
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                        "could not restart the old container");
+        return r;
+}
+
 static int update_unlocked(struct docker *d, const char *name_in,
                            const struct update_opts *opts, struct update_result *res)
 {
@@ -359,9 +579,15 @@ static int update_unlocked(struct docker *d, const char *name_in,
         struct imageref ref;
         char name[256], repo[600], tmpname[300], oldname[300], new_id[80] = "";
         const char *image, *old_id, *old_image_id, *new_image_id;
-        bool was_running, run_after, old_moved = false, intent_written = false;
-        struct intent in;
+        bool was_running, run_after, intent_written = false;
+        /* the swap is over for certain (done, or undone and verified): only
+         * then does its intent record go */
+        bool over = false;
+        struct intent in = { 0 };
         long long t0 = now_ms();
+        /* a step failed because Docker could not be asked: whatever the
+         * rollback achieved, the job is kept and tried again */
+        int docker_err = 0;
         int status, r = 0;
 
         memset(res, 0, sizeof(*res));
@@ -402,6 +628,10 @@ static int update_unlocked(struct docker *d, const char *name_in,
                         goto out;
                 }
                 old_img = inspect(d, "images", old_image_id, &status);
+                if (!old_img && status < 0) {
+                        r = status;
+                        goto out;
+                }
                 snprintf(res->new_image_id, sizeof(res->new_image_id), "%s", old_image_id);
                 goto create;
         }
@@ -431,19 +661,28 @@ static int update_unlocked(struct docker *d, const char *name_in,
         }
         if (r < 0) {
                 set_reason(res, "pull %s:%s: %s", repo, ref.tag, d->errbuf[0] ? d->errbuf : strerror(-r));
-                /* a daemon that is gone is worth retrying; a refused pull is not */
-                r = r == -ECONNREFUSED || r == -ETIMEDOUT ? r : 0;
+                /* no such tag, denied, a bad request: final.  Anything else
+                 * (the daemon went away or restarted mid-pull, a 5xx, the
+                 * registry unreachable) passes: the job is kept */
+                r = r == -ENOENT || r == -EACCES || r == -EINVAL ? 0 : r;
                 goto out;
         }
         new_img = inspect(d, "images", image, &status);
         new_image_id = json_string_value(json_object_get(new_img, "Id"));
         if (!new_image_id) {
                 set_reason(res, "pulled image %s not found (%d)", image, status);
+                if (status < 0)
+                        r = status;
                 goto out;
         }
         snprintf(res->new_image_id, sizeof(res->new_image_id), "%s", new_image_id);
         repo_digest(new_img, repo, res->new_digest, sizeof(res->new_digest));
         old_img = inspect(d, "images", old_image_id, &status);
+        if (!old_img && status < 0) {
+                /* its values decide what the new container inherits */
+                r = status;
+                goto out;
+        }
         repo_digest(old_img, repo, res->old_digest, sizeof(res->old_digest));
         if (strcmp(new_image_id, old_image_id) == 0) {
                 res->outcome = UPDATE_UNCHANGED;
@@ -484,14 +723,21 @@ create:
         status = docker_callf(d, "POST", spec, &reply, 0, "/containers/create?name=%s", tmpname);
         if (status != 201) {
                 set_reason(res, "create: %s (%d)", docker_error_message(reply), status);
-                goto out;
+                if (status < 0)
+                        docker_err = status;    /* it may exist: the next run removes it */
+                goto fail_before_swap;
         }
         snprintf(new_id, sizeof(new_id), "%s", json_string_value(json_object_get(reply, "Id")) ?: "");
         json_decref(reply);
         reply = NULL;
-        if (!new_id[0] || connect_networks(d, new_id, later, res) < 0) {
-                if (!res->reason[0])
-                        set_reason(res, "create returned no id");
+        if (!new_id[0]) {
+                set_reason(res, "create returned no id");
+                goto fail_before_swap;
+        }
+        if ((r = connect_networks(d, new_id, later, res)) < 0) {
+                if (r != -EIO)
+                        docker_err = r;
+                r = 0;
                 goto fail_before_swap;
         }
 
@@ -503,42 +749,55 @@ create:
 
         /* 3. stop the old one, swap names, start the new one */
         res->changed = true;
+        if (opts->stopping && record_dependents(cfg->state_dir, name, &in, opts->stopping(opts->arg)) < 0) {
+                set_reason(res, "cannot write the in-flight record under %s", cfg->state_dir);
+                goto fail_before_swap;
+        }
         if (opts->before_stop)
                 opts->before_stop(opts->arg);
-        if (was_running && stop_container(d, old_id, pol.stop_signal,
-                                          stop_timeout_of(old, &pol, cfg->stop_timeout)) < 0) {
+        if (was_running && (r = stop_container(d, old_id, pol.stop_signal,
+                                               stop_timeout_of(old, &pol, cfg->stop_timeout))) < 0) {
                 set_reason(res, "stop old container failed");
                 goto rollback;
         }
         fault_point("after-stop");
-        if (rename_container(d, old_id, oldname) < 0) {
+        if ((r = rename_container(d, old_id, oldname)) < 0) {
                 set_reason(res, "rename old container failed");
                 goto rollback;
         }
-        old_moved = true;
-        if (rename_container(d, new_id, name) < 0) {
+        if ((r = rename_container(d, new_id, name)) < 0) {
                 set_reason(res, "rename new container failed");
                 goto rollback;
         }
         fault_point("after-rename");
         if (run_after) {
-                if (start_container(d, new_id, &reply) < 0) {
-                        set_reason(res, "start: %s", docker_error_message(reply));
+                r = fault_fail("fail-start") ? -EIO : start_container(d, new_id, &reply);
+                if (r < 0) {
+                        set_reason(res, "start: %s", r == -EIO ? docker_error_message(reply) : strerror(-r));
                         goto rollback;
                 }
                 fault_point("after-start");
                 /* 4. it has to prove itself */
-                if (wait_healthy(d, new_id, pol.health_timeout >= 0 ? pol.health_timeout : cfg->health_timeout,
-                                 cfg->min_uptime_ms, res) < 0)
+                r = wait_healthy(d, new_id, pol.health_timeout >= 0 ? pol.health_timeout : cfg->health_timeout,
+                                 cfg->min_uptime_ms, res);
+                if (r < 0)
                         goto rollback;
         }
 
         /* 5. success: the old container goes, its volumes stay */
         snprintf(res->container_id, sizeof(res->container_id), "%s", new_id);
-        if (remove_container(d, old_id, true) < 0)
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "could not remove the old container %s", oldname);
         res->outcome = UPDATE_UPDATED;
+        if (remove_container(d, old_id, true) == 0)
+                over = true;
+        else {
+                /* the record now says so: the next run removes it, and never
+                 * puts it back over the new one */
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        "could not remove the old container %s; the next run will", oldname);
+                in.proved = true;
+                if (intent_write(cfg->state_dir, name, &in) < 0)
+                        over = true;    /* better kept aside than rolled back later */
+        }
         if (run_after && pol.post_update && !opts->recreate) {
                 int code = lifecycle_exec(d, new_id, pol.post_update, pol.hook_timeout);
                 if (code != 0)
@@ -550,31 +809,42 @@ create:
         goto out;
 
 rollback:
+        /* r < 0 but for -EIO: Docker could not be asked */
+        if (r < 0 && r != -EIO)
+                docker_err = r;
+        r = 0;
         if (!pol.rollback) {
                 /* the label asked to keep the new one; the old one stays
                  * stopped aside for a human */
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name, .image = image },
                         "update failed and rollback is off: %s; the old container is kept as %s",
-                        res->reason, old_moved ? oldname : name);
+                        res->reason, has_name(d, old_id, name) ? name : oldname);
+                over = true;
                 goto out;
         }
         log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name, .image = image },
                 "rolling back: %s", res->reason);
-        remove_container(d, new_id, true);
-        if (old_moved && rename_container(d, old_id, name) < 0)
-                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
-                        "could not rename %s back; the next run will", oldname);
-        if (run_after && restart_old(d, old_id, name) < 0)
-                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
-                        "could not restart the old container");
         res->outcome = UPDATE_ROLLED_BACK;
+        over = rollback(d, name, old_id, new_id, run_after, &docker_err) == 0;
+        if (!over) {
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                        "the rollback of %s did not finish; its in-flight record is kept and the next run "
+                        "puts the old container back", name);
+                r = docker_err ? docker_err : -EIO;
+        } else if (docker_err)
+                r = docker_err;
         goto out;
 
 fail_before_swap:
-        remove_container(d, new_id, true);
+        over = remove_container(d, new_id[0] ? new_id : tmpname, true) == 0;
+        if (!over || docker_err)
+                r = docker_err ? docker_err : -EIO;
 out:
-        if (intent_written)
+        if (opts->after)
+                opts->after(opts->arg, res);
+        if (intent_written && over)
                 intent_remove(cfg->state_dir, name);
+        in.dependents = NULL;   /* borrowed */
         policy_free(&pol);
         json_decref(reply);
         json_decref(spec);

@@ -20,12 +20,22 @@ enum update_outcome {
         UPDATE_AVAILABLE,       /* newer image found; monitor-only or dry-run */
 };
 
+struct update_result;
+
 struct update_opts {
         const struct config *cfg;       /* timeouts, dry-run, cleanup, credentials */
         /* called once, just before the old container is stopped for the
          * swap (not when nothing is to be swapped): the containers that
          * depend on it are stopped there */
         void (*before_stop)(void *arg);
+        /* the names before_stop is about to stop (NULL-terminated, owned
+         * by arg, may be NULL): written into the intent record first, so
+         * that whoever finishes or undoes an interrupted swap starts them
+         * again */
+        const char *const *(*stopping)(void *arg);
+        /* called once the update is over, whatever its outcome, before its
+         * intent record is removed: the dependents are started there */
+        void (*after)(void *arg, const struct update_result *res);
         void *arg;
         /* recreate on the image it has, without a pull: a dependent whose
          * network namespace went with the container it joined */
@@ -54,10 +64,22 @@ const char *update_outcome_name(enum update_outcome o);
  * (STATE_DIR/locks/NAME.lock): two processes never replace one container
  * at once, and the second finds the new image and does nothing.
  * Returns 0 when an outcome was reached (see res->outcome), or -errno
- * when Docker could not be asked at all (the job should be retried
- * later). */
+ * when the job should be kept and retried later: Docker could not be
+ * asked at some step (a transport error, a 5xx on inspect or pull), or a
+ * rollback did not finish (its intent record is kept, and the next run
+ * repairs it before it updates again). */
 int update_container(struct docker *d, const char *name,
                      const struct update_opts *opts, struct update_result *res);
+
+/* Repair what every intent record (STATE_DIR/inflight/NAME.json) says an
+ * interrupted replacement left, each under its container's lock (one
+ * held by a live update is skipped): the old container back under its
+ * name, or the swap finished when the new one had proved itself; a
+ * container that ran before the swap running again; the dependents it
+ * stopped started again.  A record goes only once that is so.  Returns
+ * 0, or the first -errno (Docker failed or a repair is not complete: its
+ * record is kept for the next run). */
+int update_repair_all(struct docker *d, const struct config *cfg);
 
 /* Stop the container called name the way an update stops it: the
  * redock.stop-signal and stop-timeout labels of its inspect object, else
