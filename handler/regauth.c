@@ -24,8 +24,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
+#include <nettle/base64.h>
 
+#include "base64.h"
 #include "imageref.h"
 #include "limits.h"
 #include "log.h"
@@ -105,44 +106,19 @@ static bool host_matches(const char *key, const char *want)
  * that the caller wipes.  -EINVAL on anything else. */
 static int b64_decode(const char *in, char **out)
 {
-        size_t n = strlen(in), o = 0;
-        unsigned int acc = 0;
-        int bits = 0;
-        char *buf = malloc(n / 4 * 3 + 4);
+        size_t n = strlen(in);
+        char *buf = malloc(BASE64_DECODED_MAX(n) + 1);
+        long len;
 
         if (!buf)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                unsigned char ch = (unsigned char)in[i];
-                int v;
-
-                if (ch >= 'A' && ch <= 'Z')
-                        v = ch - 'A';
-                else if (ch >= 'a' && ch <= 'z')
-                        v = ch - 'a' + 26;
-                else if (ch >= '0' && ch <= '9')
-                        v = ch - '0' + 52;
-                else if (ch == '+')
-                        v = 62;
-                else if (ch == '/')
-                        v = 63;
-                else if (ch == '=' && (n - i) <= 2 && strspn(in + i, "=") == n - i)
-                        break;
-                else {
-                        explicit_bzero(buf, n / 4 * 3 + 4);
-                        free(buf);
-                        explicit_bzero(&acc, sizeof(acc));
-                        return -EINVAL;
-                }
-                acc = (acc << 6) | (unsigned int)v;
-                bits += 6;
-                if (bits >= 8) {
-                        bits -= 8;
-                        buf[o++] = (char)((acc >> bits) & 0xff);
-                }
+        len = base64_decode(in, n, (unsigned char *)buf);
+        if (len < 0) {
+                explicit_bzero(buf, BASE64_DECODED_MAX(n) + 1);
+                free(buf);
+                return -EINVAL;
         }
-        buf[o] = '\0';
-        explicit_bzero(&acc, sizeof(acc));
+        buf[len] = '\0';
         *out = buf;
         return 0;
 }
@@ -568,12 +544,14 @@ static int encode_header(const struct cred *c, const char *server, char **out)
         if (!js)
                 return -ENOMEM;
         n = strlen(js);
-        enc = malloc(4 * ((n + 2) / 3) + 1);
+        enc = malloc(BASE64_ENCODE_RAW_LENGTH(n) + 1);
         if (!enc) {
                 wipe_free(js);
                 return -ENOMEM;
         }
-        len = EVP_EncodeBlock((unsigned char *)enc, (const unsigned char *)js, (int)n);
+        base64_encode_raw(enc, n, (const uint8_t *)js);
+        len = (int)BASE64_ENCODE_RAW_LENGTH(n);
+        enc[len] = '\0';
         wipe_free(js);
         for (int i = 0; i < len; i++)
                 if (enc[i] == '+')

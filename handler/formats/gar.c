@@ -11,53 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base64.h"
 #include "formats.h"
-
-static int b64_value(char c)
-{
-        if (c >= 'A' && c <= 'Z')
-                return c - 'A';
-        if (c >= 'a' && c <= 'z')
-                return c - 'a' + 26;
-        if (c >= '0' && c <= '9')
-                return c - '0' + 52;
-        if (c == '+')
-                return 62;
-        if (c == '/')
-                return 63;
-        return -1;
-}
-
-/* Standard base64 with or without its '=' padding; anything else
- * (whitespace, the URL-safe alphabet, stray bits) is refused.  dst holds
- * len / 4 * 3 + 3 bytes.  Returns the decoded length or -EBADMSG. */
-static long b64_decode(const char *src, size_t len, unsigned char *dst)
-{
-        unsigned int acc = 0;
-        size_t n = 0, pad = 0;
-        int bits = 0;
-
-        while (len > 0 && src[len - 1] == '=' && pad < 2) {
-                len--;
-                pad++;
-        }
-        if ((pad && (len + pad) % 4 != 0) || len % 4 == 1)
-                return -EBADMSG;
-        for (size_t i = 0; i < len; i++) {
-                int v = b64_value(src[i]);
-                if (v < 0)
-                        return -EBADMSG;
-                acc = (acc << 6 | (unsigned int)v) & 0xffffff;
-                bits += 6;
-                if (bits >= 8) {
-                        bits -= 8;
-                        dst[n++] = (unsigned char)(acc >> bits);
-                }
-        }
-        if (acc & ((1u << bits) - 1))
-                return -EBADMSG;
-        return (long)n;
-}
 
 static bool is_gar_data(const json_t *data)
 {
@@ -114,10 +69,10 @@ static int gar_parse(const json_t *root, const struct http_request *req,
                 return gar_data(root, NULL, out);
         if (!json_is_object(msg) || !json_is_string(b64))
                 return -EBADMSG;
-        buf = malloc(json_string_length(b64) / 4 * 3 + 3);
+        buf = malloc(BASE64_DECODED_MAX(json_string_length(b64)));
         if (!buf)
                 return -ENOMEM;
-        n = b64_decode(json_string_value(b64), json_string_length(b64), buf);
+        n = base64_decode(json_string_value(b64), json_string_length(b64), buf);
         data = n < 0 ? NULL : format_json_load((const char *)buf, (size_t)n);
         free(buf);
         if (!json_is_object(data)) {

@@ -5,8 +5,7 @@
 #include <dlfcn.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
+#include <nettle/sha2.h>
 
 #include "auth.h"
 #include "cidr.h"
@@ -63,8 +62,8 @@ static bool with_query(const char *query)
 }
 
 /* ---- what the compare is made of ----------------------------------------
- * CRYPTO_memcmp and SHA256 are interposed (the test binary's definitions
- * win over libcrypto's), so the tests see every compare auth.c makes and
+ * Nettle's memeql_sec and sha256_update are interposed (the test binary's
+ * definitions win over libnettle's), so the tests see every compare auth.c makes and
  * every length it hashes.  A memcmp/strcmp-style compare, an early exit
  * on a length mismatch, or a compare of the raw strings fails them. */
 
@@ -76,7 +75,8 @@ static struct {
         size_t sha_len[MAX_CALLS];
 } seen;
 
-int CRYPTO_memcmp(const void *a, const void *b, size_t len)
+/* 1 when equal, as Nettle's */
+int nettle_memeql_sec(const void *a, const void *b, size_t len)
 {
         const volatile unsigned char *x = a, *y = b;
         unsigned char d = 0;
@@ -86,20 +86,20 @@ int CRYPTO_memcmp(const void *a, const void *b, size_t len)
         seen.cmp_calls++;
         for (size_t i = 0; i < len; i++)
                 d |= x[i] ^ y[i];
-        return d;
+        return d == 0;
 }
 
-unsigned char *SHA256(const unsigned char *d, size_t n, unsigned char *md)
+void nettle_sha256_update(struct sha256_ctx *ctx, size_t n, const uint8_t *d)
 {
-        static unsigned char *(*real)(const unsigned char *, size_t, unsigned char *);
+        static void (*real)(struct sha256_ctx *, size_t, const uint8_t *);
 
         if (!real)
-                *(void **)&real = dlsym(RTLD_NEXT, "SHA256");
+                *(void **)&real = dlsym(RTLD_NEXT, "nettle_sha256_update");
         ck_assert_ptr_nonnull(real);
         if (seen.sha_calls < MAX_CALLS)
                 seen.sha_len[seen.sha_calls] = n;
         seen.sha_calls++;
-        return real(d, n, md);
+        real(ctx, n, d);
 }
 
 static void reset_seen(void)
@@ -113,7 +113,7 @@ static void assert_digest_compares(int at_least)
         ck_assert_int_ge(seen.cmp_calls, at_least);
         ck_assert_int_le(seen.cmp_calls, MAX_CALLS);
         for (int i = 0; i < seen.cmp_calls; i++)
-                ck_assert_uint_eq(seen.cmp_len[i], SHA256_DIGEST_LENGTH);
+                ck_assert_uint_eq(seen.cmp_len[i], SHA256_DIGEST_SIZE);
 }
 
 static bool sha_saw(size_t len)
@@ -136,7 +136,7 @@ START_TEST(compare_is_constant_time)
         far[n] = '\0';
 
         /* the same work whatever is compared: both sides hashed in full,
-         * one CRYPTO_memcmp of the two digests */
+         * one memeql_sec of the two digests */
         const struct { const char *s; size_t len; } tries[] = {
                 { real, n }, { near, n }, { far, n },
                 { real, n - 1 },                /* a prefix */
@@ -147,7 +147,7 @@ START_TEST(compare_is_constant_time)
                 reset_seen();
                 ck_assert(secret_equal(tries[i].s, tries[i].len, real, n) == (i == 0));
                 ck_assert_int_eq(seen.cmp_calls, 1);
-                ck_assert_uint_eq(seen.cmp_len[0], SHA256_DIGEST_LENGTH);
+                ck_assert_uint_eq(seen.cmp_len[0], SHA256_DIGEST_SIZE);
                 ck_assert_int_eq(seen.sha_calls, 2);
                 ck_assert(sha_saw(tries[i].len));
                 ck_assert(sha_saw(n));
@@ -161,7 +161,7 @@ START_TEST(compare_is_constant_time)
                 ck_assert(!secret_equal(longer, sizeof(longer), real, n));
                 ck_assert(sha_saw(sizeof(longer)));
                 ck_assert_int_eq(seen.cmp_calls, 1);
-                ck_assert_uint_eq(seen.cmp_len[0], SHA256_DIGEST_LENGTH);
+                ck_assert_uint_eq(seen.cmp_len[0], SHA256_DIGEST_SIZE);
         }
 }
 END_TEST
