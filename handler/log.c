@@ -8,9 +8,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-journal.h>
-
+#include "journal.h"
 #include "log.h"
 
 /* journald's native socket (sd_journal_sendv talks to no other) */
@@ -162,7 +160,7 @@ void log_ctx(int prio, const struct log_ctx *ctx, const char *fmt, ...)
                         add_field(iov, &n, f[n], sizeof(f[0]), "REDOCK_DIGEST", ctx->digest);
                         add_field(iov, &n, f[n], sizeof(f[0]), "REDOCK_OUTCOME", ctx->outcome);
                 }
-                if (sd_journal_sendv(iov, (int)n) >= 0)
+                if (journal_sendv(iov, (int)n) >= 0)
                         return;
         }
 
