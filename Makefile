@@ -1,6 +1,6 @@
 # redock — build, test, demo, package.
 #
-#   make            build/redock
+#   make            build/redock and build/redock-hook
 #   make check      static analysis, a short fuzz run, unit suites (Check),
 #                   the fuzz corpora replayed, and integration tests against
 #                   a real dockerd, registry and systemd-socket-activate,
@@ -11,11 +11,18 @@
 #   make analyze    cppcheck and scan-build, both must be clean (mk/analyze.mk)
 #   make soak       the dockerd-restart-during-bursts test 10 times, all must
 #                   pass (mk/soak.mk; not part of check)
+#   make bench      what one webhook request costs (scripts/bench; not in check)
 
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CC         ?= gcc
-PKGS       := jansson libcurl libsystemd sqlite3 inih libcrypto
+PKGS       := jansson libcurl sqlite3 inih nettle
+# what redock-hook links: each library costs its load time on every
+# webhook request (docs/benchmarks.md)
+HOOK_PKGS  := jansson inih nettle
 BUILD      ?= build
+# where each executable finds the other once installed
+ENGINE_PATH ?= /usr/sbin/redock
+HOOK_PATH   ?= /usr/lib/redock/redock-hook
 
 # Hardening flags from dpkg-buildflags when it is there (it is on Debian);
 # our own warnings always, and -Werror.
@@ -27,13 +34,22 @@ CFLAGS     ?= $(if $(DPKG_CFLAGS),$(DPKG_CFLAGS),-O2 -g)
 CPPFLAGS   += $(DPKG_CPPFLAGS)
 LDFLAGS    += $(DPKG_LDFLAGS)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(CPPFLAGS) -DREDOCK_VERSION='"$(VERSION)"' \
+              -DREDOCK_ENGINE_PATH='"$(ENGINE_PATH)"' -DREDOCK_HOOK_PATH='"$(HOOK_PATH)"' \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+HOOK_LIBS  := $(shell pkg-config --libs $(HOOK_PKGS) 2>/dev/null)
 
 SRC        := $(sort $(wildcard handler/*.c handler/formats/*.c))
-LIB_SRC    := $(filter-out handler/main.c,$(SRC))
-OBJ        := $(SRC:%.c=$(BUILD)/obj/%.o)
+LIB_SRC    := $(filter-out handler/main.c handler/hookmain.c,$(SRC))
+OBJ        := $(filter-out $(BUILD)/obj/handler/hookmain.o,$(SRC:%.c=$(BUILD)/obj/%.o))
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The per-connection executable: reading, checking, parsing, queueing,
+# answering.  Nothing here may need libcurl or SQLite.
+HOOK_SRC   := handler/hookmain.c handler/serve.c handler/http.c handler/route.c handler/auth.c \
+              handler/cidr.c handler/event.c $(sort $(wildcard handler/formats/*.c)) handler/config.c \
+              handler/queue.c handler/fsutil.c handler/lock.c handler/shutdown.c handler/log.c \
+              handler/imageref.c handler/intent.c handler/base64.c handler/journal.c
+HOOK_OBJ   := $(HOOK_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -41,11 +57,15 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all clean check unit integration demo san deps
-all: $(BUILD)/redock
+.PHONY: all clean check unit integration demo san deps bench
+all: $(BUILD)/redock $(BUILD)/redock-hook
 
 $(BUILD)/redock: $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# --as-needed: a library none of the hook's objects calls is not loaded
+$(BUILD)/redock-hook: $(HOOK_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(HOOK_LIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -58,7 +78,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 # The sanitizer build is a separate tree, so both can exist at once.
 san:
 	$(MAKE) BUILD=$(BUILD)/san CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
-		$(BUILD)/san/redock $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
+		$(BUILD)/san/redock $(BUILD)/san/redock-hook $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
 
 unit: all $(UNIT_BIN)
 
@@ -82,10 +102,16 @@ demo: deps
 deps:
 	scripts/install-deps
 
+# Per-request cost against a floor handler and Debian's webhook: a table
+# (docs/benchmarks.md says how to read it).  Timings, so never in check.
+bench: deps
+	$(MAKE) all
+	scripts/bench
+
 clean:
 	rm -rf $(BUILD)
 
 # Targets owned by other parts of the tree (packaging, e2e).
 include $(wildcard mk/*.mk)
 
--include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(HOOK_OBJ:.o=.d)

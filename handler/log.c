@@ -11,9 +11,6 @@
 #include "journal.h"
 #include "log.h"
 
-/* journald's native socket (sd_journal_sendv talks to no other) */
-#define JOURNAL_SOCKET "/run/systemd/journal/socket"
-
 static bool to_journal;
 static int max_priority = LOG_INFO;
 
@@ -33,11 +30,11 @@ void log_init(void)
 
 /* Once stderr is /dev/null (CGI mode after the answer), JOURNAL_STREAM
  * can never match it: journald's native socket is the one place left.
- * Where there is none, sd_journal_sendv fails and the line goes to
+ * Where there is none, journal_sendv fails and the line goes to
  * /dev/null, as before. */
 void log_init_detached(void)
 {
-        to_journal = access(JOURNAL_SOCKET, F_OK) == 0;
+        to_journal = journal_available();
 }
 
 void log_set_max_priority(int prio)

@@ -30,6 +30,9 @@
 #include "update.h"
 
 #define ACTIVE_CONFIG_DEFAULT "/var/lib/redock/redock.conf"
+#ifndef REDOCK_HOOK_PATH
+#define REDOCK_HOOK_PATH "/usr/lib/redock/redock-hook"
+#endif
 /* split mode's drop-in for redock@.service: shipped here, copied into the
  * generator's output by redock-generator (a link to this binary) */
 #define SPLIT_DROPIN_SOURCE   "/usr/share/redock/redock-split.conf"
@@ -39,7 +42,7 @@
 static void usage(FILE *f)
 {
         fputs("usage: redock [-c FILE]                  serve one webhook request (inetd or CGI)\n"
-              "       redock [-c FILE] drain            process the queue until it is empty\n"
+              "       redock [-c FILE] drain [--once]   process the queue until it is empty\n"
               "       redock [-c FILE] update NAME...   check and replace these containers now\n"
               "       redock [-c FILE] status           watched containers and their last outcome\n"
               "       redock [-c FILE] config check     validate the configuration\n"
@@ -56,103 +59,33 @@ static void usage(FILE *f)
               "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
               "         -s, --source NAME   parse as this source would (its format and hosts)\n"
               "         -H, --header 'N: V' a request header for parse (repeatable)\n"
+              "         --once              drain: one try, no waiting for the lock, no retries\n"
               "         --json              history: one JSON object per line\n"
               "         -n, --lines N       history: how many rows\n"
               "         -h, --help\n", f);
 }
 
-/* Release the peer: the answer is complete, and what follows (Docker
- * work) must not keep the registry waiting.  In inetd mode stdin and
- * stdout are the same socket, so closing fd 1 alone would not end the
- * connection: shut it down.  In CGI mode the web server ends the response
- * when our stdout and stderr close. */
-static void release_connection(bool cgi)
-{
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-        if (!cgi)
-                shutdown(STDOUT_FILENO, SHUT_RDWR);
-        if (null >= 0) {
-                dup2(null, STDIN_FILENO);
-                dup2(null, STDOUT_FILENO);
-                if (cgi)
-                        dup2(null, STDERR_FILENO);
-                close(null);
-        }
-        /* the web server reads stderr until it closes, so it went to
-         * /dev/null with the rest: from here on, journald's own socket
-         * when there is one (JOURNAL_STREAM cannot match /dev/null) */
-        if (cgi)
-                log_init_detached();
-}
-
+/* A request on stdin for bare `redock` (older socket units and CGI
+ * set-ups run it so): the hook serves it, which links far less. */
 static int verb_serve(const char *config_path)
 {
-        struct config cfg;
-        struct http_request req = { 0 };
-        struct route_result res;
-        bool cgi = getenv("GATEWAY_INTERFACE") != NULL;
-        const char *mode;
-        int status, r;
+        const char *hook = getenv("REDOCK_HOOK");
 
-        r = config_load(config_path, &cfg, stderr);
-        if (r != 0) {
-                log_msg(LOG_ERR, "configuration %s is not usable; answering 503", config_path);
-                http_write_response(STDOUT_FILENO, cgi, 503, "{\"error\":\"not configured\"}");
-                return EXIT_FAILURE;
+        if (!hook || !*hook)
+                hook = REDOCK_HOOK_PATH;
+        if (isatty(STDIN_FILENO) && !getenv("GATEWAY_INTERFACE")) {
+                /* a person at a terminal, not a connection */
+                usage(stderr);
+                return 2;
         }
-
-        status = cgi ? http_read_cgi_request(STDIN_FILENO, cfg.request_timeout_ms, &req)
-                     : http_read_request(STDIN_FILENO, cfg.request_timeout_ms, &req);
-        if (status < 0) {
-                /* the peer left before sending anything: nobody to answer */
-                config_free(&cfg);
-                return EXIT_SUCCESS;
-        }
-        if (status > 0) {
-                char body[64];
-                snprintf(body, sizeof(body), "{\"error\":\"%s\"}", http_reason(status));
-                log_msg(LOG_WARNING, "bad request from %s: %d %s",
-                        req.remote_addr[0] ? req.remote_addr : "(local)", status, http_reason(status));
-                http_write_response(STDOUT_FILENO, cgi, status, body);
-                release_connection(cgi);
-                http_request_free(&req);
-                config_free(&cfg);
-                return EXIT_SUCCESS;
-        }
-
-        /* split mode: the configuration asks for it, or the generated
-         * drop-in does (REDOCK_MODE=split), whatever the configuration
-         * says: that process can only queue into the inbox */
-        mode = getenv("REDOCK_MODE");
-        if (mode && strcmp(mode, "split") == 0)
-                cfg.split = true;
-
-        route_request(&cfg, &req, &res);
-        http_write_response_allow(STDOUT_FILENO, cgi, res.status, res.allow, res.body);
-        release_connection(cgi);
-        http_request_free(&req);
-
-        /* after the answer: a unit set-up problem is no reason to keep
-         * the registry waiting */
-        if (cfg.split && strncmp(cfg.docker_host, "unix://", 7) == 0 &&
-            access(cfg.docker_host + 7, W_OK) == 0)
-                log_msg(LOG_WARNING, "mode = split, yet this webhook process can write the Docker socket %s: "
-                        "run 'systemctl daemon-reload' so that redock@.service gets its split-mode drop-in",
-                        cfg.docker_host + 7);
-
-        if (res.drain && !cfg.split) {
-                struct drain_stats st;
-                fault_point("after-queue");
-                /* short-lived: whatever Docker refuses now is left to
-                 * redock-drain.service, which is patient */
-                drain_queue(&cfg, &st, false);
-        }
-        config_free(&cfg);
-        return EXIT_SUCCESS;
+        execl(hook, "redock-hook", "-c", config_path, (char *)NULL);
+        log_msg(LOG_ERR, "cannot run the webhook handler %s: %m", hook);
+        http_write_response(STDOUT_FILENO, getenv("GATEWAY_INTERFACE") != NULL, 503,
+                            "{\"error\":\"not installed\"}");
+        return EXIT_FAILURE;
 }
 
-static int verb_drain(const char *config_path)
+static int verb_drain(const char *config_path, bool once)
 {
         struct config cfg;
         struct drain_stats st;
@@ -161,9 +94,12 @@ static int verb_drain(const char *config_path)
         if (config_load(config_path, &cfg, stderr) != 0)
                 return EXIT_FAILURE;
         /* what split-mode webhooks left in the inbox (in either mode: the
-         * mode may just have changed), claimed for dedup on the way */
+         * mode may just have changed) */
         intake_inbox(&cfg);
-        r = drain_queue(&cfg, &st, true);
+        /* --once (the hook's exec after an answer, or a person): no wait
+         * for the queue lock, no retries; what Docker refuses stays
+         * queued for redock-drain.service */
+        r = drain_queue(&cfg, &st, !once);
         log_msg(LOG_INFO, "drain: %d job(s) done, %d updated, %d unchanged, %d failed, %d kept",
                 st.jobs, st.updated, st.unchanged, st.failed, st.kept);
         config_free(&cfg);
@@ -469,6 +405,7 @@ int main(int argc, char **argv)
                 { "header", required_argument, NULL, 'H' },
                 { "json",   no_argument,       NULL, 'j' },
                 { "lines",  required_argument, NULL, 'n' },
+                { "once",   no_argument,       NULL, 'o' },
                 { "help",   no_argument,       NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
@@ -477,6 +414,7 @@ int main(int argc, char **argv)
         struct parse_args pa = { 0 };
         struct history_args ha = { .limit = 20 };
         const char *verb;
+        bool once = false;
         int c, rc;
 
         if (!config_path || !*config_path)
@@ -507,6 +445,9 @@ int main(int argc, char **argv)
                         break;
                 case 'j':
                         ha.json = true;
+                        break;
+                case 'o':
+                        once = true;
                         break;
                 case 'n': {
                         char *end;
@@ -540,7 +481,7 @@ int main(int argc, char **argv)
         if (!verb)
                 rc = verb_serve(config_path);
         else if (strcmp(verb, "drain") == 0)
-                rc = verb_drain(config_path);
+                rc = argc == 0 ? verb_drain(config_path, once) : 2;
         else if (strcmp(verb, "update") == 0)
                 rc = verb_update(config_path, argc, argv);
         else if (strcmp(verb, "status") == 0) {
