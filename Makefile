@@ -48,7 +48,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 HOOK_SRC   := handler/hookmain.c handler/serve.c handler/http.c handler/route.c handler/auth.c \
               handler/cidr.c handler/event.c $(sort $(wildcard handler/formats/*.c)) handler/config.c \
               handler/queue.c handler/fsutil.c handler/lock.c handler/shutdown.c handler/log.c \
-              handler/imageref.c handler/intent.c handler/base64.c handler/journal.c
+              handler/imageref.c handler/intent.c handler/base64.c handler/journal.c handler/hostmap.c
 HOOK_OBJ   := $(HOOK_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))

@@ -226,7 +226,7 @@ static void prune_beside(const char *inbox)
                 prune(path, INBOX_TMP_MAX_AGE_S, INBOX_BAD_MAX_COUNT);
 }
 
-int intake_inbox(const struct config *cfg)
+int intake_inbox(const struct config *cfg, bool wait)
 {
         struct entry *v;
         size_t n, taken = 0, left = 0;
@@ -242,7 +242,11 @@ int intake_inbox(const struct config *cfg)
                 return 0;
         }
         /* under the queue lock: the drain sees each job whole */
-        lock = queue_lock(cfg->state_dir, true);
+        lock = queue_lock(cfg->state_dir, wait);
+        if (lock == -EWOULDBLOCK && !wait) {
+                entries_free(v, n);
+                return 0;
+        }
         if (lock < 0) {
                 log_msg(LOG_ERR, "cannot take the queue lock in %s: %s", cfg->state_dir, strerror(-lock));
                 entries_free(v, n);

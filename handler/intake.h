@@ -20,4 +20,6 @@
  * what is not a job; prune inbox-dir.bad and inbox-dir.tmp by age and
  * count.  Returns the number of jobs queued, or -errno (jobs not yet
  * taken stay in the inbox). */
-int intake_inbox(const struct config *cfg);
+/* With wait=false a held queue lock means another drain is taking the
+ * inbox: 0 at once. */
+int intake_inbox(const struct config *cfg, bool wait);

@@ -95,7 +95,7 @@ static int verb_drain(const char *config_path, bool once)
                 return EXIT_FAILURE;
         /* what split-mode webhooks left in the inbox (in either mode: the
          * mode may just have changed) */
-        intake_inbox(&cfg);
+        intake_inbox(&cfg, !once);
         /* --once (the hook's exec after an answer, or a person): no wait
          * for the queue lock, no retries; what Docker refuses stays
          * queued for redock-drain.service */
