@@ -13,6 +13,7 @@
 #include <nettle/sha2.h>
 
 #include "auth.h"
+#include "hex.h"
 #include "limits.h"
 
 static void sha256_of(const char *s, size_t len, uint8_t out[SHA256_DIGEST_SIZE])
@@ -41,16 +42,6 @@ bool secret_equal(const char *a, size_t alen, const char *b, size_t blen)
         return eq;
 }
 
-static int hexval(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 /* Copy the percent-decoded value of key from a query string into out.
  * Returns its length, or -1 if absent or too long. */
@@ -68,8 +59,8 @@ static long query_param(const char *query, const char *key, char *out, size_t si
                 if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
                         for (const char *s = p + klen + 1; s < end; s++) {
                                 char c = *s;
-                                if (c == '%' && end - s > 2 && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-                                        c = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+                                if (c == '%' && end - s > 2 && hex_value(s[1]) >= 0 && hex_value(s[2]) >= 0) {
+                                        c = (char)(hex_value(s[1]) * 16 + hex_value(s[2]));
                                         s += 2;
                                 } else if (c == '+')
                                         c = ' ';

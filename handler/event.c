@@ -92,7 +92,6 @@ int event_parse(const char *body, size_t len, const char *format,
                 struct event_list *out)
 {
         const struct format *f = NULL;
-        const char *ct = req ? http_header(req, "Content-Type") : NULL;
         char *form_json = NULL;
         json_t *root = NULL;
         size_t n_before;
@@ -101,7 +100,6 @@ int event_parse(const char *body, size_t len, const char *format,
         /* GitHub's form content type: payload=<urlencoded JSON>.  The body's
          * start decides: clients such as curl label raw JSON as a form by
          * default, and redock parse FILE has no Content-Type at all. */
-        (void)ct;
         if (len >= 8 && memcmp(body, "payload=", 8) == 0) {
                 r = format_form_payload(body, len, &form_json, &len);
                 if (r < 0)

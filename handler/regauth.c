@@ -27,6 +27,7 @@
 #include <nettle/base64.h>
 
 #include "base64.h"
+#include "clock.h"
 #include "imageref.h"
 #include "limits.h"
 #include "log.h"
@@ -66,14 +67,6 @@ static void wiping_free(void *p)
                 explicit_bzero(p, malloc_usable_size(p));
                 free(p);
         }
-}
-
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* "https://Host:5000/v1/" -> "host:5000", Docker Hub's names -> "docker.io".

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../hex.h"
 #include "formats.h"
 
 /* Detection order: formats recognised by a header or a distinctive field
@@ -193,15 +194,6 @@ int format_ref_split(const char *ref, struct format_ref *out)
         return copy_n(out->repository, sizeof(out->repository), name, name_len);
 }
 
-static int hex_value(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        c = (char)tolower((unsigned char)c);
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        return -1;
-}
 
 int format_form_payload(const char *body, size_t len, char **json,
                         size_t *json_len)
