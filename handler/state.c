@@ -369,29 +369,26 @@ int state_event_forget(struct state *st, const char *source, const struct push_e
                        const char *job)
 {
         char tag[KEY_MAX];
-        sqlite3_stmt *stmt = NULL;
-        int r;
+        static const char *const sql[] = {
+                "DELETE FROM seen_id WHERE source = ?1 AND tag = ?2 AND job = ?3",
+                "DELETE FROM seen_tag WHERE source = ?1 AND tag = ?2 AND job = ?3",
+        };
+        int r = 0;
 
         if (!tag_key(ev, tag, sizeof(tag)))
                 return -ENAMETOOLONG;
-        r = prepare(st, "DELETE FROM seen_id WHERE source = ?1 AND tag = ?2 AND job = ?3", &stmt);
-        if (r == 0) {
-                bind_text(stmt, 1, source ? source : "");
-                bind_text(stmt, 2, tag);
-                bind_text(stmt, 3, job);
-                r = step_done(st, stmt, "forgetting an event");
+        for (size_t i = 0; r == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+                sqlite3_stmt *stmt = NULL;
+
+                r = prepare(st, sql[i], &stmt);
+                if (r == 0) {
+                        bind_text(stmt, 1, source ? source : "");
+                        bind_text(stmt, 2, tag);
+                        bind_text(stmt, 3, job);
+                        r = step_done(st, stmt, "forgetting an event");
+                }
+                sqlite3_finalize(stmt);
         }
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-        if (r == 0)
-                r = prepare(st, "DELETE FROM seen_tag WHERE source = ?1 AND tag = ?2 AND job = ?3", &stmt);
-        if (r == 0) {
-                bind_text(stmt, 1, source ? source : "");
-                bind_text(stmt, 2, tag);
-                bind_text(stmt, 3, job);
-                r = step_done(st, stmt, "forgetting an event");
-        }
-        sqlite3_finalize(stmt);
         return r;
 }
 
