@@ -327,6 +327,26 @@ static size_t pull_write(char *ptr, size_t size, size_t nmemb, void *user)
         return n;
 }
 
+/* What the registry said, through Docker's message: a refusal that a
+ * retry will not change (-ENOENT: no such image or tag; -EACCES: no or
+ * wrong credentials), or 0 when the message names no such cause.  Docker
+ * answers a registry's 401 with a 500 and the registry's words, so the
+ * status alone cannot tell. */
+static int pull_refusal(const char *msg)
+{
+        static const char *const denied[] = { "denied", "unauthorized", "authentication required",
+                                              "no basic auth credentials", NULL };
+        static const char *const missing[] = { "not found", "manifest unknown", "name unknown", NULL };
+
+        for (size_t i = 0; denied[i]; i++)
+                if (strcasestr(msg, denied[i]))
+                        return -EACCES;
+        for (size_t i = 0; missing[i]; i++)
+                if (strcasestr(msg, missing[i]))
+                        return -ENOENT;
+        return 0;
+}
+
 int docker_pull(struct docker *d, const char *repo, const char *tag,
                 const char *auth)
 {
@@ -354,16 +374,19 @@ int docker_pull(struct docker *d, const char *repo, const char *tag,
         if (status != 200) {
                 snprintf(d->errbuf, sizeof(d->errbuf), "%s", ps->error);
                 r = status == 404 ? -ENOENT : status == 401 || status == 403 ? -EACCES :
-                    status >= 500 ? -EIO : -EINVAL;
+                    pull_refusal(ps->error);
+                /* otherwise a 5xx is Docker's own trouble (retried), and
+                 * another 4xx a request it will never take */
+                if (r == 0)
+                        r = status >= 500 ? -EIO : -EINVAL;
                 goto out;
         }
         /* 200 with a stream of JSON objects; an error may come last */
         if (ps->error_seen) {
-                const char *err = ps->error;
-
-                snprintf(d->errbuf, sizeof(d->errbuf), "%s", err);
-                r = strstr(err, "not found") || strstr(err, "unknown") ? -ENOENT :
-                    strstr(err, "denied") || strstr(err, "unauthorized") ? -EACCES : -EIO;
+                snprintf(d->errbuf, sizeof(d->errbuf), "%s", ps->error);
+                r = pull_refusal(ps->error);
+                if (r == 0)
+                        r = -EIO;
         }
 out:
         secret_header_free(hdr);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -22,10 +23,18 @@ void log_init(void)
         unsigned long long dev, ino;
         struct stat st;
 
+        if (fstat(STDERR_FILENO, &st) < 0) {
+                to_journal = false;
+                return;
+        }
         to_journal = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
-                     fstat(STDERR_FILENO, &st) == 0 &&
                      (unsigned long long)st.st_dev == dev &&
                      (unsigned long long)st.st_ino == ino;
+        /* stderr leads nowhere (the drain a CGI hook execs after its
+         * answer, whose stderr went to /dev/null with the connection):
+         * journald's socket, when it is there */
+        if (!to_journal && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+                to_journal = journal_available();
 }
 
 /* Once stderr is /dev/null (CGI mode after the answer), JOURNAL_STREAM
