@@ -20,41 +20,6 @@
 /* inih's default INI_MAX_LINE: a longer line is cut there */
 #define INI_LINE_MAX 200
 
-/* Write data into place: temporary file (mode 0600: it may hold
- * secrets), fsync, rename, fsync the directory, so readers see the old or
- * the new file, whole. */
-static int install_data(const char *buf, size_t n, const char *to)
-{
-        char tmp[4096], dir[4096];
-        int out, r = 0;
-        char *slash;
-
-        snprintf(tmp, sizeof(tmp), "%s.tmp-%d", to, (int)getpid());
-        out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (out < 0)
-                return -errno;
-        if (write(out, buf, n) != (ssize_t)n)
-                r = -EIO;       /* a short write sets no errno */
-        else if (fsync(out) < 0)
-                r = -errno;
-        if (close(out) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, to) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlink(tmp);
-                return r;
-        }
-        /* the rename itself, on disk */
-        snprintf(dir, sizeof(dir), "%s", to);
-        slash = strrchr(dir, '/');
-        if (slash) {
-                *slash = '\0';
-                fsync_dir(slash == dir ? "/" : dir);
-        }
-        return 0;
-}
-
 static void put_line(FILE *f, const char *line, size_t len, bool nl)
 {
         fwrite(line, 1, len, f);
@@ -291,12 +256,13 @@ int config_apply(const char *path, const struct config *cfg, const char *to)
                 r = -EINVAL;
         } else {
                 /* beside it, the split-mode webhook's copy (webhook.conf):
-                 * first, so the active one never names what is not there */
+                 * first, so the active one never names what is not there;
+                 * both 0600, as they hold secrets */
                 const char *slash = strrchr(to, '/');
                 snprintf(wpath, sizeof(wpath), "%.*swebhook.conf", slash ? (int)(slash - to + 1) : 0, to);
-                if ((r = install_data(webhook, webhook_len, wpath)) < 0)
+                if ((r = write_file_atomic(wpath, webhook, webhook_len, 0600)) < 0)
                         log_msg(LOG_ERR, "cannot install %s: %s", wpath, strerror(-r));
-                else if ((r = install_data(active, active_len, to)) < 0)
+                else if ((r = write_file_atomic(to, active, active_len, 0600)) < 0)
                         log_msg(LOG_ERR, "cannot install %s as %s: %s", path, to, strerror(-r));
         }
         if (buf)

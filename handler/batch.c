@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "fsutil.h"
 #include "log.h"
 #include "shutdown.h"
 
@@ -26,22 +27,6 @@ struct child {
         size_t got;
         struct batch_record rec;
 };
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-        const char *p = buf;
-
-        while (len > 0) {
-                ssize_t n = write(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return -1;
-                p += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
 
 static void run_child(int fd, batch_fn fn, void *arg, size_t i)
 {

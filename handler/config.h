@@ -1,7 +1,8 @@
 /* config: the INI configuration file (libinih).
  *
- * The loaded configuration is the one piece of global state: it is read
- * once per process and never changed afterwards. */
+ * Each process loads the configuration once and passes it by pointer;
+ * nothing changes it afterwards (the split-mode flag is set before any
+ * request is routed). */
 #pragma once
 
 #include <stdbool.h>

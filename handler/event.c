@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "event.h"
+#include "strutil.h"
 #include "formats/formats.h"
 #include "http.h"
 #include "imageref.h"
@@ -52,16 +53,6 @@ static bool printable(const char *s)
         return true;
 }
 
-static int copy_field(char *dst, size_t size, const char *src)
-{
-        size_t n = src ? strlen(src) : 0;
-
-        if (n >= size)
-                return -EINVAL;
-        memcpy(dst, src ? src : "", n + 1);
-        return 0;
-}
-
 int push_event_set(struct push_event *ev, const char *registry,
                    const char *repository, const char *tag,
                    const char *digest, const char *media_type,
@@ -70,12 +61,12 @@ int push_event_set(struct push_event *ev, const char *registry,
         memset(ev, 0, sizeof(*ev));
         if (!registry || !repository || !tag)
                 return -EINVAL;
-        if (copy_field(ev->registry, sizeof(ev->registry), registry) < 0 ||
-            copy_field(ev->repository, sizeof(ev->repository), repository) < 0 ||
-            copy_field(ev->tag, sizeof(ev->tag), tag) < 0 ||
-            copy_field(ev->digest, sizeof(ev->digest), digest) < 0 ||
-            copy_field(ev->media_type, sizeof(ev->media_type), media_type) < 0 ||
-            copy_field(ev->event_id, sizeof(ev->event_id), event_id) < 0)
+        if (str_copy(ev->registry, sizeof(ev->registry), registry) < 0 ||
+            str_copy(ev->repository, sizeof(ev->repository), repository) < 0 ||
+            str_copy(ev->tag, sizeof(ev->tag), tag) < 0 ||
+            str_copy(ev->digest, sizeof(ev->digest), digest) < 0 ||
+            str_copy(ev->media_type, sizeof(ev->media_type), media_type) < 0 ||
+            str_copy(ev->event_id, sizeof(ev->event_id), event_id) < 0)
                 return -EINVAL;
         /* an empty registry means "the source's own", for formats whose
          * payload does not name the host (Nexus, zot) */

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "fsutil.h"
 #include "http.h"
 
 const char *http_reason(int status)
@@ -474,20 +475,6 @@ int http_read_cgi_request(int fd, int timeout_ms, struct http_request *req)
         if (r)
                 return r;
         return read_body(fd, now_ms() + timeout_ms, "", 0, body_len, req);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len) {
-                ssize_t n = write(fd, buf, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                buf += n;
-                len -= (size_t)n;
-        }
-        return 0;
 }
 
 int http_write_response(int fd, bool cgi, int status, const char *json_body)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "imageref.h"
+#include "strutil.h"
 
 void imageref_normalise_host(char *host)
 {
@@ -138,15 +139,6 @@ bool imageref_valid_digest(const char *p)
         return n >= 32;
 }
 
-static int copy_n(char *dst, size_t size, const char *src, size_t n)
-{
-        if (n >= size)
-                return -EINVAL;
-        memcpy(dst, src, n);
-        dst[n] = '\0';
-        return 0;
-}
-
 int imageref_parse(const char *s, struct imageref *ref)
 {
         const char *at, *slash, *name, *name_end, *colon;
@@ -161,14 +153,14 @@ int imageref_parse(const char *s, struct imageref *ref)
 
         at = strchr(s, '@');
         name_end = at ? at : s + len;
-        if (at && copy_n(ref->digest, sizeof(ref->digest), at + 1, strlen(at + 1)) < 0)
+        if (at && str_copy_n(ref->digest, sizeof(ref->digest), at + 1, strlen(at + 1)) < 0)
                 return -EINVAL;
         if (at && !imageref_valid_digest(ref->digest))
                 return -EINVAL;
 
         slash = memchr(s, '/', (size_t)(name_end - s));
         if (slash && looks_like_host(s, (size_t)(slash - s))) {
-                if (copy_n(ref->registry, sizeof(ref->registry), s, (size_t)(slash - s)) < 0 ||
+                if (str_copy_n(ref->registry, sizeof(ref->registry), s, (size_t)(slash - s)) < 0 ||
                     !imageref_valid_host(ref->registry))
                         return -EINVAL;
                 name = slash + 1;
@@ -186,7 +178,7 @@ int imageref_parse(const char *s, struct imageref *ref)
                 else if (*p == '/')
                         colon = NULL;
         if (colon) {
-                if (copy_n(ref->tag, sizeof(ref->tag), colon + 1,
+                if (str_copy_n(ref->tag, sizeof(ref->tag), colon + 1,
                            (size_t)(name_end - colon - 1)) < 0 || !imageref_valid_tag(ref->tag))
                         return -EINVAL;
                 name_end = colon;
@@ -200,7 +192,7 @@ int imageref_parse(const char *s, struct imageref *ref)
                 if (snprintf(ref->repository, sizeof(ref->repository), "library/%.*s",
                              (int)(name_end - name), name) >= (int)sizeof(ref->repository))
                         return -EINVAL;
-        } else if (copy_n(ref->repository, sizeof(ref->repository), name,
+        } else if (str_copy_n(ref->repository, sizeof(ref->repository), name,
                           (size_t)(name_end - name)) < 0)
                 return -EINVAL;
         /* uppercase included: Docker refuses it in repositories too */

@@ -31,14 +31,12 @@ static int path_of(const char *state_dir, const char *name, char *buf, size_t si
 
 int intent_write(const char *state_dir, const char *name, const struct intent *in)
 {
-        char path[PATH_MAX], tmp[PATH_MAX + 16];
+        char path[PATH_MAX], *data;
         json_t *j;
         int r = path_of(state_dir, name, path, sizeof(path), true);
-        int fd;
 
         if (r < 0)
                 return r;
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
         j = json_pack("{s:s,s:b,s:b,s:[]}", "old_id", in->old_id, "was_running", in->was_running,
                       "proved", in->proved, "dependents");
         if (!j)
@@ -48,20 +46,12 @@ int intent_write(const char *state_dir, const char *name, const struct intent *i
                         json_decref(j);
                         return -ENOMEM;
                 }
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-        if (fd < 0) {
-                json_decref(j);
-                return -errno;
-        }
-        r = json_dumpfd(j, fd, JSON_COMPACT) < 0 ? -EIO : 0;
+        data = json_dumps(j, JSON_COMPACT);
         json_decref(j);
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        close(fd);
-        if (r == 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0)
-                unlink(tmp);
+        if (!data)
+                return -ENOMEM;
+        r = write_file_atomic(path, data, strlen(data), 0640);
+        free(data);
         return r;
 }
 

@@ -13,7 +13,8 @@
 #include "log.h"
 
 static bool to_journal;
-static int max_priority = LOG_INFO;
+/* debug lines are for a developer's build, not the journal */
+#define LOG_MAX_PRIORITY LOG_INFO
 
 /* systemd sets JOURNAL_STREAM=dev:inode for a stderr it connected to the
  * journal; only trust it when stderr is still that very stream. */
@@ -44,11 +45,6 @@ void log_init(void)
 void log_init_detached(void)
 {
         to_journal = journal_available();
-}
-
-void log_set_max_priority(int prio)
-{
-        max_priority = prio;
 }
 
 size_t log_escape(char *dst, size_t size, const char *src, bool field)
@@ -142,7 +138,7 @@ void log_ctx(int prio, const struct log_ctx *ctx, const char *fmt, ...)
         char line[LOG_LINE_MAX];
         va_list ap;
 
-        if (prio > max_priority)
+        if (prio > LOG_MAX_PRIORITY)
                 return;
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);

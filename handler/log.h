@@ -38,9 +38,6 @@ size_t log_escape(char *dst, size_t size, const char *src, bool field);
  * part escaped.  Returns its length (0 when SIZE is too small). */
 size_t log_format_line(char *buf, size_t size, const char *msg, const struct log_ctx *ctx);
 
-/* Lines below this priority are dropped (default LOG_INFO). */
-void log_set_max_priority(int prio);
-
 void log_ctx(int prio, const struct log_ctx *ctx, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 

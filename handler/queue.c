@@ -29,32 +29,6 @@
 _Static_assert(EVENTS_MAX < 10000, "job names pad the event index to 4 digits");
 #define TMP_PREFIX ".tmp-"
 
-static int write_file_synced(int dirfd, const char *tmp, const char *data)
-{
-        size_t len = strlen(data);
-        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-        int r = 0;
-
-        if (fd < 0)
-                return -errno;
-        while (len) {
-                ssize_t n = write(fd, data, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        r = -errno;
-                        break;
-                }
-                data += n;
-                len -= (size_t)n;
-        }
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
-        return r;
-}
-
 static char *job_json(const char *source, const struct push_event *ev)
 {
         json_t *j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}",
@@ -110,14 +84,10 @@ int queue_push(const char *dir, const char *source, const struct event_list *eve
                 snprintf(name, sizeof(name), "%lld%09ld-%d-%04zu" JOB_SUFFIX,
                          (long long)ts.tv_sec, ts.tv_nsec, (int)getpid(), i);
                 snprintf(tmp, sizeof(tmp), TMP_PREFIX "%s", name);
-                r = write_file_synced(tmpfd, tmp, data);
+                r = write_file_at(tmpfd, tmp, dirfd, name, data, strlen(data), 0640);
                 free(data);
-                if (r == 0 && renameat(tmpfd, tmp, dirfd, name) < 0)
-                        r = -errno;
-                if (r < 0) {
-                        unlinkat(tmpfd, tmp, 0);
+                if (r < 0)
                         break;
-                }
         }
         close(tmpfd);
         close(dirfd);

@@ -1,7 +1,7 @@
 /* state: history and seen events in SQLite.
  *
- * Several short-lived processes share the database (webhook processes,
- * drain, poll, the history verb), so it runs in WAL mode, where readers
+ * Several short-lived processes share the database (drains, redock
+ * update, status and history; never the webhook), so it runs in WAL mode, where readers
  * never block the writer, with a busy timeout for writers queueing behind
  * each other.  Statements are prepared per call: each process makes a
  * handful of them, and it keeps struct state small.  Every value reaches

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../hex.h"
+#include "../strutil.h"
 #include "formats.h"
 
 /* Detection order: formats recognised by a header or a distinctive field
@@ -155,15 +156,6 @@ int format_url_host(const char *url, char *host, size_t size)
         return 0;
 }
 
-static int copy_n(char *dst, size_t size, const char *src, size_t n)
-{
-        if (n >= size)
-                return -EINVAL;
-        memcpy(dst, src, n);
-        dst[n] = '\0';
-        return 0;
-}
-
 int format_ref_split(const char *ref, struct format_ref *out)
 {
         const char *slash = strchr(ref, '/');
@@ -180,18 +172,18 @@ int format_ref_split(const char *ref, struct format_ref *out)
         last = memrchr(name, '/', name_len);
         last = last ? last + 1 : name;
         colon = memchr(last, ':', name_len - (size_t)(last - name));
-        if (copy_n(out->host, sizeof(out->host), ref, (size_t)(slash - ref)) < 0 ||
-            (at && copy_n(out->digest, sizeof(out->digest), at + 1, strlen(at + 1)) < 0))
+        if (str_copy_n(out->host, sizeof(out->host), ref, (size_t)(slash - ref)) < 0 ||
+            (at && str_copy_n(out->digest, sizeof(out->digest), at + 1, strlen(at + 1)) < 0))
                 return -EINVAL;
         if (colon) {
-                if (copy_n(out->tag, sizeof(out->tag), colon + 1,
+                if (str_copy_n(out->tag, sizeof(out->tag), colon + 1,
                            name_len - (size_t)(colon + 1 - name)) < 0)
                         return -EINVAL;
                 name_len = (size_t)(colon - name);
         }
         if (name_len == 0)
                 return -EINVAL;
-        return copy_n(out->repository, sizeof(out->repository), name, name_len);
+        return str_copy_n(out->repository, sizeof(out->repository), name, name_len);
 }
 
 
