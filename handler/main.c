@@ -18,11 +18,13 @@
 #include "config.h"
 #include "docker.h"
 #include "drain.h"
+#include "generator.h"
 #include "event.h"
 #include "http.h"
 #include "intake.h"
 #include "intent.h"
 #include "log.h"
+#include "parseverb.h"
 #include "route.h"
 #include "shutdown.h"
 #include "status.h"
@@ -33,11 +35,6 @@
 #ifndef REDOCK_HOOK_PATH
 #define REDOCK_HOOK_PATH "/usr/lib/redock/redock-hook"
 #endif
-/* split mode's drop-in for redock@.service: shipped here, copied into the
- * generator's output by redock-generator (a link to this binary) */
-#define SPLIT_DROPIN_SOURCE   "/usr/share/redock/redock-split.conf"
-#define SPLIT_DROPIN_NAME     "50-redock-split.conf"
-#define SPLIT_DROPIN_RUNTIME  "/run/systemd/generator/redock@.service.d/" SPLIT_DROPIN_NAME
 
 static void usage(FILE *f)
 {
@@ -122,147 +119,6 @@ static int verb_update(const char *config_path, int argc, char **argv)
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-struct parse_args {
-        const char *source;
-        const char *headers[HTTP_MAX_HEADERS];
-        size_t n_headers;
-};
-
-/* Read all of fd, up to max bytes; -EFBIG past that. */
-static ssize_t read_all(int fd, char *buf, size_t max)
-{
-        size_t len = 0;
-
-        for (;;) {
-                ssize_t n = read(fd, buf + len, max + 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        return (ssize_t)len;
-                len += (size_t)n;
-                if (len > max)
-                        return -EFBIG;
-        }
-}
-
-/* For users wiring a registry: what would redock make of this payload? */
-static int verb_parse(const char *config_path, const struct parse_args *pa, int argc, char **argv)
-{
-        struct http_request req = { 0 };
-        struct event_list events = { 0 };
-        struct config cfg = { 0 };
-        const struct source *src = NULL;
-        const char *detected = NULL;
-        char *head = NULL, *body = NULL;
-        size_t head_len = 0;
-        ssize_t n;
-        FILE *f;
-        int fd, r, rc = EXIT_FAILURE;
-
-        if (argc != 1) {
-                fputs("redock parse: name one payload file, or - for stdin\n", stderr);
-                return 2;
-        }
-        if (pa->source) {
-                if (config_load(config_path, &cfg, stderr) != 0)
-                        return EXIT_FAILURE;
-                src = config_source(&cfg, pa->source);
-                if (!src) {
-                        fprintf(stderr, "redock parse: no [source %s] in %s\n", pa->source, config_path);
-                        goto out;
-                }
-        }
-        /* the headers go through the same parser as a real request's */
-        f = open_memstream(&head, &head_len);
-        if (!f)
-                goto out;
-        fprintf(f, "POST /hooks/%s HTTP/1.1\r\n", pa->source ? pa->source : "parse");
-        for (size_t i = 0; i < pa->n_headers; i++)
-                fprintf(f, "%s\r\n", pa->headers[i]);
-        fclose(f);
-        r = http_parse_head(head, head_len, &req);
-        if (r) {
-                fprintf(stderr, "redock parse: bad -H header (HTTP %d)\n", r);
-                goto out;
-        }
-
-        fd = strcmp(argv[0], "-") == 0 ? STDIN_FILENO : open(argv[0], O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                fprintf(stderr, "redock parse: %s: %s\n", argv[0], strerror(errno));
-                goto out;
-        }
-        body = malloc(HTTP_MAX_BODY + 2);
-        n = body ? read_all(fd, body, HTTP_MAX_BODY) : -ENOMEM;
-        if (fd != STDIN_FILENO)
-                close(fd);
-        if (n < 0) {
-                fprintf(stderr, "redock parse: %s: %s\n", argv[0],
-                        n == -EFBIG ? "larger than the body limit" : strerror((int)-n));
-                goto out;
-        }
-        body[n] = '\0';
-        req.body = body;
-        req.body_len = (size_t)n;
-        body = NULL;
-
-        r = event_parse(req.body, req.body_len, src ? src->format : "auto", &req, &detected, &events);
-        /* stdout holds only the events' JSON lines (redock parse FILE | jq);
-         * what is said about them goes to stderr */
-        if (r < 0) {
-                fprintf(stderr, "format: %s\n", detected ? detected : "none");
-                fprintf(stderr, "nothing: %s\n", r == -EPROTONOSUPPORT ?
-                       "no known registry format matches this payload (headers such as X-GitHub-Event help detection)" :
-                       r == -E2BIG ? "more push events than redock takes from one payload" :
-                       "the payload is malformed for its format");
-                goto out;
-        }
-        fprintf(stderr, "format: %s\n", detected);
-        if (src) {
-                int dropped = route_map_hosts(src, &events);
-                if (dropped)
-                        fprintf(stderr, "dropped: %d event(s) for hosts other than registry %s and its aliases\n",
-                               dropped, src->registry[0] ? src->registry : "(any)");
-        }
-        for (size_t i = 0; i < events.n; i++) {
-                json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "registry", events.v[i].registry,
-                                      "repository", events.v[i].repository, "tag", events.v[i].tag,
-                                      "digest", events.v[i].digest);
-                char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-                if (s)
-                        printf("%s\n", s);
-                free(s);
-                json_decref(j);
-        }
-        if (events.n == 0) {
-                fprintf(stderr, "nothing: the payload holds no tagged manifest push (pulls, deletes, blob pushes,\n"
-                       "         untagged or by-digest manifests and scans are ignored)\n");
-                goto out;
-        }
-        rc = EXIT_SUCCESS;
-out:
-        free(body);
-        free(head);
-        event_list_free(&events);
-        http_request_free(&req);
-        config_free(&cfg);
-        return rc;
-}
-
-/* The units follow the mode through redock-generator, which runs on
- * daemon-reload: say so when what is generated does not match. */
-static void mode_notice(const struct config *cfg)
-{
-        bool generated = access(SPLIT_DROPIN_RUNTIME, F_OK) == 0;
-
-        if (access("/run/systemd/system", F_OK) != 0 || generated == cfg->split)
-                return;
-        log_msg(LOG_NOTICE, "mode = %s, but redock@.service is in %s shape: run 'systemctl daemon-reload' "
-                "(redock-generator then %s %s)", cfg->split ? "split" : "inline",
-                generated ? "split" : "inline", cfg->split ? "writes" : "removes", SPLIT_DROPIN_RUNTIME);
-}
-
 static int verb_config(const char *config_path, const char *to, int argc, char **argv)
 {
         struct config cfg;
@@ -304,68 +160,10 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
         if (r == 0) {
                 log_msg(LOG_NOTICE, "configuration %s applied as %s (mode = %s)", config_path, to,
                         cfg.split ? "split" : "inline");
-                mode_notice(&cfg);
+                generator_mode_notice(&cfg);
         }
         config_free(&cfg);
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-}
-
-/* redock-generator (systemd.generator(7)): with mode = split in the
- * configuration, a drop-in for redock@.service in the normal generator
- * directory; without, nothing (the packaged unit is inline mode).  Reads
- * only [redock] mode, never fails the boot. */
-static int verb_generator(const char *config_path, int argc, char **argv)
-{
-        const char *src = getenv("REDOCK_SPLIT_DROPIN");
-        char dir[PATH_MAX], path[PATH_MAX + 32], buf[65536];
-        ssize_t n;
-        int split, fd, out, r = 0;
-        FILE *f;
-
-        if (argc < 1 || argc > 3) {
-                fputs("redock generator: DIR [EARLY-DIR LATE-DIR]\n", stderr);
-                return 2;
-        }
-        split = config_peek_split(config_path);
-        if (split < 0)
-                fprintf(stderr, "redock-generator: %s: mode is neither inline nor split; "
-                        "redock@.service stays inline\n", config_path);
-        if (split <= 0)
-                return EXIT_SUCCESS;
-        if (!src || !*src)
-                src = SPLIT_DROPIN_SOURCE;
-        fd = open(src, O_RDONLY | O_CLOEXEC);
-        n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
-        if (fd >= 0)
-                close(fd);
-        if (n < 0 || n == (ssize_t)sizeof(buf)) {
-                fprintf(stderr, "redock-generator: %s: %s\n", src, n < 0 ? strerror(errno) : "too large");
-                return EXIT_FAILURE;
-        }
-        snprintf(dir, sizeof(dir), "%s/redock@.service.d", argv[0]);
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-                fprintf(stderr, "redock-generator: %s: %s\n", dir, strerror(errno));
-                return EXIT_FAILURE;
-        }
-        snprintf(path, sizeof(path), "%s/" SPLIT_DROPIN_NAME, dir);
-        out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        f = out < 0 ? NULL : fdopen(out, "w");
-        if (!f) {
-                fprintf(stderr, "redock-generator: %s: %s\n", path, strerror(errno));
-                if (out >= 0)
-                        close(out);
-                return EXIT_FAILURE;
-        }
-        fprintf(f, "# Generated by redock-generator: mode = split in %s.\n# From %s.\n",
-                config_path, src);
-        fwrite(buf, 1, (size_t)n, f);
-        if (fclose(f) != 0)
-                r = -errno;
-        if (r < 0) {
-                fprintf(stderr, "redock-generator: %s: %s\n", path, strerror(-r));
-                return EXIT_FAILURE;
-        }
-        return EXIT_SUCCESS;
 }
 
 struct history_args {
@@ -423,7 +221,7 @@ int main(int argc, char **argv)
         {
                 const char *base = strrchr(argv[0], '/');
                 if (strcmp(base ? base + 1 : argv[0], "redock-generator") == 0)
-                        return verb_generator(CONFIG_DEFAULT_PATH, argc - 1, argv + 1);
+                        return generator_run(CONFIG_DEFAULT_PATH, argc - 1, argv + 1);
         }
         while ((c = getopt_long(argc, argv, "c:hs:H:n:", opts, NULL)) != -1) {
                 switch (c) {
@@ -493,13 +291,13 @@ int main(int argc, char **argv)
                         config_free(&cfg);
                 }
         } else if (strcmp(verb, "parse") == 0)
-                rc = verb_parse(config_path, &pa, argc, argv);
+                rc = parse_verb(config_path, &pa, argc, argv);
         else if (strcmp(verb, "history") == 0)
                 rc = verb_history(config_path, &ha, argc);
         else if (strcmp(verb, "config") == 0)
                 rc = verb_config(config_path, to, argc, argv);
         else if (strcmp(verb, "generator") == 0)
-                rc = verb_generator(config_path, argc, argv);
+                rc = generator_run(config_path, argc, argv);
         else if (strcmp(verb, "version") == 0) {
                 printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
                 rc = EXIT_SUCCESS;
