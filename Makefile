@@ -39,16 +39,24 @@ ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(CPPFLAGS) -DREDOCK_VE
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 HOOK_LIBS  := $(shell pkg-config --libs $(HOOK_PKGS) 2>/dev/null)
 
-SRC        := $(sort $(wildcard handler/*.c handler/formats/*.c))
-LIB_SRC    := $(filter-out handler/main.c handler/hookmain.c,$(SRC))
-OBJ        := $(filter-out $(BUILD)/obj/handler/hookmain.o,$(SRC:%.c=$(BUILD)/obj/%.o))
+# Three folders: hook/ is what runs per connection (redock-hook),
+# engine/ everything that talks to Docker and SQLite (redock), common/
+# what both need.  The arrows run from hook/ and engine/ down to common/,
+# never between hook/ and engine/: each folder is compiled seeing its own
+# headers and common's only.
+COMMON_SRC := $(sort $(wildcard handler/common/*.c handler/common/formats/*.c))
+HOOK_SRC   := $(sort $(wildcard handler/hook/*.c)) $(COMMON_SRC)
+ENGINE_SRC := $(sort $(wildcard handler/engine/*.c)) $(COMMON_SRC)
+# (-iquote: only for #include "...", so <limits.h> stays the system's)
+INC_common := -iquote handler/common
+INC_hook   := -iquote handler/hook -iquote handler/common
+INC_engine := -iquote handler/engine -iquote handler/common
+INC_ALL    := -iquote handler/common -iquote handler/hook -iquote handler/engine
+SRC        := $(sort $(ENGINE_SRC) $(HOOK_SRC))
+# what the unit suites and fuzz harnesses link: every module, no main()
+LIB_SRC    := $(filter-out handler/engine/main.c handler/hook/hookmain.c,$(SRC))
+OBJ        := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-# The per-connection executable: reading, checking, parsing, queueing,
-# answering.  Nothing here may need libcurl or SQLite.
-HOOK_SRC   := handler/hookmain.c handler/serve.c handler/http.c handler/route.c handler/auth.c \
-              handler/cidr.c handler/event.c $(sort $(wildcard handler/formats/*.c)) handler/config.c \
-              handler/queue.c handler/fsutil.c handler/lock.c handler/shutdown.c handler/log.c \
-              handler/imageref.c handler/intent.c handler/base64.c handler/journal.c handler/hostmap.c
 HOOK_OBJ   := $(HOOK_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
@@ -67,13 +75,21 @@ $(BUILD)/redock: $(OBJ)
 $(BUILD)/redock-hook: $(HOOK_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(HOOK_LIBS)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/handler/common/%.o: handler/common/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(INC_common) -c -o $@ $<
+
+$(BUILD)/obj/handler/hook/%.o: handler/hook/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INC_hook) -c -o $@ $<
+
+$(BUILD)/obj/handler/engine/%.o: handler/engine/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INC_engine) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihandler -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CHECK_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(INC_ALL) -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CHECK_LIBS) $(LIBS)
 
 # The sanitizer build is a separate tree, so both can exist at once.
 san:
@@ -114,4 +130,4 @@ clean:
 # Targets owned by other parts of the tree (packaging, e2e).
 include $(wildcard mk/*.mk)
 
--include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(HOOK_OBJ:.o=.d)
+-include $(sort $(OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(HOOK_OBJ:.o=.d))

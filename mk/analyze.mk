@@ -14,7 +14,7 @@
 CPPCHECK       ?= cppcheck
 SCAN_BUILD     ?= scan-build
 CPPCHECK_FLAGS := --enable=warning,performance,portability --error-exitcode=1 \
-                  --inline-suppr -q -Ihandler --include=mk/cppcheck-macros.h \
+                  --inline-suppr -q -Ihandler/common -Ihandler/hook -Ihandler/engine --include=mk/cppcheck-macros.h \
                   -D_GNU_SOURCE -DREDOCK_VERSION='"$(VERSION)"'
 SCAN_DIR       := $(BUILD)/scan
 # the analyzer is the slow part of make check's additions: use every core

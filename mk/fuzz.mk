@@ -37,12 +37,12 @@ PAYLOAD_FIXTURES := $(sort $(wildcard tests/fixtures/payloads/*/*))
 # replay drivers, with whatever CC and flags this make runs with
 $(BUILD)/fuzz/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihandler $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(INC_ALL) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LIBS)
 
 # libFuzzer binaries (only made by the clang sub-make below)
 $(BUILD)/fuzz/bin/%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihandler -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(INC_ALL) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 # "FORMAT\n" + the fixture: auto-detection and that format pinned
 $(FUZZ_SEEDS): $(PAYLOAD_FIXTURES)

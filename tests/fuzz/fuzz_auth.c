@@ -1,4 +1,4 @@
-/* Fuzz the webhook authentication (handler/auth.c) against fixed sources
+/* Fuzz the webhook authentication (handler/hook/auth.c) against fixed sources
  * (one per scheme: token with a token header and allow-from, GitHub
  * sha256 hex with a prefix, an HMAC-SHA512 in base64, Nexus's SHA-1,
  * JFrog), loaded once through config_load().

@@ -1,4 +1,4 @@
-/* Fuzz the configuration parser (handler/config.c, libinih).
+/* Fuzz the configuration parser (handler/common/config.c, libinih).
  *
  * Input: the text of a configuration file, loaded from a memfd through
  * /proc/self/fd/N.  A configuration that loads must be complete: every

@@ -1,4 +1,4 @@
-/* Fuzz the HTTP request reader (handler/http.c).
+/* Fuzz the HTTP request reader (handler/common/http.c).
  *
  * Input: the bytes a peer sends.  They go through http_parse_head() (up
  * to the empty line) and through http_read_request() from a file
@@ -11,7 +11,7 @@
 
 #include "fuzz.h"
 #include "http.h"
-#include "limits.h"
+#include "bounds.h"
 
 extern char **environ;
 

@@ -1,6 +1,6 @@
-/* Fuzz image reference parsing: imageref_parse() (handler/imageref.c)
+/* Fuzz image reference parsing: imageref_parse() (handler/common/imageref.c)
  * and the reference and URL splitting the payload parsers share
- * (format_ref_split(), format_url_host() in handler/formats/formats.c).
+ * (format_ref_split(), format_url_host() in handler/common/formats/formats.c).
  *
  * Input: one reference, up to the first NUL.  A parsed reference must
  * format, parse back to itself, and match a push of its own tag. */
@@ -10,7 +10,7 @@
 #include "formats/formats.h"
 #include "fuzz.h"
 #include "imageref.h"
-#include "limits.h"
+#include "bounds.h"
 
 static void roundtrip(const struct imageref *ref)
 {

@@ -1,4 +1,4 @@
-/* Fuzz the job file parser: job_parse() (handler/queue.c), which reads
+/* Fuzz the job file parser: job_parse() (handler/common/queue.c), which reads
  * what split mode's webhook -- the process facing the network -- leaves
  * in the inbox, and every queued job.
  *
@@ -10,7 +10,7 @@
 #include "config.h"
 #include "fuzz.h"
 #include "imageref.h"
-#include "limits.h"
+#include "bounds.h"
 #include "queue.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

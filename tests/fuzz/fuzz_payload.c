@@ -1,4 +1,4 @@
-/* Fuzz the webhook payload parsers (handler/event.c, handler/formats/).
+/* Fuzz the webhook payload parsers (handler/common/event.c, handler/common/formats/).
  *
  * Input: "SELECTOR\nREST".  REST is the body, or, when it starts with an
  * uppercase letter, a request head ("POST /x HTTP/1.1", headers, empty

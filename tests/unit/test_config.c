@@ -14,7 +14,7 @@
 
 #include "apply.h"
 #include "config.h"
-#include "limits.h"
+#include "bounds.h"
 
 static char dir[64];
 static char conf[128];          /* DIR/redock.conf */

@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 
 #include "http.h"
-#include "limits.h"
+#include "bounds.h"
 
 #define LONG_TIMEOUT 5000       /* never reached by a complete request */
 

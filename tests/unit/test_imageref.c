@@ -7,7 +7,7 @@
 
 #include "event.h"
 #include "imageref.h"
-#include "limits.h"
+#include "bounds.h"
 
 static void parses_to(const char *s, const char *registry, const char *repository,
                       const char *tag, const char *digest)

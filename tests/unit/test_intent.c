@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fault.h"
 #include "intent.h"
 
 static char top[64];

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "event.h"
-#include "limits.h"
+#include "bounds.h"
 #include "queue.h"
 
 #define HEX32 "0123456789abcdef0123456789abcdef"

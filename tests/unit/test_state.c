@@ -4,7 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/limits.h>   /* PATH_MAX; <limits.h> may be ours under -Ihandler */
+#include <linux/limits.h>   /* PATH_MAX */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>

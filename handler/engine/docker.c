@@ -8,7 +8,7 @@
 #include <curl/curl.h>
 
 #include "docker.h"
-#include "limits.h"
+#include "bounds.h"
 
 struct reply_buf {
         char *data;

@@ -8,7 +8,7 @@
  * SQL through a bound parameter. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/limits.h>   /* PATH_MAX; <limits.h> may be ours under -Ihandler */
+#include <linux/limits.h>   /* PATH_MAX */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "config.h"
 #include "http.h"
-#include "intent.h"
 #include "log.h"
 #include "serve.h"
 #include "shutdown.h"

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fault.h"
 #include "auth.h"
 #include "event.h"
 #include "imageref.h"
-#include "intent.h"
 #include "log.h"
 #include "queue.h"
 #include "route.h"

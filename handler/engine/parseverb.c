@@ -12,7 +12,7 @@
 #include "event.h"
 #include "http.h"
 #include "parseverb.h"
-#include "route.h"
+#include "hostmap.h"
 
 /* Read all of fd, up to max bytes; -EFBIG past that. */
 static ssize_t read_all(int fd, char *buf, size_t max)

@@ -13,7 +13,7 @@
 
 #include "clock.h"
 #include "imageref.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "regauth.h"
 #include "swarm.h"

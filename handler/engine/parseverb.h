@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "bounds.h"
 
 struct parse_args {
         const char *source;                     /* -s: read as this source would */

@@ -38,22 +38,3 @@ void intent_free(struct intent *in);
  * with intent_names_free); 0 and none when the directory is missing. */
 int intent_list(const char *state_dir, char ***names, size_t *n);
 void intent_names_free(char **names, size_t n);
-
-/* Test hook: $REDOCK_FAULT is a comma-separated list of points.
- *
- * fault_point(P): when the list names P, die here with SIGKILL, as a
- * power cut or OOM kill would.  Points: before-queue (the request read
- * and checked, nothing queued yet), after-queue (answered, before any
- * Docker work), after-claim (the drain claimed its jobs for duplicate
- * detection, none acted on), after-pull, after-create, after-stop (the
- * old one and its dependents stopped), after-rename, after-start,
- * in-rollback (the new container removed, the old one not yet renamed
- * back).
- *
- * fault_fail(P): true when the list names P: the caller takes that step
- * for failed, as if Docker had refused it.  Points: fail-start (starting
- * the new container), fail-rename-back (the rollback's rename of the old
- * container back to its name), fail-restart-old (the rollback's start of
- * the old container). */
-void fault_point(const char *point);
-bool fault_fail(const char *point);

@@ -14,7 +14,7 @@
 
 #include "auth.h"
 #include "hex.h"
-#include "limits.h"
+#include "bounds.h"
 
 static void sha256_of(const char *s, size_t len, uint8_t out[SHA256_DIGEST_SIZE])
 {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "event.h"
-#include "limits.h"
+#include "bounds.h"
 
 struct imageref {
         char registry[REGISTRY_HOST_MAX];       /* "docker.io", "127.0.0.1:5000" */
@@ -23,7 +23,7 @@ int imageref_parse(const char *s, struct imageref *ref);
 
 /* The one grammar of repository, tag, digest and registry host, for
  * references and push events alike (event.c, jobcheck.c).  Each checks
- * its limit from limits.h too.
+ * its limit from bounds.h too.
  *   host        DNS labels or [IPv6], optional :port
  *   repository  [a-z0-9]+ components joined by '.', '_', '__', '-'+, '/'
  *   tag         [A-Za-z0-9_][A-Za-z0-9_.-]*

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "clock.h"
 #include "imageref.h"
 #include "intent.h"

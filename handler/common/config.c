@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "formats/formats.h"
-#include "limits.h"
+#include "bounds.h"
 
 struct parse_ctx {
         struct config *cfg;

@@ -13,7 +13,7 @@
 
 #include "config.h"
 #include "fsutil.h"
-#include "limits.h"
+#include "bounds.h"
 #include "lock.h"
 #include "log.h"
 #include "queue.h"

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "fault.h"
 #include "batch.h"
 #include "dependents.h"
 #include "deps.h"

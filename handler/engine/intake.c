@@ -12,7 +12,7 @@
 
 #include "fsutil.h"
 #include "intake.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "queue.h"
 

@@ -1,14 +1,14 @@
 /* http: read one HTTP/1.1 request with hard limits, or take it from a CGI
  * environment, and write one response.
  *
- * Nothing here trusts the peer: every read is bounded by limits.h and by
+ * Nothing here trusts the peer: every read is bounded by bounds.h and by
  * a deadline for the whole request. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "limits.h"
+#include "bounds.h"
 
 struct http_header {
         char *name;     /* as sent; compare with strcasecmp */

@@ -29,7 +29,7 @@
 #include "base64.h"
 #include "clock.h"
 #include "imageref.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "regauth.h"
 
