@@ -3,7 +3,23 @@
  * own binary, so suites can be added without touching a shared list. */
 #pragma once
 #include <check.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+static inline int check_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+/* Remove a test's scratch tree, depth first, never following a link. */
+static inline void rm_tree(const char *top)
+{
+        nftw(top, check_rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
 
 #define CHECK_MAIN(suite_fn)                                            \
         int main(void)                                                  \

@@ -34,19 +34,11 @@ static void setup(void)
         memset(&cfg, 0, sizeof(cfg));
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
 static void teardown(void)
 {
         config_free(&cfg);
         free(errs);
-        nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+        rm_tree(dir);
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)

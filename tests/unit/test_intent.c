@@ -20,17 +20,9 @@ static void setup(void)
         ck_assert_ptr_nonnull(mkdtemp(top));
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
 static void teardown(void)
 {
-        nftw(top, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+        rm_tree(top);
         unsetenv("REDOCK_FAULT");
 }
 

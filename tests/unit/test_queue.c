@@ -34,17 +34,9 @@ static void setup(void)
         snprintf(baddir, sizeof(baddir), "%s.bad", qdir);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
 static void teardown(void)
 {
-        nftw(top, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+        rm_tree(top);
 }
 
 static void add_event(struct event_list *l, const char *registry, const char *repo,

@@ -84,17 +84,9 @@ static void setup(void)
         setenv("PATH", path, 1);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
 static void teardown(void)
 {
-        nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+        rm_tree(dir);
 }
 
 /* The X-Registry-Auth value for host, decoded: base64url only, padded,
