@@ -38,15 +38,6 @@ void log_init(void)
                 to_journal = journal_available();
 }
 
-/* Once stderr is /dev/null (CGI mode after the answer), JOURNAL_STREAM
- * can never match it: journald's native socket is the one place left.
- * Where there is none, journal_sendv fails and the line goes to
- * /dev/null, as before. */
-void log_init_detached(void)
-{
-        to_journal = journal_available();
-}
-
 size_t log_escape(char *dst, size_t size, const char *src, bool field)
 {
         const unsigned char *p = (const unsigned char *)src;

@@ -20,12 +20,11 @@ struct log_ctx {
         const char *outcome;    /* REDOCK_OUTCOME= */
 };
 
-/* Decide once whether stderr is connected to journald ($JOURNAL_STREAM). */
+/* Decide where lines go: journald when stderr is its stream
+ * ($JOURNAL_STREAM), or when stderr is /dev/null (CGI mode after the
+ * answer, and the drain the hook execs then) and journald's socket is
+ * there; else stderr.  Call again after stderr changed. */
 void log_init(void);
-
-/* After stdin, stdout and stderr went to /dev/null (CGI mode, after the
- * answer): journald's native socket when it exists, else nowhere. */
-void log_init_detached(void);
 
 /* SRC into DST (SIZE > 0, always terminated) with control characters,
  * backslash and UTF-8 C1 controls escaped (\n, \r, \t, \\, \xHH), and

@@ -32,9 +32,9 @@ static void release_connection(bool cgi)
         }
         /* the web server reads stderr until it closes, so it went to
          * /dev/null with the rest: from here on, journald's own socket
-         * when there is one (JOURNAL_STREAM cannot match /dev/null) */
+         * when there is one (log_init sees the /dev/null) */
         if (cgi)
-                log_init_detached();
+                log_init();
 }
 
 int serve_request(struct config *cfg, struct serve_outcome *out)
