@@ -270,6 +270,14 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return parse_bool(p, value, &c->cleanup);
         if (strcmp(name, "rolling") == 0)
                 return parse_bool(p, value, &c->rolling);
+        if (strcmp(name, "select") == 0) {
+                if (strcmp(value, "labelled") != 0 && strcmp(value, "all") != 0)
+                        problem(p, p->line, "select must be labelled or all");
+                c->select_all = strcmp(value, "all") == 0;
+                return 0;
+        }
+        if (strcmp(name, "include-stopped") == 0)
+                return parse_bool(p, value, &c->include_stopped);
         if (strcmp(name, "dedup-window") == 0)
                 return set_seconds(p, name, value, 0, 86400, 1, &c->dedup_window);
         /* a registry sends its hook in one go; a long limit only helps

@@ -73,6 +73,8 @@ struct config {
         bool dry_run;           /* decide and log, change nothing */
         bool cleanup;           /* remove the old image after success */
         bool rolling;           /* several targets: one at a time, stop at failure */
+        bool select_all;        /* select = all: every container not labelled off (Watchtower's way) */
+        bool include_stopped;   /* include-stopped = yes: stopped containers are updated too */
         struct source *sources;
         size_t n_sources;
         struct registry_cred *creds;

@@ -9,7 +9,7 @@
 #include "imageref.h"
 #include "log.h"
 
-static bool host_equal(const char *a, const char *b)
+bool hostmap_same_host(const char *a, const char *b)
 {
         char x[REGISTRY_HOST_MAX], y[REGISTRY_HOST_MAX];
 
@@ -35,9 +35,9 @@ int route_map_hosts(const struct source *src, struct event_list *events)
                         ev->registry[0] = '\0';
                         ok = true;
                 } else if (src->registry[0]) {
-                        ok = !ev->registry[0] || host_equal(ev->registry, src->registry);
+                        ok = !ev->registry[0] || hostmap_same_host(ev->registry, src->registry);
                         for (size_t a = 0; !ok && a < src->n_aliases; a++)
-                                ok = host_equal(ev->registry, src->aliases[a]);
+                                ok = hostmap_same_host(ev->registry, src->aliases[a]);
                         if (ok)
                                 snprintf(ev->registry, sizeof(ev->registry), "%s", src->registry);
                 }

@@ -11,3 +11,7 @@
  * event is kept with an empty host (matches any).  Each dropped event is
  * logged.  Returns how many were dropped. */
 int route_map_hosts(const struct source *src, struct event_list *events);
+
+/* Are a and b the same registry host, once normalised (Docker Hub's
+ * names, case)? */
+bool hostmap_same_host(const char *a, const char *b);

@@ -17,27 +17,13 @@
 #include "intent.h"
 #include "jobcheck.h"
 #include "log.h"
+#include "match.h"
 #include "policy.h"
 #include "queue.h"
 #include "shutdown.h"
 #include "state.h"
 #include "swarm.h"
 #include "update.h"
-
-/* Inspect container id into arr.  One removed meanwhile (404) is left
- * out; any other failure is Docker's, and the job must wait: -errno. */
-static int inspect_into(struct docker *d, const char *id, json_t *arr)
-{
-        json_t *ins = NULL;
-        int status = docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id);
-
-        if (status == 200 && json_is_object(ins))
-                return json_array_append_new(arr, ins) < 0 ? -ENOMEM : 0;
-        json_decref(ins);
-        if (status == 404)
-                return 0;
-        return status < 0 ? status : -EIO;
-}
 
 /* Inspect what GET path lists, each id once.  0 or -errno. */
 static int inspect_listed(struct docker *d, const char *path, json_t *arr)
@@ -54,40 +40,11 @@ static int inspect_listed(struct docker *d, const char *path, json_t *arr)
         json_array_foreach(list, i, c) {
                 const char *id = json_string_value(json_object_get(c, "Id"));
 
-                if (id && (r = inspect_into(d, id, arr)) < 0)
+                if (id && (r = match_inspect_into(d, id, arr)) < 0)
                         break;
         }
         json_decref(list);
         return r;
-}
-
-/* Docker lists a container's image by reference, or by id once the
- * reference names another image (the tag moved on). */
-static bool image_is_id(const char *image)
-{
-        return strncmp(image, "sha256:", 7) == 0 || strspn(image, "0123456789abcdef") == strlen(image);
-}
-
-/* What follows_push and runs_digest read of a container, from its list
- * entry: Name, Image (the image id) and Config.Image and Config.Labels,
- * as inspect has them.  When the list shows the image by id, the
- * reference the container was created with is only in inspect: the
- * container is inspected then (it is one a push is about to change). */
-static int summarise_listed(struct docker *d, const json_t *c, json_t *arr)
-{
-        const char *id = json_string_value(json_object_get(c, "Id"));
-        const char *image = json_string_value(json_object_get(c, "Image"));
-        const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
-        const char *image_id = json_string_value(json_object_get(c, "ImageID"));
-        json_t *labels = json_object_get(c, "Labels");
-
-        if (!id || !name)
-                return 0;
-        if (!image || !image_id || image_is_id(image))
-                return inspect_into(d, id, arr);
-        return json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:{s:s,s:O}}", "Id", id, "Name", name,
-                                                    "Image", image_id, "Config", "Image", image,
-                                                    "Labels", labels ? labels : json_null())) < 0 ? -ENOMEM : 0;
 }
 
 /* Every container, inspected: the targets are among them, and the
@@ -106,52 +63,6 @@ static json_t *inspect_all(struct docker *d, int *err)
                 return NULL;
         }
         return all;
-}
-
-/* The containers that carry one of the opt-in labels (whatever its
- * value), as summarise_listed has them: a push that matches nothing costs
- * these label-filtered lists, never a look at every container on the
- * host, nor an inspect.  NULL with *err when Docker did not answer. */
-static json_t *list_opted_in(struct docker *d, int *err)
-{
-        json_t *found = json_array(), *seen = json_object();
-        int r = found && seen ? 0 : -ENOMEM;
-
-        for (size_t i = 0; r == 0 && policy_enable_labels[i]; i++) {
-                char filter[128], path[512], *esc;
-                json_t *list = NULL;
-                const json_t *c;
-                size_t k;
-                int status;
-
-                snprintf(filter, sizeof(filter), "{\"label\":[\"%s\"]}", policy_enable_labels[i]);
-                esc = docker_escape(d, filter);
-                if (!esc) {
-                        r = -ENOMEM;
-                        break;
-                }
-                snprintf(path, sizeof(path), "/containers/json?all=1&filters=%s", esc);
-                docker_free(esc);
-                status = docker_call(d, "GET", path, NULL, &list, 0);
-                if (status != 200 || !json_is_array(list))
-                        r = status < 0 ? status : -EIO;
-                json_array_foreach(list, k, c) {
-                        const char *id = json_string_value(json_object_get(c, "Id"));
-
-                        if (r < 0 || !id || json_object_get(seen, id))
-                                continue;       /* carries two of the labels */
-                        json_object_set_new(seen, id, json_true());
-                        r = summarise_listed(d, c, found);
-                }
-                json_decref(list);
-        }
-        json_decref(seen);
-        if (r < 0) {
-                *err = r;
-                json_decref(found);
-                return NULL;
-        }
-        return found;
 }
 
 /* Does the image of this (listed) container carry digest, as Docker
@@ -180,23 +91,10 @@ static int runs_digest(struct docker *d, const json_t *ins, const char *digest)
         return yes;
 }
 
-/* Does this container follow the push: opted in (any of the enable
- * labels), in this instance's scope, its image on the pushed tag, and not
- * one of redock's own temporary containers? */
+/* replace_followers and followers_run_digest ask match.c */
 static bool follows_push(const struct config *cfg, const json_t *ins, const struct push_event *ev)
 {
-        const json_t *config = json_object_get(ins, "Config");
-        const char *image = json_string_value(json_object_get(config, "Image"));
-        const char *name = json_string_value(json_object_get(ins, "Name"));
-        struct policy pol;
-        struct imageref ref;
-        bool ok;
-
-        policy_from_labels(json_object_get(config, "Labels"), &pol);
-        ok = pol.enabled && policy_in_scope(&pol, cfg->scope);
-        policy_free(&pol);
-        return ok && image && name && imageref_parse(image, &ref) == 0 && imageref_matches_push(&ref, ev) &&
-               !strstr(name, "-redock-new") && !strstr(name, "-redock-old");
+        return match_follows_push(cfg, ins, ev);
 }
 
 /* What one drain has open: Docker, the state database (may be NULL:
@@ -504,9 +402,37 @@ static int followers_run_digest(struct drain_ctx *c, const json_t *opted_in)
         return 1;
 }
 
+/* Say why containers that name the pushed repository and tag are left
+ * alone: a stopped follower always (info), and when nothing follows the
+ * push, each near miss (another host or scope) with the key that would
+ * make it follow. */
+static void log_misses(struct drain_ctx *c, const json_t *opted_in, const char *image, bool none_follow)
+{
+        const struct job *job = c->job;
+        const json_t *ins;
+        size_t i;
+
+        json_array_foreach(opted_in, i, ins) {
+                const char *name = json_string_value(json_object_get(ins, "Name"));
+                struct log_ctx ctx = { .source = job->source, .image = image };
+                char why[1024];
+                enum match_miss m = match_near_miss(c->cfg, ins, job->source, &job->ev, why, sizeof(why));
+
+                if (!name)
+                        continue;
+                name += name[0] == '/';
+                ctx.container = name;
+                if (m == MATCH_STOPPED)
+                        log_ctx(LOG_INFO, &ctx, "push of %s: %s is not running (%s), left alone (include-stopped = no)",
+                                image, name, why);
+                else if (m == MATCH_NEAR && none_follow)
+                        log_ctx(LOG_NOTICE, &ctx, "push of %s: near miss %s: %s", image, name, why);
+        }
+}
+
 /* Act on one push (c->job, the newest job for its tag in this pass).
- * opted_in: the containers that carry an opt-in label, inspected once per
- * pass.  claim: EVENT_SAME_DIGEST when every job for this tag in the pass
+ * opted_in: the containers the push may reach (match_candidates), listed
+ * once per pass.  claim: EVENT_SAME_DIGEST when every job for this tag in the pass
  * repeated the newest digest already seen: then only containers that do
  * not run it yet are worth a pull. */
 static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_claim claim)
@@ -526,6 +452,10 @@ static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_c
                 log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
                                                      .digest = job->ev.digest[0] ? job->ev.digest : NULL },
                         "push of %s: no opted-in container follows it", image);
+        }
+        log_misses(c, opted_in, image, n == 0);
+        if (n == 0) {
+                /* nothing to replace */
         } else if (claim == EVENT_SAME_DIGEST && (err = followers_run_digest(c, opted_in)) != 0) {
                 if (err > 0)
                         log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
@@ -696,7 +626,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
 
         claim_jobs(c, pj, nj);
         fault_point("after-claim");
-        if (count_left(pj, nj) > 0 && !(opted_in = list_opted_in(&c->d, &r)))
+        if (count_left(pj, nj) > 0 && !(opted_in = match_candidates(&c->d, c->cfg, &r)))
                 goto docker_failed;
 
         r = 0;
@@ -812,11 +742,54 @@ int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
         return r;
 }
 
-int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
+/* The names of the selected containers of all (in g's order, what
+ * others depend on first), for update --all; the strings are all's.
+ * NULL with *n = 0 when none is selected, or out of memory. */
+static const char **selected_names(const struct config *cfg, const struct deps_graph *g, const json_t *all,
+                                   int *n)
+{
+        size_t *idx = calloc(json_array_size(all) + 1, sizeof(*idx)), k = 0, i;
+        const char **names = calloc(json_array_size(all) + 1, sizeof(*names));
+        const json_t *ins;
+        char why[512];
+
+        *n = 0;
+        if (!idx || !names) {
+                free(idx);
+                free(names);
+                return NULL;
+        }
+        json_array_foreach(all, i, ins)
+                if (match_selected(cfg, ins, NULL, 0))
+                        idx[k++] = i;
+        /* a cycle keeps the list's order: each update then says so */
+        deps_sort(g, idx, k, why, sizeof(why));
+        for (i = 0; i < k; i++)
+                names[i] = g->nodes[idx[i]].name;
+        free(idx);
+        *n = (int)k;
+        return names;
+}
+
+/* May update NAME touch container k of all?  Only a selected one, unless
+ * forced; else say why, and what to do, on stderr. */
+static bool update_allowed(const struct config *cfg, const json_t *all, int k, const char *name, bool force)
+{
+        char why[1024];
+
+        if (force || k < 0 || match_selected(cfg, json_array_get(all, (size_t)k), why, sizeof(why)))
+                return true;
+        fprintf(stderr, "redock update: %s is not selected: %s; --force updates it anyway\n", name, why);
+        return false;
+}
+
+int drain_update_names(const struct config *cfg, char **names, int n, const struct update_request *req,
+                       FILE *out)
 {
         struct drain_stats st = { 0 };
         struct drain_ctx c = { .cfg = cfg, .st = &st };
         struct deps_graph g = { 0 };
+        const char **todo = (const char **)names;
         json_t *all;
         int r, bad = 0;
 
@@ -836,21 +809,35 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
                 json_decref(all);
                 all = NULL;
         }
+        /* which containers may be touched is decided on that list */
+        if (!all && (req->all || !req->force)) {
+                fprintf(stderr, "redock update: cannot list the containers: %s\n", strerror(r < 0 ? -r : ENOMEM));
+                bad = n ? n : 1;
+                n = 0;
+        } else if (req->all) {
+                todo = selected_names(cfg, &g, all, &n);
+                if (n == 0)
+                        fputs("redock update --all: no container is selected\n", stderr);
+        }
         for (int i = 0; i < n; i++) {
                 const struct update_opts opts = { .cfg = cfg };
                 struct update_result res;
-                int k = all ? deps_find(&g, names[i]) : -1;
+                int k = all ? deps_find(&g, todo[i]) : -1;
 
                 if (shutdown_requested()) {
-                        fprintf(out, "%s\tskipped\t-\tasked to stop\n", names[i]);
+                        fprintf(out, "%s\tskipped\t-\tasked to stop\n", todo[i]);
+                        bad++;
+                        continue;
+                }
+                if (!update_allowed(cfg, all, k, todo[i], req->force)) {
                         bad++;
                         continue;
                 }
 
                 r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, &res)
-                           : update_container(&c.d, names[i], &opts, &res);
+                           : update_container(&c.d, todo[i], &opts, &res);
                 if (r < 0) {
-                        fprintf(out, "%s\terror\t-\t%s\n", names[i], strerror(-r));
+                        fprintf(out, "%s\terror\t-\t%s\n", todo[i], strerror(-r));
                         bad++;
                         continue;
                 }
@@ -861,6 +848,8 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
                 if (failed(&res))
                         bad++;
         }
+        if (todo != (const char **)names)
+                free(todo);
         if (all)
                 deps_free(&g);
         json_decref(all);

@@ -31,7 +31,17 @@ struct drain_stats {
  * -EAGAIN when jobs were kept. */
 int drain_queue(const struct config *cfg, struct drain_stats *stats, bool patient);
 
-/* redock update NAME...: the same engine by hand, under the same locks,
- * recorded in the same history; one line per container to out
- * (name, outcome, digest, reason).  Returns 0, or -EIO if any failed. */
-int drain_update_names(const struct config *cfg, char **names, int n, FILE *out);
+/* What redock update is asked for. */
+struct update_request {
+        bool all;               /* --all: every selected container (names are ignored) */
+        bool force;             /* --force: also a named one that is not selected */
+};
+
+/* redock update NAME... (or --all): the same engine by hand, under the
+ * same locks, recorded in the same history; one line per container to
+ * out (name, outcome, digest, reason).  A named container that is not
+ * selected (not opted in, out of scope, stopped) is refused, with the
+ * reason on stderr, unless forced.  Returns 0, or -EIO if any failed or
+ * was refused. */
+int drain_update_names(const struct config *cfg, char **names, int n, const struct update_request *req,
+                       FILE *out);

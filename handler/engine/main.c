@@ -37,7 +37,9 @@ static void usage(FILE *f)
 {
         fputs("usage: redock [-c FILE]                  serve one webhook request (inetd or CGI)\n"
               "       redock [-c FILE] drain [--once]   process the queue until it is empty\n"
-              "       redock [-c FILE] update NAME...   check and replace these containers now\n"
+              "       redock [-c FILE] update [--force] NAME...\n"
+              "                                         check and replace these containers now\n"
+              "       redock [-c FILE] update --all     the same for every selected container\n"
               "       redock [-c FILE] status           watched containers and their last outcome\n"
               "       redock [-c FILE] config check     validate the configuration\n"
               "       redock [-c FILE] config apply [--to PATH]\n"
@@ -54,6 +56,8 @@ static void usage(FILE *f)
               "         -s, --source NAME   parse as this source would (its format and hosts)\n"
               "         -H, --header 'N: V' a request header for parse (repeatable)\n"
               "         --once              drain: one try, no waiting for the lock, no retries\n"
+              "         --all               update: every selected container\n"
+              "         --force             update: also a container that is not selected\n"
               "         --json              history: one JSON object per line\n"
               "         -n, --lines N       history: how many rows\n"
               "         -h, --help\n", f);
@@ -100,18 +104,22 @@ static int verb_drain(const char *config_path, bool once)
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-static int verb_update(const char *config_path, int argc, char **argv)
+static int verb_update(const char *config_path, const struct update_request *req, int argc, char **argv)
 {
         struct config cfg;
         int r;
 
-        if (argc == 0) {
-                fputs("redock update: name at least one container\n", stderr);
+        if (argc == 0 && !req->all) {
+                fputs("redock update: name at least one container, or use --all\n", stderr);
+                return 2;
+        }
+        if (argc > 0 && req->all) {
+                fputs("redock update: --all takes no container names\n", stderr);
                 return 2;
         }
         if (config_load(config_path, &cfg, stderr) != 0)
                 return EXIT_FAILURE;
-        r = drain_update_names(&cfg, argv, argc, stdout);
+        r = drain_update_names(&cfg, argv, argc, req, stdout);
         config_free(&cfg);
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -201,6 +209,8 @@ int main(int argc, char **argv)
                 { "json",   no_argument,       NULL, 'j' },
                 { "lines",  required_argument, NULL, 'n' },
                 { "once",   no_argument,       NULL, 'o' },
+                { "all",    no_argument,       NULL, 'A' },
+                { "force",  no_argument,       NULL, 'F' },
                 { "help",   no_argument,       NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
@@ -208,6 +218,7 @@ int main(int argc, char **argv)
         const char *to = ACTIVE_CONFIG_DEFAULT;
         struct parse_args pa = { 0 };
         struct history_args ha = { .limit = 20 };
+        struct update_request ur = { 0 };
         const char *verb;
         bool once = false;
         int c, rc;
@@ -244,6 +255,12 @@ int main(int argc, char **argv)
                 case 'o':
                         once = true;
                         break;
+                case 'A':
+                        ur.all = true;
+                        break;
+                case 'F':
+                        ur.force = true;
+                        break;
                 case 'n': {
                         char *end;
                         long v;
@@ -278,7 +295,7 @@ int main(int argc, char **argv)
         else if (strcmp(verb, "drain") == 0)
                 rc = argc == 0 ? verb_drain(config_path, once) : 2;
         else if (strcmp(verb, "update") == 0)
-                rc = verb_update(config_path, argc, argv);
+                rc = verb_update(config_path, &ur, argc, argv);
         else if (strcmp(verb, "status") == 0) {
                 struct config cfg;
                 if (config_load(config_path, &cfg, stderr) != 0)

@@ -60,6 +60,7 @@ int policy_from_labels(const json_t *labels, struct policy *p)
 
         memset(p, 0, sizeof(*p));
         p->enabled = truthy(label(labels, L_ENABLE));
+        p->disabled = falsy(label(labels, L_ENABLE));
         p->monitor_only = truthy(label(labels, L_MONITOR));
         p->rollback = !falsy(label(labels, L_ROLLBACK));
         p->scope = label(labels, L_SCOPE);

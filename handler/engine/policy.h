@@ -11,6 +11,7 @@
 
 struct policy {
         bool enabled;           /* redock.enable, watchtower enable, registry-docker-updater */
+        bool disabled;          /* the same label, false: out even with select = all */
         bool monitor_only;      /* log and record, never change */
         bool rollback;          /* put the old one back on failure (default) */
         const char *scope;      /* redock.scope / watchtower scope, or NULL */

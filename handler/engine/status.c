@@ -8,6 +8,7 @@
 
 #include "docker.h"
 #include "log.h"
+#include "match.h"
 #include "policy.h"
 #include "state.h"
 #include "status.h"
@@ -100,6 +101,21 @@ static void print_services(struct docker *d, const struct config *cfg, struct st
         json_decref(list);
 }
 
+/* Which source follows this listed container, or why none does
+ * (match_describe).  A list entry that shows its image by id is
+ * inspected for the reference it was created with. */
+static const char *followed_by(struct docker *d, const struct config *cfg, const json_t *c, char *buf,
+                               size_t size)
+{
+        json_t *one = json_array();
+
+        snprintf(buf, size, "-");
+        if (one && match_summarise_listed(d, c, one) == 0 && json_array_size(one) == 1)
+                match_describe(cfg, json_array_get(one, 0), buf, size);
+        json_decref(one);
+        return buf;
+}
+
 int status_print(const struct config *cfg, FILE *out)
 {
         struct docker d;
@@ -122,19 +138,19 @@ int status_print(const struct config *cfg, FILE *out)
                 r = r < 0 ? r : -EIO;
                 goto out;
         }
-        fprintf(out, "%-24s %-8s %-40s %-19s %-18s %s\n", "CONTAINER", "STATE", "IMAGE", "DIGEST",
-                "POLICY", "LAST OUTCOME");
+        fprintf(out, "%-24s %-8s %-40s %-19s %-18s %-34s %s\n", "CONTAINER", "STATE", "IMAGE", "DIGEST",
+                "POLICY", "LAST OUTCOME", "FOLLOWED BY");
         json_array_foreach(list, i, c) {
                 const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
                 const char *image = json_string_value(json_object_get(c, "Image"));
                 const char *image_id = json_string_value(json_object_get(c, "ImageID"));
                 const char *state = json_string_value(json_object_get(c, "State"));
-                char digest[32], pol_text[128], outcome[64], when[32];
+                char digest[32], pol_text[128], outcome[64], when[32], last[100], followed[1100];
                 struct policy p;
 
                 policy_from_labels(json_object_get(c, "Labels"), &p);
                 /* a Swarm task's container belongs to its service, listed below */
-                if (!p.enabled || !name || json_object_get(json_object_get(c, "Labels"), "com.docker.swarm.task.id")) {
+                if ((cfg->select_all ? p.disabled : !p.enabled) || !name || json_object_get(json_object_get(c, "Labels"), "com.docker.swarm.task.id")) {
                         policy_free(&p);
                         continue;
                 }
@@ -143,9 +159,10 @@ int status_print(const struct config *cfg, FILE *out)
                 policy_text(&p, cfg, pol_text, sizeof(pol_text));
                 policy_free(&p);
                 last_outcome(st, name, outcome, sizeof(outcome), when, sizeof(when));
-                fprintf(out, "%-24s %-8s %-40s %-19s %-18s %s%s\n", name, state ? state : "-",
+                snprintf(last, sizeof(last), "%s%s", outcome[0] ? outcome : "-", when);
+                fprintf(out, "%-24s %-8s %-40s %-19s %-18s %-34s %s\n", name, state ? state : "-",
                         image ? image : "-", image_id ? image_digest(&d, image_id, digest, sizeof(digest)) : "-",
-                        pol_text, outcome[0] ? outcome : "-", when);
+                        pol_text, last, followed_by(&d, cfg, c, followed, sizeof(followed)));
         }
         print_services(&d, cfg, st, out);
         r = 0;

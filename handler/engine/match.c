@@ -1,0 +1,369 @@
+/* match: which containers a push reaches, and why the others do not. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hostmap.h"
+#include "imageref.h"
+#include "match.h"
+#include "policy.h"
+
+int match_inspect_into(struct docker *d, const char *id, json_t *arr)
+{
+        json_t *ins = NULL;
+        int status = docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id);
+
+        if (status == 200 && json_is_object(ins))
+                return json_array_append_new(arr, ins) < 0 ? -ENOMEM : 0;
+        json_decref(ins);
+        if (status == 404)
+                return 0;
+        return status < 0 ? status : -EIO;
+}
+
+/* Docker lists a container's image by reference, or by id once the
+ * reference names another image (the tag moved on). */
+static bool image_is_id(const char *image)
+{
+        return strncmp(image, "sha256:", 7) == 0 || strspn(image, "0123456789abcdef") == strlen(image);
+}
+
+int match_summarise_listed(struct docker *d, const json_t *c, json_t *arr)
+{
+        const char *id = json_string_value(json_object_get(c, "Id"));
+        const char *image = json_string_value(json_object_get(c, "Image"));
+        const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
+        const char *image_id = json_string_value(json_object_get(c, "ImageID"));
+        const char *state = json_string_value(json_object_get(c, "State"));
+        json_t *labels = json_object_get(c, "Labels"), *sum;
+
+        if (!id || !name)
+                return 0;
+        if (!image || !image_id || image_is_id(image))
+                return match_inspect_into(d, id, arr);
+        sum = json_pack("{s:s,s:s,s:s,s:{s:s,s:O}}", "Id", id, "Name", name, "Image", image_id,
+                        "Config", "Image", image, "Labels", labels ? labels : json_null());
+        /* inspect's State.Running is true for paused and restarting ones too */
+        if (sum && state)
+                json_object_set_new(sum, "State", json_pack("{s:s,s:b}", "Status", state, "Running",
+                                                            strcmp(state, "running") == 0 ||
+                                                            strcmp(state, "paused") == 0 ||
+                                                            strcmp(state, "restarting") == 0));
+        return json_array_append_new(arr, sum) < 0 ? -ENOMEM : 0;
+}
+
+/* Every container in one list, less those labelled false and those no
+ * push may reach: only those whose entry shows an image id get inspected. */
+static int candidates_all(struct docker *d, json_t *found)
+{
+        json_t *list = NULL;
+        const json_t *c;
+        size_t k;
+        int r = 0, status = docker_call(d, "GET", "/containers/json?all=1", NULL, &list, 0);
+
+        if (status != 200 || !json_is_array(list)) {
+                json_decref(list);
+                return status < 0 ? status : -EIO;
+        }
+        json_array_foreach(list, k, c) {
+                const json_t *labels = json_object_get(c, "Labels");
+                struct policy pol;
+                bool off;
+
+                policy_from_labels(labels, &pol);
+                off = pol.disabled || json_object_get(labels, "com.docker.swarm.task.id");
+                policy_free(&pol);
+                if (!off && (r = match_summarise_listed(d, c, found)) < 0)
+                        break;
+        }
+        json_decref(list);
+        return r;
+}
+
+/* Those carrying one of the enable labels (whatever its value), one
+ * label-filtered list per label, each container once. */
+static int candidates_labelled(struct docker *d, json_t *found)
+{
+        json_t *seen = json_object();
+        int r = seen ? 0 : -ENOMEM;
+
+        for (size_t i = 0; r == 0 && policy_enable_labels[i]; i++) {
+                char filter[128], path[512], *esc;
+                json_t *list = NULL;
+                const json_t *c;
+                size_t k;
+                int status;
+
+                snprintf(filter, sizeof(filter), "{\"label\":[\"%s\"]}", policy_enable_labels[i]);
+                esc = docker_escape(d, filter);
+                if (!esc) {
+                        r = -ENOMEM;
+                        break;
+                }
+                snprintf(path, sizeof(path), "/containers/json?all=1&filters=%s", esc);
+                docker_free(esc);
+                status = docker_call(d, "GET", path, NULL, &list, 0);
+                if (status != 200 || !json_is_array(list))
+                        r = status < 0 ? status : -EIO;
+                json_array_foreach(list, k, c) {
+                        const char *id = json_string_value(json_object_get(c, "Id"));
+
+                        if (r < 0 || !id || json_object_get(seen, id))
+                                continue;       /* carries two of the labels */
+                        json_object_set_new(seen, id, json_true());
+                        r = match_summarise_listed(d, c, found);
+                }
+                json_decref(list);
+        }
+        json_decref(seen);
+        return r;
+}
+
+json_t *match_candidates(struct docker *d, const struct config *cfg, int *err)
+{
+        json_t *found = json_array();
+        int r = !found ? -ENOMEM : cfg->select_all ? candidates_all(d, found) : candidates_labelled(d, found);
+
+        if (r < 0) {
+                *err = r;
+                json_decref(found);
+                return NULL;
+        }
+        return found;
+}
+
+/* Why a container is not selected, as bits. */
+enum {
+        NOT_TEMPORARY = 1 << 0, /* redock's own -redock-new / -redock-old */
+        NOT_TASK      = 1 << 1, /* a Swarm task's: its service is followed */
+        NOT_OPTED_IN  = 1 << 2,
+        NOT_IN_SCOPE  = 1 << 3,
+        NOT_RUNNING   = 1 << 4,
+};
+#define NOT_NEAR (NOT_TEMPORARY | NOT_TASK | NOT_OPTED_IN)
+
+static const char *name_of(const json_t *ins)
+{
+        const char *name = json_string_value(json_object_get(ins, "Name"));
+
+        return name && name[0] == '/' ? name + 1 : name;
+}
+
+static bool is_running(const json_t *ins)
+{
+        const json_t *state = json_object_get(ins, "State");
+
+        /* no state known (an old summary): as before include-stopped */
+        return !json_is_object(state) || json_is_true(json_object_get(state, "Running"));
+}
+
+static unsigned int selection(const struct config *cfg, const json_t *ins, const struct policy *pol)
+{
+        const json_t *labels = json_object_get(json_object_get(ins, "Config"), "Labels");
+        const char *name = name_of(ins);
+        unsigned int bits = 0;
+
+        if (!name || strstr(name, "-redock-new") || strstr(name, "-redock-old"))
+                bits |= NOT_TEMPORARY;
+        if (json_object_get(labels, "com.docker.swarm.task.id"))
+                bits |= NOT_TASK;
+        if (cfg->select_all ? pol->disabled : !pol->enabled)
+                bits |= NOT_OPTED_IN;
+        if (!policy_in_scope(pol, cfg->scope))
+                bits |= NOT_IN_SCOPE;
+        if (!cfg->include_stopped && !is_running(ins))
+                bits |= NOT_RUNNING;
+        return bits;
+}
+
+/* Append "; " and a reason to buf. */
+static void add_reason(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_reason(char *buf, size_t size, const char *fmt, ...)
+{
+        size_t len = strlen(buf);
+        va_list ap;
+
+        if (len && len + 2 < size) {
+                memcpy(buf + len, "; ", 3);
+                len += 2;
+        }
+        if (len + 1 >= size)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(buf + len, size - len, fmt, ap);
+        va_end(ap);
+}
+
+static void explain(const struct config *cfg, const json_t *ins, const struct policy *pol, unsigned int bits,
+                    char *buf, size_t size)
+{
+        const char *status = json_string_value(json_object_get(json_object_get(ins, "State"), "Status"));
+
+        if (bits & NOT_TEMPORARY)
+                add_reason(buf, size, "it is one of redock's temporary containers");
+        if (bits & NOT_TASK)
+                add_reason(buf, size, "it is a Swarm task's container (its service is followed)");
+        if ((bits & NOT_OPTED_IN) && cfg->select_all)
+                add_reason(buf, size, "it is labelled not to be updated (enable label false)");
+        else if (bits & NOT_OPTED_IN)
+                add_reason(buf, size, "it is not opted in: label it redock.enable=true, or set select = all in [redock]");
+        if ((bits & NOT_IN_SCOPE) && pol->scope && cfg->scope && *cfg->scope)
+                add_reason(buf, size, "its scope is %s, not %s: set scope = %s in [redock]", pol->scope,
+                           cfg->scope, pol->scope);
+        else if ((bits & NOT_IN_SCOPE) && pol->scope)
+                add_reason(buf, size, "its scope is %s and [redock] sets none: set scope = %s in [redock]",
+                           pol->scope, pol->scope);
+        else if (bits & NOT_IN_SCOPE)
+                add_reason(buf, size, "it has no scope and [redock] sets scope = %s: label it redock.scope=%s, "
+                           "or remove scope from [redock]", cfg->scope, cfg->scope);
+        if (bits & NOT_RUNNING)
+                add_reason(buf, size, "it is not running (%s): set include-stopped = yes in [redock]",
+                           status ? status : "stopped");
+}
+
+bool match_selected(const struct config *cfg, const json_t *ins, char *why, size_t size)
+{
+        struct policy pol;
+        unsigned int bits;
+
+        policy_from_labels(json_object_get(json_object_get(ins, "Config"), "Labels"), &pol);
+        bits = selection(cfg, ins, &pol);
+        if (why && size) {
+                why[0] = '\0';
+                explain(cfg, ins, &pol, bits, why, size);
+        }
+        policy_free(&pol);
+        return bits == 0;
+}
+
+/* Is host one of the aliases of a source whose registry is registry? */
+static const struct source *alias_source(const struct config *cfg, const char *registry, const char *host)
+{
+        for (size_t i = 0; i < cfg->n_sources; i++) {
+                const struct source *s = &cfg->sources[i];
+
+                if (!s->registry || !s->registry[0] || !hostmap_same_host(s->registry, registry))
+                        continue;
+                for (size_t a = 0; a < s->n_aliases; a++)
+                        if (hostmap_same_host(s->aliases[a], host))
+                                return s;
+        }
+        return NULL;
+}
+
+/* Does ref name the pushed repository and tag on the pushed host, or on
+ * an alias of it?  The alias names the same registry: the container
+ * pulls the pushed image under that name. */
+static bool ref_follows(const struct config *cfg, const struct imageref *ref, const struct push_event *ev)
+{
+        struct push_event as_alias;
+
+        if (imageref_matches_push(ref, ev))
+                return true;
+        if (!ev->registry[0] || !alias_source(cfg, ev->registry, ref->registry))
+                return false;
+        as_alias = *ev;
+        snprintf(as_alias.registry, sizeof(as_alias.registry), "%s", ref->registry);
+        return imageref_matches_push(ref, &as_alias);
+}
+
+static int image_ref(const json_t *ins, struct imageref *ref)
+{
+        const char *image = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
+
+        return image ? imageref_parse(image, ref) : -EINVAL;
+}
+
+bool match_follows_push(const struct config *cfg, const json_t *ins, const struct push_event *ev)
+{
+        struct imageref ref;
+
+        return match_selected(cfg, ins, NULL, 0) && image_ref(ins, &ref) == 0 && ref_follows(cfg, &ref, ev);
+}
+
+enum match_miss match_near_miss(const struct config *cfg, const json_t *ins, const char *source,
+                                const struct push_event *ev, char *why, size_t size)
+{
+        struct push_event any_host = *ev;
+        struct imageref ref;
+        struct policy pol;
+        enum match_miss m = MATCH_UNRELATED;
+        unsigned int bits;
+        bool host_ok;
+
+        why[0] = '\0';
+        any_host.registry[0] = '\0';
+        if (image_ref(ins, &ref) < 0 || !imageref_matches_push(&ref, &any_host))
+                return MATCH_UNRELATED;
+        policy_from_labels(json_object_get(json_object_get(ins, "Config"), "Labels"), &pol);
+        bits = selection(cfg, ins, &pol);
+        host_ok = ref_follows(cfg, &ref, ev);
+        if (bits & NOT_NEAR)
+                m = MATCH_UNRELATED;
+        else if (host_ok && bits == 0)
+                m = MATCH_FOLLOWS;
+        else if (host_ok && bits == NOT_RUNNING)
+                m = MATCH_STOPPED;
+        else
+                m = MATCH_NEAR;
+        if (m == MATCH_STOPPED) {
+                const char *status = json_string_value(json_object_get(json_object_get(ins, "State"), "Status"));
+                snprintf(why, size, "%s", status ? status : "stopped");
+        } else if (m == MATCH_NEAR) {
+                if (!host_ok)
+                        add_reason(why, size, "its image names host %s, not %s: set aliases = %s in [source %s], "
+                                   "or match-host = any", ref.registry, ev->registry, ref.registry,
+                                   source ? source : "NAME");
+                explain(cfg, ins, &pol, bits, why, size);
+        }
+        policy_free(&pol);
+        return m;
+}
+
+/* The source whose pushes this image follows (by host), or NULL. */
+static const struct source *source_for(const struct config *cfg, const struct imageref *ref)
+{
+        for (size_t i = 0; i < cfg->n_sources; i++) {
+                const struct source *s = &cfg->sources[i];
+
+                /* no registry: the events keep their own host, any host */
+                if (s->match_any_host || !s->registry || !s->registry[0] ||
+                    hostmap_same_host(s->registry, ref->registry))
+                        return s;
+                for (size_t a = 0; a < s->n_aliases; a++)
+                        if (hostmap_same_host(s->aliases[a], ref->registry))
+                                return s;
+        }
+        return NULL;
+}
+
+bool match_describe(const struct config *cfg, const json_t *ins, char *buf, size_t size)
+{
+        const char *image = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
+        const struct source *s = NULL;
+        struct imageref ref;
+        char why[1024];
+        bool parsed = image && imageref_parse(image, &ref) == 0;
+
+        match_selected(cfg, ins, why, sizeof(why));
+        if (!parsed)
+                add_reason(why, sizeof(why), "its image %s is not a reference redock can follow",
+                           image ? image : "(none)");
+        else if (ref.digest[0])
+                add_reason(why, sizeof(why), "its image is pinned by digest");
+        else if (cfg->n_sources == 0)
+                add_reason(why, sizeof(why), "no [source] is configured");
+        else if (!(s = source_for(cfg, &ref)) && cfg->n_sources == 1)
+                add_reason(why, sizeof(why), "no source's registry is %s: set aliases = %s in [source %s], "
+                           "or match-host = any", ref.registry, ref.registry, cfg->sources[0].name);
+        else if (!s)
+                add_reason(why, sizeof(why), "no source's registry is %s: set aliases = %s in the [source] "
+                           "its pushes come from, or match-host = any", ref.registry, ref.registry);
+        if (why[0]) {
+                snprintf(buf, size, "nothing: %s", why);
+                return false;
+        }
+        snprintf(buf, size, "source %s", s->name);
+        return true;
+}

@@ -1,0 +1,65 @@
+/* match: which containers a push reaches, and why the others do not.
+ *
+ * A container is selected when it is opted in ([redock] select: a truthy
+ * enable label, or with select = all any container not labelled false),
+ * in this instance's scope, running (or include-stopped = yes), and is
+ * neither one of redock's temporary containers nor a Swarm task's.  A
+ * selected container follows a push when its image names the pushed
+ * repository and tag on the pushed host, or on one of the aliases of the
+ * source whose registry that host is.
+ *
+ * Containers are JSON objects as inspect has them, or as
+ * match_summarise_listed makes them from a list entry (Id, Name, Image,
+ * State.Status, State.Running, Config.Image, Config.Labels). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "docker.h"
+#include "event.h"
+
+/* Inspect container id into arr.  One removed meanwhile (404) is left
+ * out; any other failure is Docker's, and the job must wait: -errno. */
+int match_inspect_into(struct docker *d, const char *id, json_t *arr);
+
+/* A list entry (GET /containers/json) into arr in the shape above.  When
+ * the list shows the image by id (the tag moved on), the reference the
+ * container was created with is only in inspect: it is inspected then.
+ * 0 or -errno. */
+int match_summarise_listed(struct docker *d, const json_t *c, json_t *arr);
+
+/* The containers a push may reach, summarised: with select = labelled
+ * those carrying an enable label (label-filtered lists: the cost does not
+ * grow with the host), with select = all one list of every container,
+ * less those labelled false.  Stopped ones are in (to say why they are
+ * left alone).  NULL with *err when Docker did not answer. */
+json_t *match_candidates(struct docker *d, const struct config *cfg, int *err);
+
+/* Is this container selected (see above)?  If not, why (with the key
+ * that would change it) into why.  why may be NULL. */
+bool match_selected(const struct config *cfg, const json_t *ins, char *why, size_t size);
+
+/* Is it selected, and does its image follow the push ev? */
+bool match_follows_push(const struct config *cfg, const json_t *ins, const struct push_event *ev);
+
+enum match_miss {
+        MATCH_UNRELATED,        /* not this repository and tag, or not opted in */
+        MATCH_FOLLOWS,          /* follows the push */
+        MATCH_STOPPED,          /* would follow it, but is not running */
+        MATCH_NEAR,             /* same repository and tag: another host or scope */
+};
+
+/* How this container stands to push ev from source (its name): for
+ * MATCH_STOPPED its state, for MATCH_NEAR what differs and the key that
+ * would make it follow, into why ("; " between several). */
+enum match_miss match_near_miss(const struct config *cfg, const json_t *ins, const char *source,
+                                const struct push_event *ev, char *why, size_t size);
+
+/* Which source follows this container (inspect object or list
+ * summary), or why none does: "source NAME", or "nothing: <why>"
+ * naming the key that would fix a near miss.  true when followed. */
+bool match_describe(const struct config *cfg, const json_t *ins, char *buf, size_t size);
