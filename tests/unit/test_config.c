@@ -231,6 +231,29 @@ START_TEST(unknown_key)
 }
 END_TEST
 
+/* [redock] select and include-stopped (issue 15): their defaults, each
+ * value, and a wrong value named with the values allowed. */
+START_TEST(select_and_include_stopped)
+{
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"), 0);
+        ck_assert(!cfg.select_all);
+        ck_assert(!cfg.include_stopped);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[redock]\nselect = all\ninclude-stopped = yes\n"), 0);
+        ck_assert_str_eq(errs, "");
+        ck_assert(cfg.select_all);
+        ck_assert(cfg.include_stopped);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[redock]\nselect = labelled\ninclude-stopped = no\n"), 0);
+        ck_assert(!cfg.select_all);
+        ck_assert(!cfg.include_stopped);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[redock]\nselect = labeled\ninclude-stopped = sometimes\n"), 2);
+        expect_errs("2: select must be labelled or all\n"
+                    "3: 'sometimes' is not yes or no\n");
+}
+END_TEST
+
 START_TEST(bad_docker_host)
 {
         ck_assert_int_eq(load("[docker]\nhost = /run/docker.sock\n"), 1);
@@ -725,6 +748,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, unknown_section);
         tcase_add_test(tc, unknown_key);
         tcase_add_test(tc, bad_docker_host);
+        tcase_add_test(tc, select_and_include_stopped);
         tcase_add_test(tc, bad_numbers);
         tcase_add_test(tc, source_without_token);
         tcase_add_test(tc, bad_source_name);
