@@ -238,10 +238,10 @@ END_TEST
 
 /* a list entry as GET /containers/json has it: its State string becomes
  * State.Running, as inspect has it */
+#define ENTRY "{\"Id\":\"%s\",\"Names\":[\"/app\"],\"Image\":\"" REG "/team/app:stable\"," \
+              "\"ImageID\":\"sha256:aa\",\"State\":\"%s\",\"Labels\":{\"redock.enable\":\"true\"}}"
 START_TEST(list_summary)
 {
-        const char *entry = "{\"Id\":\"%s\",\"Names\":[\"/app\"],\"Image\":\"" REG "/team/app:stable\","
-                            "\"ImageID\":\"sha256:aa\",\"State\":\"%s\",\"Labels\":{\"redock.enable\":\"true\"}}";
         const char *states[] = { "running", "paused", "exited", "created" };
         const bool followed[] = { true, true, false, false };
         json_t *arr = json_array();
@@ -251,7 +251,7 @@ START_TEST(list_summary)
                 char text[512], buf[1100];
                 json_t *c;
 
-                snprintf(text, sizeof(text), entry, "0123", states[i]);
+                snprintf(text, sizeof(text), ENTRY, "0123", states[i]);
                 c = json_loads(text, 0, NULL);
                 ck_assert_ptr_nonnull(c);
                 ck_assert_int_eq(match_summarise_listed(NULL, c, arr), 0);
