@@ -452,10 +452,6 @@ static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_c
                 log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
                                                      .digest = job->ev.digest[0] ? job->ev.digest : NULL },
                         "push of %s: no opted-in container follows it", image);
-        }
-        log_misses(c, opted_in, image, n == 0);
-        if (n == 0) {
-                /* nothing to replace */
         } else if (claim == EVENT_SAME_DIGEST && (err = followers_run_digest(c, opted_in)) != 0) {
                 if (err > 0)
                         log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
@@ -465,6 +461,7 @@ static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_c
         } else {
                 err = replace_followers(c, image);
         }
+        log_misses(c, opted_in, image, n == 0);
         /* then the Swarm services that follow the same tag */
         if (err >= 0)
                 err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);

@@ -360,8 +360,8 @@ bool match_describe(const struct config *cfg, const json_t *ins, char *buf, size
         else if (!s)
                 add_reason(why, sizeof(why), "no source's registry is %s: set aliases = %s in the [source] "
                            "its pushes come from, or match-host = any", ref.registry, ref.registry);
-        if (why[0]) {
-                snprintf(buf, size, "nothing: %s", why);
+        if (why[0] || !s) {
+                snprintf(buf, size, "nothing: %s", why[0] ? why : "no source follows its image");
                 return false;
         }
         snprintf(buf, size, "source %s", s->name);
