@@ -16,6 +16,7 @@
 #include "drain.h"
 #include "intent.h"
 #include "jobcheck.h"
+#include "listing.h"
 #include "log.h"
 #include "policy.h"
 #include "queue.h"
@@ -24,92 +25,66 @@
 #include "swarm.h"
 #include "update.h"
 
-/* Inspect container id into arr.  One removed meanwhile (404) is left
- * out; any other failure is Docker's, and the job must wait: -errno. */
-static int inspect_into(struct docker *d, const char *id, json_t *arr)
+/* all: the host's containers as listing_get has them, g built from it;
+ * idx[0..n): the targets among them.  Inspect the targets and everything
+ * that depends on them in place (what an update stops, starts or
+ * recreates reads inspect's fields) and build g again; the rest of the
+ * host stays as listed.  0, or -errno when Docker did not answer. */
+static int inspect_tied(struct docker *d, json_t *all, struct deps_graph *g, const size_t *idx, size_t n)
 {
-        json_t *ins = NULL;
-        int status = docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id);
+        bool *tied = calloc(g->n ? g->n : 1, sizeof(*tied));
+        int r = tied ? 0 : -ENOMEM;
 
-        if (status == 200 && json_is_object(ins))
-                return json_array_append_new(arr, ins) < 0 ? -ENOMEM : 0;
-        json_decref(ins);
-        if (status == 404)
-                return 0;
-        return status < 0 ? status : -EIO;
-}
+        for (size_t i = 0; tied && i < n; i++)
+                tied[idx[i]] = true;
+        if (tied)
+                listing_tied(all, g, tied);
+        for (size_t i = 0; r == 0 && i < g->n; i++) {
+                json_t *ins;
 
-/* Inspect what GET path lists, each id once.  0 or -errno. */
-static int inspect_listed(struct docker *d, const char *path, json_t *arr)
-{
-        json_t *list = NULL;
-        const json_t *c;
-        size_t i;
-        int r = 0, status = docker_call(d, "GET", path, NULL, &list, 0);
-
-        if (status != 200 || !json_is_array(list)) {
-                json_decref(list);
-                return status < 0 ? status : -EIO;
+                if (!tied[i] || json_object_get(json_array_get(all, i), "Mounts"))
+                        continue;       /* not tied, or inspected already */
+                r = listing_inspect(d, g->nodes[i].id, &ins);
+                if (r == 0 && ins)      /* else gone meanwhile: its update says so */
+                        r = json_array_set_new(all, i, ins) < 0 ? -ENOMEM : 0;
         }
-        json_array_foreach(list, i, c) {
-                const char *id = json_string_value(json_object_get(c, "Id"));
-
-                if (id && (r = inspect_into(d, id, arr)) < 0)
-                        break;
-        }
-        json_decref(list);
+        free(tied);
+        deps_free(g);
+        if (r == 0)
+                r = deps_build(all, g);
         return r;
 }
 
-/* Docker lists a container's image by reference, or by id once the
- * reference names another image (the tag moved on). */
-static bool image_is_id(const char *image)
+/* The opted-in containers among all (summaries) whose list entry shows
+ * the image by id, inspected in place: which tag they follow is only in
+ * inspect.  The others could not follow a push whatever their image.
+ * 0, or -errno when Docker did not answer. */
+static int resolve_moved(struct docker *d, json_t *all)
 {
-        return strncmp(image, "sha256:", 7) == 0 || strspn(image, "0123456789abcdef") == strlen(image);
-}
+        json_t *c;
+        size_t i;
+        int r = 0;
 
-/* What follows_push and runs_digest read of a container, from its list
- * entry: Name, Image (the image id) and Config.Image and Config.Labels,
- * as inspect has them.  When the list shows the image by id, the
- * reference the container was created with is only in inspect: the
- * container is inspected then (it is one a push is about to change). */
-static int summarise_listed(struct docker *d, const json_t *c, json_t *arr)
-{
-        const char *id = json_string_value(json_object_get(c, "Id"));
-        const char *image = json_string_value(json_object_get(c, "Image"));
-        const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
-        const char *image_id = json_string_value(json_object_get(c, "ImageID"));
-        json_t *labels = json_object_get(c, "Labels");
+        json_array_foreach(all, i, c) {
+                const json_t *config = json_object_get(c, "Config");
+                struct policy pol;
+                json_t *ins;
 
-        if (!id || !name)
-                return 0;
-        if (!image || !image_id || image_is_id(image))
-                return inspect_into(d, id, arr);
-        return json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:{s:s,s:O}}", "Id", id, "Name", name,
-                                                    "Image", image_id, "Config", "Image", image,
-                                                    "Labels", labels ? labels : json_null())) < 0 ? -ENOMEM : 0;
-}
-
-/* Every container, inspected: the targets are among them, and the
- * dependency graph needs the others too.  The list shows an image id once
- * the tag moved on, so the configured reference comes from inspect.
- * Returns an array (in the order deps_build numbers its nodes), or NULL
- * with *err when Docker did not answer. */
-static json_t *inspect_all(struct docker *d, int *err)
-{
-        json_t *all = json_array();
-        int r = all ? inspect_listed(d, "/containers/json?all=1", all) : -ENOMEM;
-
-        if (r < 0) {
-                *err = r;
-                json_decref(all);
-                return NULL;
+                if (json_string_value(json_object_get(config, "Image")))
+                        continue;
+                policy_from_labels(json_object_get(config, "Labels"), &pol);
+                if (pol.enabled && (r = listing_inspect(d, json_string_value(json_object_get(c, "Id")), &ins)) == 0 &&
+                    ins)
+                        r = json_array_set_new(all, i, ins) < 0 ? -ENOMEM : 0;
+                policy_free(&pol);
+                if (r < 0)
+                        break;
         }
-        return all;
+        return r;
 }
 
 /* The containers that carry one of the opt-in labels (whatever its
- * value), as summarise_listed has them: a push that matches nothing costs
+ * value), as listing_summary has them: a push that matches nothing costs
  * these label-filtered lists, never a look at every container on the
  * host, nor an inspect.  NULL with *err when Docker did not answer. */
 static json_t *list_opted_in(struct docker *d, int *err)
@@ -119,10 +94,9 @@ static json_t *list_opted_in(struct docker *d, int *err)
 
         for (size_t i = 0; r == 0 && policy_enable_labels[i]; i++) {
                 char filter[128], path[512], *esc;
-                json_t *list = NULL;
-                const json_t *c;
+                json_t *list;
+                json_t *c;
                 size_t k;
-                int status;
 
                 snprintf(filter, sizeof(filter), "{\"label\":[\"%s\"]}", policy_enable_labels[i]);
                 esc = docker_escape(d, filter);
@@ -132,16 +106,19 @@ static json_t *list_opted_in(struct docker *d, int *err)
                 }
                 snprintf(path, sizeof(path), "/containers/json?all=1&filters=%s", esc);
                 docker_free(esc);
-                status = docker_call(d, "GET", path, NULL, &list, 0);
-                if (status != 200 || !json_is_array(list))
-                        r = status < 0 ? status : -EIO;
+                list = listing_get(d, path, &r);
+                if (list && (r = resolve_moved(d, list)) < 0) {
+                        json_decref(list);
+                        break;
+                }
                 json_array_foreach(list, k, c) {
                         const char *id = json_string_value(json_object_get(c, "Id"));
 
-                        if (r < 0 || !id || json_object_get(seen, id))
+                        if (!id || json_object_get(seen, id))
                                 continue;       /* carries two of the labels */
                         json_object_set_new(seen, id, json_true());
-                        r = summarise_listed(d, c, found);
+                        if (json_array_append(found, c) < 0)
+                                r = -ENOMEM;
                 }
                 json_decref(list);
         }
@@ -440,8 +417,9 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
         return 0;
 }
 
-/* Replace the containers that follow the push (all of them, inspected
- * afresh, make the dependency graph). */
+/* Replace the containers that follow the push.  The whole host is
+ * listed, for the dependency graph; only the followers and what depends
+ * on them are inspected. */
 static int replace_followers(struct drain_ctx *c, const char *image)
 {
         const struct job *job = c->job;
@@ -453,9 +431,13 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         bool cycle, at_once = false;
         int err = 0;
 
-        all = inspect_all(&c->d, &err);
+        all = listing_get(&c->d, "/containers/json?all=1", &err);
         if (!all)
                 return err;
+        if ((err = resolve_moved(&c->d, all)) < 0) {
+                json_decref(all);
+                return err;
+        }
         idx = calloc(json_array_size(all) ? json_array_size(all) : 1, sizeof(*idx));
         if (!idx || deps_build(all, &g) < 0) {
                 free(idx);
@@ -466,6 +448,12 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         json_array_foreach(all, i, ins)
                 if (follows_push(c->cfg, ins, &job->ev))
                         idx[n++] = i;
+        err = inspect_tied(&c->d, all, &g, idx, n);
+        if (err < 0) {
+                free(idx);
+                json_decref(all);
+                return err;
+        }
         /* what others depend on goes first */
         cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
         if (!c->cfg->rolling && !cycle && n > 1) {
@@ -830,11 +818,24 @@ int drain_update_names(const struct config *cfg, char **names, int n, FILE *out)
         if (state_open(cfg->state_dir, &c.state) < 0)
                 c.state = NULL;
         update_repair_all(&c.d, cfg);   /* logs what it cannot repair yet */
-        /* every container, for the dependency graph */
-        all = inspect_all(&c.d, &r);
+        /* every container, for the dependency graph; the named ones and
+         * their dependents inspected */
+        all = listing_get(&c.d, "/containers/json?all=1", &r);
         if (all && deps_build(all, &g) < 0) {
                 json_decref(all);
                 all = NULL;
+        }
+        if (all) {
+                size_t *idx = calloc((size_t)n, sizeof(*idx)), m = 0;
+
+                for (int i = 0; idx && i < n; i++)
+                        if (deps_find(&g, names[i]) >= 0)
+                                idx[m++] = (size_t)deps_find(&g, names[i]);
+                if (!idx || inspect_tied(&c.d, all, &g, idx, m) < 0) {
+                        json_decref(all);       /* each then on its own */
+                        all = NULL;
+                }
+                free(idx);
         }
         for (int i = 0; i < n; i++) {
                 const struct update_opts opts = { .cfg = cfg };
