@@ -304,7 +304,6 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                                   size_t i, struct update_result *res)
 {
         struct dependents dp;
-        struct update_opts opts = { .cfg = c->cfg };
         char why[512] = "";
         int r;
 
@@ -320,11 +319,7 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                 failed_unchanged(res, g->nodes[i].name, reason);
                 return 0;
         }
-        opts.before_stop = dependents_stop;
-        opts.stopping = dependents_stopping;
-        opts.after = dependents_after;  /* dependents_restart, before the record goes */
-        opts.arg = &dp;
-        r = update_container(&c->d, g->nodes[i].name, &opts, res);
+        r = dependents_update(&dp, res);
         dependents_free(&dp);
         return r;
 }
