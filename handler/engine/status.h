@@ -1,11 +1,25 @@
-/* status: the containers redock watches, what they run, the labels that
- * steer them, and the last outcome recorded for each. */
+/* status: the containers and services redock watches, what they run,
+ * the labels that steer them and their values, the last outcome recorded
+ * for each, and what waits in the queue.  While Docker cannot be reached
+ * it shows what redock's own state records, and says so. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "config.h"
 
-/* One line per opted-in container, in scope or not (a column says), to
- * out.  Returns 0 or -errno when Docker cannot be asked. */
-int status_print(const struct config *cfg, FILE *out);
+struct status_args {
+        bool json;              /* one JSON document instead of tables */
+        char **names;           /* only these containers and services ... */
+        int n_names;            /* ... when there are any */
+};
+
+/* Write the status to out: one JSON document
+ *   {"docker":{...},"containers":[ROW...],"services":[ROW...],"queued":{...}}
+ * or tables printed from the same rows (one column per key of a row).
+ * Problems go to stderr, one line each.  Returns 0; -EHOSTUNREACH when
+ * Docker could not be reached (what the state records was printed);
+ * -ENOENT when a name given is no opted-in container or service (the
+ * others were printed); another -errno when nothing could be printed. */
+int status_run(const struct config *cfg, const struct status_args *a, FILE *out);
