@@ -181,8 +181,8 @@ enum {
 };
 
 static const struct { unsigned bit; const char *name; } opt_names[] = {
-        { OPT_CONFIG, "-c" }, { OPT_TO, "--to" }, { OPT_SOURCE, "--source" },
-        { OPT_HEADER, "--header" }, { OPT_JSON, "--json" }, { OPT_LINES, "--lines" },
+        { OPT_CONFIG, "-c/--config" }, { OPT_TO, "--to" }, { OPT_SOURCE, "-s/--source" },
+        { OPT_HEADER, "-H/--header" }, { OPT_JSON, "--json" }, { OPT_LINES, "-n/--lines" },
         { OPT_ONCE, "--once" }, { OPT_CONTAINER, "--container" }, { OPT_OUTCOME, "--outcome" },
         { OPT_SINCE, "--since" },
 };

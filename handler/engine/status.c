@@ -532,6 +532,9 @@ static int print_tables(FILE *out, const json_t *doc)
         if (!json_is_true(json_object_get(docker, "reachable")))
                 fputs("Docker could not be reached: below is what redock's history records, "
                       "not what runs now\n", out);
+        if (json_array_size(json_object_get(doc, "containers")) == 0)
+                fputs(json_is_true(json_object_get(docker, "reachable"))
+                      ? "No opted-in container.\n" : "No container in redock's history.\n", out);
         r = print_rows(out, "CONTAINER", json_object_get(doc, "containers"));
         if (r == 0 && json_array_size(services) > 0) {
                 fputc('\n', out);
