@@ -231,20 +231,23 @@ struct history_args {
         const char *since;
 };
 
-/* --outcome's list into f, each a known outcome, none twice.  copy is
- * the list's text, cut up in place.  Returns 0 or 2 (said why). */
-static int parse_outcomes(char *copy, struct history_filter *f)
+/* --outcome's list ("failed,rolled-back") into f, each a known outcome,
+ * none twice.  Returns 0 or 2 (said why). */
+static int parse_outcomes(const char *list, struct history_filter *f)
 {
-        char *save = NULL;
-
-        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-                size_t i;
+        for (const char *tok = list, *end; *tok; tok = *end ? end + 1 : end) {
+                size_t len, i;
                 bool dup = false;
 
-                for (i = 0; state_outcomes[i] && strcmp(state_outcomes[i], tok) != 0; i++)
+                end = strchrnul(tok, ',');
+                len = (size_t)(end - tok);
+                if (len == 0)
+                        continue;
+                for (i = 0; state_outcomes[i] && (strlen(state_outcomes[i]) != len ||
+                                                  strncmp(state_outcomes[i], tok, len) != 0); i++)
                         ;
                 if (!state_outcomes[i]) {
-                        fprintf(stderr, "redock history: unknown outcome '%s'; one of:", tok);
+                        fprintf(stderr, "redock history: unknown outcome '%.*s'; one of:", (int)len, tok);
                         for (i = 0; state_outcomes[i]; i++)
                                 fprintf(stderr, "%s %s", i ? "," : "", state_outcomes[i]);
                         fputc('\n', stderr);
@@ -268,8 +271,7 @@ static int verb_history(const char *config_path, const struct history_args *ha, 
         struct history_filter f = { .limit = ha->limit, .target = ha->container };
         struct config cfg;
         struct state *st;
-        char *outcomes = NULL;
-        int r, rc = 2;
+        int r;
 
         if (argc != 0) {
                 fputs("redock history: takes no names; for one container's decisions use --container NAME\n",
@@ -293,16 +295,10 @@ static int verb_history(const char *config_path, const struct history_args *ha, 
                         return 2;
                 }
         }
-        if (ha->outcome) {
-                outcomes = strdup(ha->outcome);
-                if (!outcomes)
-                        return EXIT_FAILURE;
-                if (parse_outcomes(outcomes, &f) != 0)
-                        goto out;
-        }
-        rc = EXIT_FAILURE;
+        if (ha->outcome && parse_outcomes(ha->outcome, &f) != 0)
+                return 2;
         if (config_load(config_path, &cfg, stderr) != 0)
-                goto out;
+                return EXIT_FAILURE;
         r = state_open(cfg.state_dir, &st);
         if (r == 0) {
                 r = state_print_history(st, stdout, &f, ha->json);
@@ -311,10 +307,7 @@ static int verb_history(const char *config_path, const struct history_args *ha, 
         if (r < 0)
                 fprintf(stderr, "redock history: %s/redock.db: %s\n", cfg.state_dir, strerror(-r));
         config_free(&cfg);
-        rc = r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-out:
-        free(outcomes);
-        return rc;
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int main(int argc, char **argv)

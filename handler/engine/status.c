@@ -520,7 +520,7 @@ static int print_rows(FILE *out, const char *title, const json_t *rows)
         return 0;
 }
 
-static int print_tables(FILE *out, const json_t *doc)
+int status_print_tables(FILE *out, const json_t *doc)
 {
         const json_t *docker = json_object_get(doc, "docker");
         const json_t *queued = json_object_get(doc, "queued");
@@ -619,7 +619,7 @@ int status_run(const struct config *cfg, const struct status_args *a, FILE *out)
                 if (s)
                         fprintf(out, "%s\n", s);
         } else {
-                r = print_tables(out, doc);
+                r = status_print_tables(out, doc);
         }
         if (r == 0 && (fflush(out) != 0 || ferror(out)))
                 r = -EIO;

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "config.h"
 
 struct status_args {
@@ -23,3 +25,12 @@ struct status_args {
  * -ENOENT when a name given is no opted-in container or service (the
  * others were printed); another -errno when nothing could be printed. */
 int status_run(const struct config *cfg, const struct status_args *a, FILE *out);
+
+/* The tables for a status document as status_run builds it: a line
+ * saying Docker could not be reached when "docker"."reachable" is not
+ * true, the containers, the services (when there are any), the queued
+ * jobs.  Each table has one column per key of its rows, in the order the
+ * keys first appear (less image_id and job); null or missing is "-", an
+ * object "key=value,flag,no-flag", an array "a+b", a digest short.  No
+ * I/O but out.  Returns 0 or -ENOMEM. */
+int status_print_tables(FILE *out, const json_t *doc);
