@@ -26,7 +26,7 @@
 #define SHORT_DIGEST    19      /* "sha256:" and 12 hex digits in the table */
 
 /* Keys in a row that JSON has and the table leaves out. */
-static const char *const table_hidden[] = { "image_id", "job", NULL };
+static const char *const table_hidden[] = { "image_id", NULL };
 
 struct status_ctx {
         const struct config *cfg;

@@ -30,7 +30,7 @@ int status_run(const struct config *cfg, const struct status_args *a, FILE *out)
  * saying Docker could not be reached when "docker"."reachable" is not
  * true, the containers, the services (when there are any), the queued
  * jobs.  Each table has one column per key of its rows, in the order the
- * keys first appear (less image_id and job); null or missing is "-", an
+ * keys first appear (less image_id); null or missing is "-", an
  * object "key=value,flag,no-flag", an array "a+b", a digest short.  No
  * I/O but out.  Returns 0 or -ENOMEM. */
 int status_print_tables(FILE *out, const json_t *doc);

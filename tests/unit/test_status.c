@@ -84,9 +84,9 @@ START_TEST(docker_away_and_queue)
                 "stack_api  r/api:1  -       -       failed        T\n"
                 "\n"
                 "3 job(s) queued, the oldest shown:\n"
-                "QUEUED  IMAGE  DIGEST               SOURCE    RECEIVED  ERROR\n"
-                "queue   r/a:1  sha256:0123456789ab  registry  T         -\n"
-                "inbox   -      -                    -         -         a symbolic link\n");
+                "QUEUED  IMAGE  DIGEST               SOURCE    RECEIVED  JOB    ERROR\n"
+                "queue   r/a:1  sha256:0123456789ab  registry  T         1.job  -\n"
+                "inbox   -      -                    -         -         x.job  a symbolic link\n");
         free(out);
 }
 END_TEST
