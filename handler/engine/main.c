@@ -48,7 +48,7 @@ static void usage(FILE *f)
               "                                         the newest N decisions (default 20, 0 = all)\n"
               "       redock [-c FILE] generator DIR [EARLY LATE]\n"
               "                                         write split mode's drop-in for redock@.service\n"
-              "       redock version\n"
+              "       redock version | --version | -V\n"
               "options: -c, --config FILE   configuration (default $REDOCK_CONFIG or " CONFIG_DEFAULT_PATH ")\n"
               "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
               "         -s, --source NAME   parse as this source would (its format and hosts)\n"
@@ -57,6 +57,11 @@ static void usage(FILE *f)
               "         --json              history: one JSON object per line\n"
               "         -n, --lines N       history: how many rows\n"
               "         -h, --help\n", f);
+}
+
+static void print_version(void)
+{
+        printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
 }
 
 /* A request on stdin for bare `redock` (older socket units and CGI
@@ -202,6 +207,7 @@ int main(int argc, char **argv)
                 { "lines",  required_argument, NULL, 'n' },
                 { "once",   no_argument,       NULL, 'o' },
                 { "help",   no_argument,       NULL, 'h' },
+                { "version", no_argument,      NULL, 'V' },
                 { NULL, 0, NULL, 0 },
         };
         const char *config_path = getenv("REDOCK_CONFIG");
@@ -220,7 +226,7 @@ int main(int argc, char **argv)
                 if (strcmp(base ? base + 1 : argv[0], "redock-generator") == 0)
                         return generator_run(CONFIG_DEFAULT_PATH, argc - 1, argv + 1);
         }
-        while ((c = getopt_long(argc, argv, "c:hs:H:n:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "c:hs:H:n:V", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
                         config_path = optarg;
@@ -256,6 +262,9 @@ int main(int argc, char **argv)
                 }
                 case 'h':
                         usage(stdout);
+                        return EXIT_SUCCESS;
+                case 'V':
+                        print_version();
                         return EXIT_SUCCESS;
                 default:
                         usage(stderr);
@@ -296,7 +305,7 @@ int main(int argc, char **argv)
         else if (strcmp(verb, "generator") == 0)
                 rc = generator_run(config_path, argc, argv);
         else if (strcmp(verb, "version") == 0) {
-                printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
+                print_version();
                 rc = EXIT_SUCCESS;
         } else {
                 fprintf(stderr, "redock: unknown verb '%s'\n", verb);
