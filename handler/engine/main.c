@@ -153,6 +153,20 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
                 return EXIT_FAILURE;
         }
         free(errs);
+        /* what is valid but likely not meant: said, and still exit 0 */
+        errs = NULL;
+        ef = open_memstream(&errs, &errs_len);
+        if (ef) {
+                config_warn(&cfg, ef);
+                fclose(ef);
+                for (char *line = errs, *next; line && *line; line = next) {
+                        next = strchr(line, '\n');
+                        if (next)
+                                *next++ = '\0';
+                        log_msg(LOG_WARNING, "warning: %s", line);
+                }
+                free(errs);
+        }
         if (strcmp(argv[0], "check") == 0) {
                 config_free(&cfg);
                 printf("%s: OK\n", config_path);

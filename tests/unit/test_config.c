@@ -16,6 +16,10 @@
 #include "config.h"
 #include "bounds.h"
 
+/* what an unknown format is told (formats.c's table and aliases, sorted) */
+#define FORMAT_LIST "auto, acr, distribution, dockerhub, ecr, gar, gitea, github, gitlab, harbor, " \
+                    "harbor-cloudevents, jfrog, nexus, quay or zot"
+
 static char dir[64];
 static char conf[128];          /* DIR/redock.conf */
 static char *errs;              /* what config_load printed */
@@ -225,9 +229,9 @@ START_TEST(unknown_key)
                               "[source a]\n"
                               "token = t\n"
                               "tokenfile = /x\n"), 3);
-        expect_errs("3: unknown key 'queue_dir' in [redock]\n"
-                    "5: unknown key 'hots' in [docker]\n"
-                    "8: unknown key 'tokenfile' in [source a]\n");
+        expect_errs("3: unknown key 'queue_dir' in [redock]; did you mean 'queue-dir'?\n"
+                    "5: unknown key 'hots' in [docker]; did you mean 'host'?\n"
+                    "8: unknown key 'tokenfile' in [source a]; did you mean 'token-file'?\n");
 }
 END_TEST
 
@@ -242,23 +246,25 @@ END_TEST
 
 START_TEST(bad_numbers)
 {
-        ck_assert_int_eq(load("[docker]\n"
-                              "stop-timeout = -1\n"
-                              "stop-timeout = 3601\n"
-                              "stop-timeout = 10s\n"
-                              "stop-timeout =\n"
-                              "health-timeout = 0\n"
-                              "health-timeout = 99999999999999999999\n"
-                              "min-uptime = 601\n"
-                              "min-uptime = 1.5\n"), 8);
+        /* one key a section at most: each bad value in a section of its own */
+        ck_assert_int_eq(load("[docker]\nstop-timeout = -1\n"
+                              "[docker]\nhealth-timeout = 0\n"
+                              "[docker]\nmin-uptime = 601\n"), 3);
         expect_errs("2: stop-timeout must be 0..3600 seconds\n"
-                    "3: stop-timeout must be 0..3600 seconds\n"
-                    "4: stop-timeout must be 0..3600 seconds\n"
-                    "5: stop-timeout must be 0..3600 seconds\n"
-                    "6: health-timeout must be 1..3600 seconds\n"
-                    "7: health-timeout must be 1..3600 seconds\n"
-                    "8: min-uptime must be 0..600 seconds\n"
-                    "9: min-uptime must be 0..600 seconds\n");
+                    "4: health-timeout must be 1..3600 seconds\n"
+                    "6: min-uptime must be 0..600 seconds\n");
+        {
+                static const char *const bad[][2] = {
+                        { "stop-timeout", "3601" }, { "stop-timeout", "10s" }, { "stop-timeout", "" },
+                        { "health-timeout", "99999999999999999999" }, { "min-uptime", "1.5" },
+                };
+                char text[128];
+                for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                        snprintf(text, sizeof(text), "[docker]\n%s = %s\n", bad[i][0], bad[i][1]);
+                        ck_assert_int_eq(load(text), 1);
+                        ck_assert_msg(strstr(errs, " must be ") && strstr(errs, bad[i][0]), "%s", errs);
+                }
+        }
 
         /* the edges themselves are fine */
         ck_assert_int_eq(load("[docker]\nstop-timeout = 3600\nhealth-timeout = 1\nmin-uptime = 600\n"), 0);
@@ -273,11 +279,12 @@ START_TEST(bad_numbers)
         /* the webhook's whole-request deadline */
         ck_assert_int_eq(load("[redock]\n"
                               "request-timeout = 0\n"
-                              "request-timeout = 301\n"
-                              "request-timeout = 2.5\n"), 3);
+                              "[redock]\n"
+                              "request-timeout = 301\n"), 2);
         expect_errs("2: request-timeout must be 1..300 seconds\n"
-                    "3: request-timeout must be 1..300 seconds\n"
-                    "4: request-timeout must be 1..300 seconds\n");
+                    "4: 'request-timeout' given twice in [redock] (first at line 2)\n");
+        ck_assert_int_eq(load("[redock]\nrequest-timeout = 2.5\n"), 1);
+        expect_errs("2: request-timeout must be 1..300 seconds\n");
         ck_assert_int_eq(load("[redock]\nrequest-timeout = 1\n"), 0);
         ck_assert_int_eq(cfg.request_timeout_ms, 1000);
         config_free(&cfg);
@@ -296,9 +303,9 @@ START_TEST(source_without_token)
                               "format = auto\n"), 1);
         expect_errs("4: source 'bad' has no token, token-file or token-credential\n");
 
-        ck_assert_int_eq(load("[source a]\ntoken =\n"), 2);
-        expect_errs("2: token must be 1..%d characters\n"
-                    "1: source 'a' has no token, token-file or token-credential\n", SECRET_MAX);
+        /* one thing per mistake: a refused token is not "no token" too */
+        ck_assert_int_eq(load("[source a]\ntoken =\n"), 1);
+        expect_errs("2: token must be 1..%d characters\n", SECRET_MAX);
 }
 END_TEST
 
@@ -393,7 +400,7 @@ END_TEST
 START_TEST(unknown_format)
 {
         ck_assert_int_eq(load("[source a]\ntoken = t\nformat = distributoin\n"), 1);
-        expect_errs("3: unknown format 'distributoin'\n");
+        expect_errs("3: unknown format 'distributoin': use " FORMAT_LIST "\n");
         ck_assert_int_eq(load("[source a]\ntoken = t\nformat = auto\n"), 0);
         ck_assert_str_eq(cfg.sources[0].format, "auto");
 }
@@ -429,7 +436,7 @@ START_TEST(several_errors)
         expect_errs("2: unknown key 'bogus' in [redock]\n"
                     "4: host must be unix://PATH or tcp://HOST:PORT\n"
                     "5: stop-timeout must be 0..3600 seconds\n"
-                    "7: unknown format 'nope'\n"
+                    "7: unknown format 'nope': use " FORMAT_LIST "\n"
                     "8: unknown section [nowhere]\n"
                     "10: syntax error (expected [section] or key = value)\n"
                     "6: source 'a' has no token, token-file or token-credential\n");
@@ -503,13 +510,14 @@ START_TEST(token_file_read)
         ck_assert_str_eq(cfg.sources[0].token, "crlf");
         config_free(&cfg);
 
-        /* a token-file after a token replaces it */
+        /* a token-file and a token: exactly one gives the secret */
         path = token_file("from-file\n", 0600);
         {
                 char text[512];
                 snprintf(text, sizeof(text), "[source a]\ntoken = inline\ntoken-file = %s\n", path);
-                ck_assert_int_eq(load(text), 0);
-                ck_assert_str_eq(cfg.sources[0].token, "from-file");
+                ck_assert_int_eq(load(text), 1);
+                expect_errs("3: token-file: [source a] already has token (line 2); "
+                            "give exactly one of token, token-file and token-credential\n");
         }
 }
 END_TEST
@@ -519,35 +527,35 @@ START_TEST(token_file_refused)
         char *path = token_file("file-secret\n", 0640);
         char want[512];
 
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        /* said once: no "has no token" after it */
+        ck_assert_int_eq(load_with_token_file(path), 1);
         snprintf(want, sizeof(want),
-                 "2: token-file %s: readable or writable by group or others (chmod 600 it)\n"
-                 "1: source 'a' has no token, token-file or token-credential\n", path);
+                 "2: token-file %s: readable or writable by group or others (chmod 600 it)\n", path);
         expect_errs("%s", want);
 
         path = token_file("file-secret\n", 0604);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert_ptr_nonnull(strstr(errs, "readable or writable by group or others"));
 
         path = token_file("file-secret\n", 0620);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert_ptr_nonnull(strstr(errs, "readable or writable by group or others"));
 
         path = token_file("", 0600);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         snprintf(want, sizeof(want), "%s:2: token-file %s: empty\n", conf, path);
         ck_assert(strncmp(errs, want, strlen(want)) == 0);
 
         path = token_file("\n", 0600);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert(strncmp(errs, want, strlen(want)) == 0);
 
         snprintf(want, sizeof(want), "%s/absent", dir);
-        ck_assert_int_eq(load_with_token_file(want), 2);
+        ck_assert_int_eq(load_with_token_file(want), 1);
         ck_assert_ptr_nonnull(strstr(errs, strerror(ENOENT)));
 
         /* a directory is not a secret */
-        ck_assert_int_eq(load_with_token_file(dir), 2);
+        ck_assert_int_eq(load_with_token_file(dir), 1);
         ck_assert_ptr_nonnull(strstr(errs, "not a regular file"));
 }
 END_TEST
@@ -567,7 +575,7 @@ START_TEST(token_file_limits)
         memset(secret, 's', SECRET_MAX + 1);
         secret[SECRET_MAX + 1] = '\0';
         path = token_file(secret, 0600);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert_ptr_nonnull(strstr(errs, "longer than the longest secret allowed"));
 }
 END_TEST
@@ -650,16 +658,18 @@ START_TEST(token_credential)
 
         snprintf(cred, sizeof(cred), "%s/hook-token", dir);
         write_file(cred, "cred-secret\n", 0600);
-        ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 2);
-        expect_errs("2: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n"
-                    "1: source 'a' has no token, token-file or token-credential\n");
+        ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 1);
+        expect_errs("2: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n");
 
         setenv("CREDENTIALS_DIRECTORY", dir, 1);
         ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 0);
         ck_assert_str_eq(cfg.sources[0].token, "cred-secret");
         config_free(&cfg);
-        ck_assert_int_eq(load("[source a]\ntoken = t\ntoken-credential = ../hook-token\n"), 1);
-        expect_errs("3: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n");
+        ck_assert_int_eq(load("[source a]\ntoken-credential = ../hook-token\n"), 1);
+        expect_errs("2: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n");
+        ck_assert_int_eq(load("[source a]\ntoken = t\ntoken-credential = hook-token\n"), 1);
+        expect_errs("3: token-credential: [source a] already has token (line 2); "
+                    "give exactly one of token, token-file and token-credential\n");
 }
 END_TEST
 
@@ -703,12 +713,14 @@ START_TEST(auth_keys)
                               "hmac-encoding = hexx\n"
                               "allow-from = 192.0.2.0/33\n"
                               "match-host = some\n"
+                              "[source b]\n"
+                              "token = k\n"
                               "auth = password\n"), 6);
         expect_errs("4: hmac-algorithm must be sha1, sha256 or sha512\n"
                     "5: hmac-encoding must be hex or base64\n"
                     "6: allow-from: '192.0.2.0/33' is not an address or CIDR range\n"
                     "7: match-host must be exact or any\n"
-                    "8: auth must be token, hmac, github, gitea, forgejo, nexus or jfrog\n"
+                    "10: auth must be token, hmac, github, gitea, forgejo, nexus or jfrog\n"
                     "1: source 'a' uses auth = hmac but sets no hmac-header\n");
 }
 END_TEST
