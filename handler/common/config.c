@@ -305,6 +305,26 @@ static bool key_refused(struct parse_ctx *p, const char *name, const char *value
         return false;
 }
 
+/* Whether section had key, taken or refused. */
+static bool key_given(const struct parse_ctx *p, const char *section, const char *key)
+{
+        for (size_t i = 0; i < p->n_seen; i++)
+                if (strcmp(p->seen[i].section, section) == 0 && strcmp(p->seen[i].key, key) == 0)
+                        return true;
+        return false;
+}
+
+static void seen_free(struct parse_ctx *p)
+{
+        for (size_t i = 0; i < p->n_seen; i++) {
+                free(p->seen[i].section);
+                free(p->seen[i].key);
+        }
+        free(p->seen);
+        p->seen = NULL;
+        p->n_seen = 0;
+}
+
 /* A registry host as image references name it: a URL or a path there is
  * the usual mistake (the address copied from a browser or a login). */
 static bool host_refused(struct parse_ctx *p, const char *key, const char *v)
@@ -992,7 +1012,13 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 
         for (size_t i = 0; i < cfg->n_creds; i++) {
                 const struct registry_cred *rc = &cfg->creds[i];
-                if (!rc->username || !rc->password)
+                char section[REGISTRY_HOST_MAX + 16];
+
+                /* a key given but refused has said what is wrong */
+                snprintf(section, sizeof(section), "registry %s", rc->host);
+                if ((!rc->username && !key_given(&p, section, "username")) ||
+                    (!rc->password && !key_given(&p, section, "password") &&
+                     !key_given(&p, section, "password-file")))
                         problem(&p, rc->line, "registry '%s' needs username and password (or password-file)", rc->host);
         }
         for (size_t i = 0; i < cfg->n_sources; i++) {
@@ -1003,11 +1029,7 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
                 if (s->auth == AUTH_HMAC && !s->hmac_header)
                         problem(&p, s->line, "source '%s' uses auth = hmac but sets no hmac-header", s->name);
         }
-        for (size_t i = 0; i < p.n_seen; i++) {
-                free(p.seen[i].section);
-                free(p.seen[i].key);
-        }
-        free(p.seen);
+        seen_free(&p);
         if (p.problems == 0 && (set_defaults(cfg) < 0 || !(cfg->path = strdup(path))))
                 problem(&p, 0, "out of memory");
         if (p.problems) {

@@ -14,6 +14,7 @@
 
 #include "apply.h"
 #include "config.h"
+#include "formats/formats.h"
 #include "bounds.h"
 
 /* what an unknown format is told (formats.c's table and aliases, sorted) */
@@ -725,6 +726,270 @@ START_TEST(auth_keys)
 }
 END_TEST
 
+START_TEST(key_given_twice)
+{
+        ck_assert_int_eq(load("[redock]\n"                      /* 1 */
+                              "dry-run = yes\n"                 /* 2 */
+                              "[docker]\n"                      /* 3 */
+                              "stop-timeout = 5\n"              /* 4 */
+                              "[redock]\n"                      /* 5 */
+                              "dry-run = no\n"                  /* 6: the same section again */
+                              "[source a]\n"                    /* 7 */
+                              "token = t\n"                     /* 8 */
+                              "registry = r.example\n"          /* 9 */
+                              "registry = s.example\n"          /* 10 */
+                              "[source b]\n"                    /* 11: another source may */
+                              "token = t\n"                     /* 12 */
+                              "registry = r.example\n"          /* 13 */
+                              "[registry r.example]\n"          /* 14 */
+                              "username = u\n"                  /* 15 */
+                              "password = p\n"                  /* 16 */
+                              "username = v\n"                  /* 17 */
+                              "[docker]\n"                      /* 18 */
+                              "stop-timeout = 6\n"), 4);        /* 19 */
+        expect_errs("6: 'dry-run' given twice in [redock] (first at line 2)\n"
+                    "10: 'registry' given twice in [source a] (first at line 9)\n"
+                    "17: 'username' given twice in [registry r.example] (first at line 15)\n"
+                    "19: 'stop-timeout' given twice in [docker] (first at line 4)\n");
+
+        /* a continuation line (inih) is the same key going on, not twice */
+        ck_assert_int_eq(load("[source a]\ntoken = t\nallow-from = 192.0.2.1\n  192.0.2.2\n"), 0);
+        ck_assert_uint_eq(cfg.sources[0].n_allow, 2);
+}
+END_TEST
+
+START_TEST(quoted_values)
+{
+        ck_assert_int_eq(load("[source a]\n"
+                              "token = \"abc-secret\"\n"
+                              "registry = 'r.example:5000'\n"
+                              "[registry r.example]\n"
+                              "username = \"u\"\n"
+                              "password = 'pw-secret'\n"), 4);
+        expect_errs("2: token is quoted: quotes are taken literally, as part of the secret; "
+                    "write token = SECRET without them\n"
+                    "3: registry is quoted: quotes are taken literally; write registry = r.example:5000\n"
+                    "5: username is quoted: quotes are taken literally; write username = u\n"
+                    "6: password is quoted: quotes are taken literally, as part of the secret; "
+                    "write password = SECRET without them\n");
+        /* the secret itself is never shown */
+        ck_assert_ptr_null(strstr(errs, "abc-secret"));
+        ck_assert_ptr_null(strstr(errs, "pw-secret"));
+
+        /* a quote inside, or on one side only, is a character like any */
+        ck_assert_int_eq(load("[source a]\ntoken = ab\"c\nhmac-prefix = \"\ntoken-header = 'x\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].token, "ab\"c");
+        ck_assert_str_eq(cfg.sources[0].hmac_prefix, "\"");
+}
+END_TEST
+
+START_TEST(token_exactly_one)
+{
+        char *path = token_file("from-file\n", 0600);
+        char text[512];
+
+        /* the second is refused, whatever the order, and the first kept */
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\nregistry = x\ntoken = inline\n", path);
+        ck_assert_int_eq(load(text), 1);
+        expect_errs("4: token: [source a] already has token-file (line 2); "
+                    "give exactly one of token, token-file and token-credential\n");
+        /* in different sources each is fine */
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\n[source b]\ntoken = inline\n", path);
+        ck_assert_int_eq(load(text), 0);
+        ck_assert_str_eq(config_source(&cfg, "a")->token, "from-file");
+        ck_assert_str_eq(config_source(&cfg, "b")->token, "inline");
+}
+END_TEST
+
+START_TEST(one_message_per_mistake)
+{
+        /* an empty token file: that, not "has no token" after it */
+        char *path = token_file("", 0600);
+        char text[512];
+
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\n", path);
+        ck_assert_int_eq(load(text), 1);
+        snprintf(text, sizeof(text), "2: token-file %s: empty\n", path);
+        expect_errs("%s", text);
+        /* unreadable: its cause alone */
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s/absent\n", dir);
+        ck_assert_int_eq(load(text), 1);
+        snprintf(text, sizeof(text), "2: token-file %s/absent: %s\n", dir, strerror(ENOENT));
+        expect_errs("%s", text);
+        /* a quoted token is not "no token" either */
+        ck_assert_int_eq(load("[source a]\ntoken = 'x'\n"), 1);
+        ck_assert_ptr_null(strstr(errs, "has no token"));
+        /* a refused password-file is not "needs username and password" */
+        snprintf(text, sizeof(text), "[registry r]\nusername = u\npassword-file = %s/absent\n", dir);
+        ck_assert_int_eq(load(text), 1);
+        snprintf(text, sizeof(text), "3: password-file %s/absent: %s\n", dir, strerror(ENOENT));
+        expect_errs("%s", text);
+        ck_assert_int_eq(load("[registry r]\nusername = u\n"), 1);
+        expect_errs("1: registry 'r' needs username and password (or password-file)\n");
+        /* a wrong auth is not "auth = hmac without hmac-header" too */
+        ck_assert_int_eq(load("[source a]\ntoken = t\nauth = githbu\n"), 1);
+        expect_errs("3: auth must be token, hmac, github, gitea, forgejo, nexus or jfrog\n");
+}
+END_TEST
+
+START_TEST(section_without_name)
+{
+        /* said once, and nothing else about the section's keys */
+        ck_assert_int_eq(load("[source]\n"
+                              "token = t\n"
+                              "registry = https://x\n"
+                              "bogus = 1\n"
+                              "[source ]\n"
+                              "token = t\n"
+                              "[registry]\n"
+                              "username = u\n"
+                              "[source ok]\n"
+                              "token = t\n"), 3);
+        expect_errs("1: [source] needs a name: [source NAME], served at /hooks/NAME\n"
+                    "5: [source] needs a name: [source NAME], served at /hooks/NAME\n"
+                    "7: [registry] needs a host: [registry HOST[:PORT]]\n");
+        /* a section merely starting with the word is another matter */
+        ck_assert_int_eq(load("[sources]\ntoken = t\n"), 1);
+        expect_errs("1: unknown section [sources]\n");
+}
+END_TEST
+
+START_TEST(registry_host_not_url)
+{
+        ck_assert_int_eq(load("[source a]\n"
+                              "token = t\n"
+                              "registry = https://Reg.example.com:5000/v2/\n"
+                              "aliases = ok.example, http://user@alias.example:80, alias.example/team\n"
+                              "[source b]\n"
+                              "token = t\n"
+                              "registry = reg.example.com/team/app\n"), 4);
+        expect_errs("3: registry: 'https://Reg.example.com:5000/v2/' is a URL; give the host only: "
+                    "reg.example.com:5000\n"
+                    "4: aliases: 'http://user@alias.example:80' is a URL; give the host only: alias.example:80\n"
+                    "4: aliases: 'alias.example/team' has a path; give the host only: alias.example\n"
+                    "7: registry: 'reg.example.com/team/app' has a path; give the host only: reg.example.com\n");
+        ck_assert_int_eq(load("[source a]\ntoken = t\nregistry = [::1]:5000\naliases = localhost:5000\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].registry, "[::1]:5000");
+}
+END_TEST
+
+START_TEST(docker_host_port)
+{
+        static const char *const good[] = {
+                "tcp://127.0.0.1:2375", "tcp://docker.example:1", "tcp://[::1]:65535", "unix:///run/docker.sock",
+        };
+
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example\n"), 1);
+        expect_errs("2: host tcp://docker.example has no port: write tcp://docker.example:PORT "
+                    "(Docker's is usually 2375)\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://[::1]\n"), 1);
+        expect_errs("2: host tcp://[::1] has no port: write tcp://[::1]:PORT (Docker's is usually 2375)\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example:\n"), 1);
+        expect_errs("2: host tcp://docker.example: has no port: write tcp://docker.example:PORT "
+                    "(Docker's is usually 2375)\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example:http\n"), 1);
+        expect_errs("2: host tcp://docker.example:http: want tcp://HOST:PORT with a port of 1..65535\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example:65536\n"), 1);
+        expect_errs("2: host tcp://docker.example:65536: want tcp://HOST:PORT with a port of 1..65535\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://:2375\n"), 1);
+        expect_errs("2: host tcp://:2375: want tcp://HOST:PORT with a port of 1..65535\n");
+        ck_assert_int_eq(load("[docker]\nhost = unix://run/docker.sock\n"), 1);
+        expect_errs("2: host unix://run/docker.sock: unix:// wants an absolute path, as in unix:///run/docker.sock\n");
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                char text[128];
+                snprintf(text, sizeof(text), "[docker]\nhost = %s\n", good[i]);
+                ck_assert_msg(load(text) == 0, "%s: %s", good[i], errs);
+                ck_assert_str_eq(cfg.docker_host, good[i]);
+                config_free(&cfg);
+        }
+}
+END_TEST
+
+START_TEST(unknown_key_hints)
+{
+        ck_assert_int_eq(load("[redock]\n"
+                              "dryrun = yes\n"          /* close: the nearest */
+                              "bogus = 1\n"             /* far from all: nothing guessed */
+                              "host = unix:///x\n"      /* another section's */
+                              "token = t\n"
+                              "[registry r]\n"
+                              "passwd = x\n"
+                              "username = u\n"
+                              "password = p\n"
+                              "[source a]\n"
+                              "token = t\n"
+                              "auht = token\n"
+                              "formt = auto\n"
+                              "tag = latest\n"), 8);
+        expect_errs("2: unknown key 'dryrun' in [redock]; did you mean 'dry-run'?\n"
+                    "3: unknown key 'bogus' in [redock]\n"
+                    "4: unknown key 'host' in [redock]; it belongs in [docker]\n"
+                    "5: unknown key 'token' in [redock]; it belongs in a [source NAME] section\n"
+                    "7: unknown key 'passwd' in [registry r]; did you mean 'password'?\n"
+                    "12: unknown key 'auht' in [source a]; did you mean 'auth'?\n"
+                    "13: unknown key 'formt' in [source a]; did you mean 'format'?\n"
+                    "14: unknown key 'tag' in [source a]\n");
+}
+END_TEST
+
+/* Every key the lists name is one a handler takes (no "unknown key"),
+ * so the suggestions and the duplicate check know the real keys. */
+START_TEST(key_lists_match_handlers)
+{
+        static const char *const sections[] = { "redock", "docker", "source a", "registry r" };
+        char text[256];
+
+        for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+                const char *const *keys = config_section_keys(sections[i]);
+                ck_assert_ptr_nonnull(keys);
+                for (size_t k = 0; keys[k]; k++) {
+                        snprintf(text, sizeof(text), "[%s]\n%s = x\n", sections[i], keys[k]);
+                        load(text);
+                        ck_assert_msg(!strstr(errs, "unknown key"), "%s", errs);
+                        config_free(&cfg);
+                }
+        }
+        ck_assert_ptr_null(config_section_keys("nowhere"));
+}
+END_TEST
+
+START_TEST(no_source_warning)
+{
+        FILE *f;
+        char *out = NULL, want[256];
+        size_t len = 0;
+
+        /* valid, but no webhook is served: a warning, not a refusal */
+        ck_assert_int_eq(load("[docker]\nhost = unix:///run/docker.sock\n"), 0);
+        f = open_memstream(&out, &len);
+        ck_assert_int_eq(config_warn(&cfg, f), 1);
+        fclose(f);
+        snprintf(want, sizeof(want), "%s: no [source NAME] section: no webhook is accepted\n", conf);
+        ck_assert_str_eq(out, want);
+        free(out);
+        config_free(&cfg);
+
+        out = NULL;
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"), 0);
+        f = open_memstream(&out, &len);
+        ck_assert_int_eq(config_warn(&cfg, f), 0);
+        fclose(f);
+        ck_assert_str_eq(out, "");
+        free(out);
+}
+END_TEST
+
+START_TEST(gitlab_format)
+{
+        /* GitLab's container registry sends Distribution's notifications */
+        ck_assert_int_eq(load("[source gl]\ntoken = t\nformat = gitlab\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].format, "gitlab");
+        ck_assert_ptr_eq(format_find("gitlab"), &format_distribution);
+        ck_assert_ptr_eq(format_find("distribution"), &format_distribution);
+        ck_assert_ptr_null(format_find("gitlab2"));
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
         Suite *s = suite_create("config");
@@ -754,6 +1019,17 @@ static Suite *config_suite(void)
         tcase_add_test(tc, token_credential);
         tcase_add_test(tc, apply_webhook_copy_by_inih_sections);
         tcase_add_test(tc, auth_keys);
+        tcase_add_test(tc, key_given_twice);
+        tcase_add_test(tc, quoted_values);
+        tcase_add_test(tc, token_exactly_one);
+        tcase_add_test(tc, one_message_per_mistake);
+        tcase_add_test(tc, section_without_name);
+        tcase_add_test(tc, registry_host_not_url);
+        tcase_add_test(tc, docker_host_port);
+        tcase_add_test(tc, unknown_key_hints);
+        tcase_add_test(tc, key_lists_match_handlers);
+        tcase_add_test(tc, no_source_warning);
+        tcase_add_test(tc, gitlab_format);
         suite_add_tcase(s, tc);
         return s;
 }
