@@ -990,6 +990,32 @@ START_TEST(gitlab_format)
 }
 END_TEST
 
+/* A token file whose secret has quotes at both ends: config apply cannot
+ * write it as "token = ..." (config check refuses quoted values), so in
+ * inline mode the line stays and the active copy is still valid. */
+START_TEST(apply_quoted_file_secret)
+{
+        char active[200], sub[100], text[512];
+        char *path = token_file("\"quoted-secret\"\n", 0600);
+        struct config acfg;
+        const char *a;
+
+        snprintf(sub, sizeof(sub), "%s/active", dir);
+        ck_assert_int_eq(mkdir(sub, 0700), 0);
+        snprintf(active, sizeof(active), "%s/redock.conf", sub);
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\n", path);
+        ck_assert_int_eq(load(text), 0);
+        ck_assert_str_eq(cfg.sources[0].token, "\"quoted-secret\"");
+        ck_assert_int_eq(config_apply(conf, &cfg, active), 0);
+        a = slurp(active);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_ptr_null(strstr(a, "quoted-secret"));
+        ck_assert_int_eq(config_load(active, &acfg, stderr), 0);
+        ck_assert_str_eq(acfg.sources[0].token, "\"quoted-secret\"");
+        config_free(&acfg);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
         Suite *s = suite_create("config");
@@ -1030,6 +1056,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, key_lists_match_handlers);
         tcase_add_test(tc, no_source_warning);
         tcase_add_test(tc, gitlab_format);
+        tcase_add_test(tc, apply_quoted_file_secret);
         suite_add_tcase(s, tc);
         return s;
 }
