@@ -31,6 +31,8 @@ struct parse_ctx {
         int section_reported;   /* the section_line of the last section_problem() */
         bool key_seen;          /* a key since that line (inih's continuation rule) */
         bool continuation;      /* this line continues the last key's value */
+        bool header_open;       /* a [section] header was read: header holds its name */
+        char header[INI_MAX_LINE];
         const char *section;    /* the section of the key at hand */
         struct seen_key *seen;  /* the keys met so far, in every section */
         size_t n_seen;
@@ -888,6 +890,32 @@ static int ini_cb(void *user, const char *section, const char *name,
         return 1;       /* keep going: report every problem at once */
 }
 
+/* A section without a single key, which inih never tells the handler
+ * about: what it would have said at its first key, and an empty [source
+ * NAME] or [registry HOST] exists (and so is told what it lacks). */
+static void empty_section(struct parse_ctx *p)
+{
+        const char *name = p->header;
+        int before = p->problems;
+
+        if (strcmp(name, "redock") == 0 || strcmp(name, "docker") == 0)
+                return;
+        if (unnamed(name, "source"))
+                section_problem(p, "[source] needs a name: [source NAME], served at /hooks/NAME");
+        else if (unnamed(name, "registry"))
+                section_problem(p, "[registry] needs a host: [registry HOST[:PORT]]");
+        else if (strncmp(name, "source ", 7) == 0) {
+                if (!source_name_valid(name + 7))
+                        section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", name + 7);
+                else if (!find_or_add_source(p, name + 7) && p->problems == before)
+                        problem(p, p->section_line, "%s", strerror(ENOMEM));
+        } else if (strncmp(name, "registry ", 9) == 0) {
+                if (!find_or_add_cred(p, name + 9) && p->problems == before)
+                        problem(p, p->section_line, "%s", strerror(ENOMEM));
+        } else
+                section_problem(p, "unknown section [%s]", name);
+}
+
 /* inih reads line by line through this, so we know the current line and
  * where the current section started. */
 static char *counting_reader(char *str, int num, void *stream)
@@ -898,6 +926,8 @@ static char *counting_reader(char *str, int num, void *stream)
         const char *c;
 
         if (!s) {
+                if (p->header_open && !p->key_seen)
+                        empty_section(p);
                 /* the end: inih's line buffer still holds the tails of
                  * earlier lines (a token = ... among them); wipe it */
                 explicit_bzero(str, (size_t)num);
@@ -933,6 +963,13 @@ static char *counting_reader(char *str, int num, void *stream)
          * value, anything else starting with '[' opens a section */
         if (c[strspn(c, " \t")] == '[' && strchr(c, ']') &&
             (!p->key_seen || (*c != ' ' && *c != '\t'))) {
+                const char *open = c + strspn(c, " \t") + 1;
+
+                if (p->header_open && !p->key_seen)
+                        empty_section(p);
+                /* the name as inih takes it: up to the first ']' */
+                snprintf(p->header, sizeof(p->header), "%.*s", (int)strcspn(open, "]"), open);
+                p->header_open = true;
                 p->section_line = p->line;
                 p->key_seen = false;
         }

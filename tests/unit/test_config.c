@@ -1016,6 +1016,32 @@ START_TEST(apply_quoted_file_secret)
 }
 END_TEST
 
+/* A section without a key (inih never calls the handler for it) is
+ * still checked: an empty source has no token, a nameless one no name. */
+START_TEST(empty_sections)
+{
+        ck_assert_int_eq(load("[source]\n"                     /* 1 */
+                              "[source a]\n"                   /* 2 */
+                              "; nothing\n"                    /* 3 */
+                              "[nowhere]\n"                    /* 4 */
+                              "[source .x]\n"                  /* 5 */
+                              "[source b]\n"                   /* 6 */
+                              "token = t\n"                    /* 7 */
+                              "[source b]\n"                   /* 8 */
+                              "[redock]\n"                     /* 9 */
+                              "[docker]\n"                     /* 10 */
+                              "[registry r]\n"), 6);           /* 11 */
+        expect_errs("1: [source] needs a name: [source NAME], served at /hooks/NAME\n"
+                    "4: unknown section [nowhere]\n"
+                    "5: bad source name '.x' (use letters, digits, '.', '_', '-')\n"
+                    "8: source 'b' defined twice (first at line 6)\n"
+                    "11: registry 'r' needs username and password (or password-file)\n"
+                    "2: source 'a' has no token, token-file or token-credential\n");
+        ck_assert_int_eq(load("[redock]\n[docker]\n[source a]\ntoken = t\n"), 0);
+        ck_assert_uint_eq(cfg.n_sources, 1);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
         Suite *s = suite_create("config");
@@ -1057,6 +1083,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, no_source_warning);
         tcase_add_test(tc, gitlab_format);
         tcase_add_test(tc, apply_quoted_file_secret);
+        tcase_add_test(tc, empty_sections);
         suite_add_tcase(s, tc);
         return s;
 }
