@@ -132,6 +132,9 @@ static void explain_connect_failure(struct docker *d, CURLcode rc)
                 /* connecting to a socket needs write permission on it */
                 snprintf(d->errbuf, sizeof(d->errbuf),
                          "%s: permission denied: add the user to group docker (or run as root)", d->unix_path);
+        else if (os_errno && os_errno != ECONNREFUSED)
+                /* a listener that cannot take us now (a full backlog) */
+                snprintf(d->errbuf, sizeof(d->errbuf), "%s: %s", d->unix_path, strerror((int)os_errno));
         else
                 snprintf(d->errbuf, sizeof(d->errbuf), "nothing listens on %s", d->unix_path);
 }
