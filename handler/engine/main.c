@@ -52,7 +52,7 @@ static void usage(FILE *f)
               "                                         the newest N decisions (default 20, 0 = all)\n"
               "       redock [-c FILE] generator DIR [EARLY LATE]\n"
               "                                         write split mode's drop-in for redock@.service\n"
-              "       redock version\n"
+              "       redock version | --version | -V\n"
               "options: -c, --config FILE   configuration (default $REDOCK_CONFIG or " CONFIG_DEFAULT_PATH ")\n"
               "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
               "         -s, --source NAME   parse as this source would (its format and hosts)\n"
@@ -65,6 +65,11 @@ static void usage(FILE *f)
               "         --since AGE|DATE    history: since 30m, 2h, 3d, 1w ago or a UTC date\n"
               "                             (2026-12-01, 2026-12-01T10:00)\n"
               "         -h, --help\n", f);
+}
+
+static void print_version(void)
+{
+        printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
 }
 
 /* A request on stdin for bare `redock` (older socket units and CGI
@@ -156,6 +161,20 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
                 return EXIT_FAILURE;
         }
         free(errs);
+        /* what is valid but likely not meant: said, and still exit 0 */
+        errs = NULL;
+        ef = open_memstream(&errs, &errs_len);
+        if (ef) {
+                config_warn(&cfg, ef);
+                fclose(ef);
+                for (char *line = errs, *next; line && *line; line = next) {
+                        next = strchr(line, '\n');
+                        if (next)
+                                *next++ = '\0';
+                        log_msg(LOG_WARNING, "warning: %s", line);
+                }
+                free(errs);
+        }
         if (strcmp(argv[0], "check") == 0) {
                 config_free(&cfg);
                 printf("%s: OK\n", config_path);
@@ -324,6 +343,7 @@ int main(int argc, char **argv)
                 { "outcome", required_argument,  NULL, 'O' },
                 { "since",  required_argument, NULL, 'S' },
                 { "help",   no_argument,       NULL, 'h' },
+                { "version", no_argument,      NULL, 'V' },
                 { NULL, 0, NULL, 0 },
         };
         const char *config_path = getenv("REDOCK_CONFIG");
@@ -343,7 +363,7 @@ int main(int argc, char **argv)
                 if (strcmp(base ? base + 1 : argv[0], "redock-generator") == 0)
                         return generator_run(CONFIG_DEFAULT_PATH, argc - 1, argv + 1);
         }
-        while ((c = getopt_long(argc, argv, "c:hs:H:n:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "c:hs:H:n:V", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
                         given |= OPT_CONFIG;
@@ -399,6 +419,9 @@ int main(int argc, char **argv)
                 case 'h':
                         usage(stdout);
                         return EXIT_SUCCESS;
+                case 'V':
+                        print_version();
+                        return EXIT_SUCCESS;
                 default:
                         usage(stderr);
                         return 2;
@@ -435,7 +458,7 @@ int main(int argc, char **argv)
         else if (strcmp(verb, "generator") == 0)
                 rc = generator_run(config_path, argc, argv);
         else if (strcmp(verb, "version") == 0) {
-                printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
+                print_version();
                 rc = EXIT_SUCCESS;
         } else {
                 fprintf(stderr, "redock: unknown verb '%s'\n", verb);
