@@ -1,4 +1,5 @@
 /* config: parse, validate and hold the configuration. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +15,12 @@
 #include "formats/formats.h"
 #include "bounds.h"
 
+/* A key met in a section, to find it given twice. */
+struct seen_key {
+        char *section, *key;
+        int line;
+};
+
 struct parse_ctx {
         struct config *cfg;
         FILE *in;
@@ -23,6 +30,12 @@ struct parse_ctx {
         int section_line;       /* where the current [section] starts */
         int section_reported;   /* the section_line of the last section_problem() */
         bool key_seen;          /* a key since that line (inih's continuation rule) */
+        bool continuation;      /* this line continues the last key's value */
+        bool header_open;       /* a [section] header was read: header holds its name */
+        char header[INI_MAX_LINE];
+        const char *section;    /* the section of the key at hand */
+        struct seen_key *seen;  /* the keys met so far, in every section */
+        size_t n_seen;
         int problems;
 };
 
@@ -132,6 +145,268 @@ out:
         explicit_bzero(buf, sizeof(buf));
         close(fd);
         return r;
+}
+
+/* The keys each section takes, for "did you mean", a key given twice and
+ * quoted values.  Every key a handler below takes is listed here (the
+ * unit test walks these lists through config_load). */
+static const char *const redock_keys[] = {
+        "mode", "inbox-dir", "inbox-max-jobs", "inbox-max-bytes", "queue-dir", "state-dir", "scope",
+        "dry-run", "cleanup", "rolling", "dedup-window", "request-timeout", "retry-for", NULL,
+};
+static const char *const docker_keys[] = {
+        "host", "stop-timeout", "health-timeout", "min-uptime", "config-json", NULL,
+};
+static const char *const source_keys[] = {
+        "token", "token-file", "token-credential", "auth", "token-header", "hmac-header",
+        "hmac-prefix", "hmac-algorithm", "hmac-encoding", "allow-from", "registry", "aliases",
+        "match-host", "format", NULL,
+};
+static const char *const registry_keys[] = {
+        "username", "password", "password-file", NULL,
+};
+
+static const struct {
+        const char *where;      /* as a message names the section */
+        const char *const *keys;
+} section_keys[] = {
+        { "[redock]",                  redock_keys },
+        { "[docker]",                  docker_keys },
+        { "a [source NAME] section",   source_keys },
+        { "a [registry HOST] section", registry_keys },
+};
+
+const char *const *config_section_keys(const char *section)
+{
+        if (strcmp(section, "redock") == 0)
+                return redock_keys;
+        if (strcmp(section, "docker") == 0)
+                return docker_keys;
+        if (strncmp(section, "source ", 7) == 0)
+                return source_keys;
+        if (strncmp(section, "registry ", 9) == 0)
+                return registry_keys;
+        return NULL;
+}
+
+static bool key_in(const char *const *keys, const char *name)
+{
+        for (size_t i = 0; keys[i]; i++)
+                if (strcmp(keys[i], name) == 0)
+                        return true;
+        return false;
+}
+
+#define KEY_LEN_MAX 32
+
+/* The optimal string alignment distance between a and b: insertions,
+ * deletions, substitutions and swaps of neighbours, each 1 ("dryrun" and
+ * "dry-run" are 1 apart, "hots" and "host" too); INT_MAX when one is too
+ * long to be a key. */
+static int key_distance(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b);
+        int d[KEY_LEN_MAX + 1][KEY_LEN_MAX + 1];
+
+        if (la > KEY_LEN_MAX || lb > KEY_LEN_MAX)
+                return INT_MAX;
+        for (size_t i = 0; i <= la; i++)
+                d[i][0] = (int)i;
+        for (size_t j = 0; j <= lb; j++)
+                d[0][j] = (int)j;
+        for (size_t i = 1; i <= la; i++)
+                for (size_t j = 1; j <= lb; j++) {
+                        int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+                        if (d[i - 1][j] + 1 < v)
+                                v = d[i - 1][j] + 1;
+                        if (d[i][j - 1] + 1 < v)
+                                v = d[i][j - 1] + 1;
+                        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                            d[i - 2][j - 2] + 1 < v)
+                                v = d[i - 2][j - 2] + 1;
+                        d[i][j] = v;
+                }
+        return d[la][lb];
+}
+
+/* An unknown key, with the nearest one of its section when it is close
+ * (at most 2 edits, and at most a third of that key), else the section
+ * where it belongs when it is another section's. */
+static void unknown_key(struct parse_ctx *p, const char *name, const char *const *keys)
+{
+        const char *best = NULL;
+        int best_d = INT_MAX;
+
+        for (size_t i = 0; keys[i]; i++) {
+                int d = key_distance(name, keys[i]);
+                if (d < best_d) {
+                        best_d = d;
+                        best = keys[i];
+                }
+        }
+        if (best && best_d <= 2 && best_d * 3 <= (int)strlen(best)) {
+                problem(p, p->line, "unknown key '%s' in [%s]; did you mean '%s'?", name, p->section, best);
+                return;
+        }
+        for (size_t i = 0; i < sizeof(section_keys) / sizeof(section_keys[0]); i++)
+                if (section_keys[i].keys != keys && key_in(section_keys[i].keys, name)) {
+                        problem(p, p->line, "unknown key '%s' in [%s]; it belongs in %s", name, p->section,
+                                section_keys[i].where);
+                        return;
+                }
+        problem(p, p->line, "unknown key '%s' in [%s]", name, p->section);
+}
+
+/* Keys whose values are secrets: never shown in a message. */
+static bool secret_key(const char *name)
+{
+        return strcmp(name, "token") == 0 || strcmp(name, "password") == 0;
+}
+
+/* What is wrong with a known key whatever its value means: given twice
+ * in its section, or quoted (inih takes quotes literally, so token = "abc"
+ * would only fail later, as a 401).  True when reported: the key is not
+ * taken, so nothing else is said about it. */
+static bool key_refused(struct parse_ctx *p, const char *name, const char *value, const char *const *keys)
+{
+        size_t len = strlen(value);
+        struct seen_key *k;
+
+        if (p->continuation || !key_in(keys, name))
+                return false;
+        for (size_t i = 0; i < p->n_seen; i++)
+                if (strcmp(p->seen[i].section, p->section) == 0 && strcmp(p->seen[i].key, name) == 0) {
+                        problem(p, p->line, "'%s' given twice in [%s] (first at line %d)", name, p->section,
+                                p->seen[i].line);
+                        return true;
+                }
+        k = reallocarray(p->seen, p->n_seen + 1, sizeof(*k));
+        if (k) {
+                p->seen = k;
+                k = &k[p->n_seen];
+                k->section = strdup(p->section);
+                k->key = strdup(name);
+                k->line = p->line;
+                if (k->section && k->key)
+                        p->n_seen++;
+                else {
+                        free(k->section);
+                        free(k->key);
+                }
+        }
+        if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0]) {
+                if (secret_key(name))
+                        problem(p, p->line, "%s is quoted: quotes are taken literally, as part of the secret; "
+                                "write %s = SECRET without them", name, name);
+                else
+                        problem(p, p->line, "%s is quoted: quotes are taken literally; write %s = %.*s",
+                                name, name, (int)(len - 2), value + 1);
+                return true;
+        }
+        return false;
+}
+
+/* Whether section had key, taken or refused. */
+static bool key_given(const struct parse_ctx *p, const char *section, const char *key)
+{
+        for (size_t i = 0; i < p->n_seen; i++)
+                if (strcmp(p->seen[i].section, section) == 0 && strcmp(p->seen[i].key, key) == 0)
+                        return true;
+        return false;
+}
+
+static void seen_free(struct parse_ctx *p)
+{
+        for (size_t i = 0; i < p->n_seen; i++) {
+                free(p->seen[i].section);
+                free(p->seen[i].key);
+        }
+        free(p->seen);
+        p->seen = NULL;
+        p->n_seen = 0;
+}
+
+/* A registry host as image references name it: a URL or a path there is
+ * the usual mistake (the address copied from a browser or a login). */
+static bool host_refused(struct parse_ctx *p, const char *key, const char *v)
+{
+        char host[REGISTRY_HOST_MAX];
+        bool url = strstr(v, "://") != NULL;
+
+        if (!url && !strchr(v, '/'))
+                return false;
+        if (format_url_host(v, host, sizeof(host)) < 0)
+                snprintf(host, sizeof(host), "HOST[:PORT]");
+        problem(p, p->line, "%s: '%s' %s; give the host only: %s", key, v, url ? "is a URL" : "has a path", host);
+        return true;
+}
+
+/* [docker] host: unix://PATH or tcp://HOST:PORT.  Without a port curl
+ * would quietly try port 80. */
+static void check_docker_host(struct parse_ctx *p, const char *v)
+{
+        const char *hp, *end, *port = NULL;
+
+        if (strncmp(v, "unix://", 7) == 0) {
+                if (v[7] != '/')
+                        problem(p, p->line, "host %s: unix:// wants an absolute path, as in unix:///run/docker.sock", v);
+                return;
+        }
+        if (strncmp(v, "tcp://", 6) != 0) {
+                problem(p, p->line, "host must be unix://PATH or tcp://HOST:PORT");
+                return;
+        }
+        hp = v + 6;
+        end = hp + strcspn(hp, "/");
+        if (*hp == '[') {
+                const char *close = memchr(hp, ']', (size_t)(end - hp));
+                if (close && close + 1 < end && close[1] == ':')
+                        port = close + 2;
+        } else {
+                const char *colon = memrchr(hp, ':', (size_t)(end - hp));
+                if (colon)
+                        port = colon + 1;
+        }
+        if (!port || port == end) {
+                problem(p, p->line, "host %s has no port: write tcp://%.*s:PORT (Docker's is usually 2375)", v,
+                        (int)(port ? port - 1 - hp : end - hp), hp);
+                return;
+        }
+        {
+                char *stop;
+                long n = strtol(port, &stop, 10);
+                if (port - 1 == hp || !isdigit((unsigned char)*port) || stop != end || n < 1 || n > 65535)
+                        problem(p, p->line, "host %s: want tcp://HOST:PORT with a port of 1..65535", v);
+        }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* An unknown format, with every name the table knows. */
+static void unknown_format(struct parse_ctx *p, const char *v)
+{
+        const char *names[64];
+        char list[1024];
+        size_t n = 0, len = 0;
+
+        for (size_t i = 0; formats[i] && n < sizeof(names) / sizeof(names[0]); i++)
+                names[n++] = formats[i]->name;
+        for (size_t i = 0; format_aliases[i].alias && n < sizeof(names) / sizeof(names[0]); i++)
+                names[n++] = format_aliases[i].alias;
+        qsort(names, n, sizeof(names[0]), cmp_str);
+        list[0] = '\0';
+        for (size_t i = 0; i < n && len < sizeof(list); i++) {
+                int w = snprintf(list + len, sizeof(list) - len, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                                 names[i]);
+                if (w < 0)
+                        break;
+                len += (size_t)w;
+        }
+        problem(p, p->line, "unknown format '%s': use auto, %s", v, list);
 }
 
 static int parse_int(const char *v, int min, int max, int *out)
@@ -286,7 +561,7 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return set_seconds(p, name, value, 1, 300, 1000, &c->request_timeout_ms);
         if (strcmp(name, "retry-for") == 0)
                 return set_seconds(p, name, value, 0, 86400, 1, &c->retry_for);
-        problem(p, p->line, "unknown key '%s' in [redock]", name);
+        unknown_key(p, name, redock_keys);
         return 0;
 }
 
@@ -295,9 +570,7 @@ static int handle_docker(struct parse_ctx *p, const char *name, const char *valu
         struct config *c = p->cfg;
 
         if (strcmp(name, "host") == 0) {
-                if (strncmp(value, "unix://", 7) != 0 &&
-                    strncmp(value, "tcp://", 6) != 0)
-                        problem(p, p->line, "host must be unix://PATH or tcp://HOST:PORT");
+                check_docker_host(p, value);
                 return set_str(&c->docker_host, value);
         }
         if (strcmp(name, "stop-timeout") == 0)
@@ -308,7 +581,7 @@ static int handle_docker(struct parse_ctx *p, const char *name, const char *valu
                 return set_str(&c->docker_config, value);
         if (strcmp(name, "min-uptime") == 0)
                 return set_seconds(p, name, value, 0, 600, 1000, &c->min_uptime_ms);
-        problem(p, p->line, "unknown key '%s' in [docker]", name);
+        unknown_key(p, name, docker_keys);
         return 0;
 }
 
@@ -330,13 +603,15 @@ static int set_auth(struct parse_ctx *p, struct source *s, const char *value)
                 s->auth = AUTH_TOKEN;
                 return 0;
         }
-        s->auth = AUTH_HMAC;
-        if (strcmp(value, "hmac") == 0)
+        if (strcmp(value, "hmac") == 0) {
+                s->auth = AUTH_HMAC;
                 return 0;
+        }
         for (size_t i = 0; i < sizeof(hmac_presets) / sizeof(hmac_presets[0]); i++) {
                 const struct hmac_preset *h = &hmac_presets[i];
                 if (strcmp(value, h->name) != 0)
                         continue;
+                s->auth = AUTH_HMAC;
                 s->hmac_bits = h->bits;
                 s->hmac_base64 = false;
                 if (set_str(&s->hmac_header, h->header) < 0 || set_str(&s->hmac_prefix, h->prefix) < 0)
@@ -359,6 +634,23 @@ static int set_secret(struct parse_ctx *p, struct source *s, const char *path, c
         secret_free(s->token);
         s->token = secret;
         return set_str(&s->token_file, path);
+}
+
+/* Exactly one of token, token-file and token-credential gives the
+ * secret: true when key may, else reported.  key is the table's string
+ * (it outlives the parse).  A continuation line replaces the value. */
+static bool secret_key_once(struct parse_ctx *p, struct source *s, const char *key)
+{
+        if (s->token_key && !p->continuation) {
+                problem(p, p->line, "%s: [source %s] already has %s (line %d); give exactly one of token, "
+                        "token-file and token-credential", key, s->name, s->token_key, s->token_line);
+                return false;
+        }
+        if (!s->token_key) {
+                s->token_key = key;
+                s->token_line = p->line;
+        }
+        return true;
 }
 
 static int handle_source(struct parse_ctx *p, struct source *s,
@@ -416,6 +708,8 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                 /* systemd's LoadCredential=: $CREDENTIALS_DIRECTORY/NAME */
                 const char *dir = getenv("CREDENTIALS_DIRECTORY");
                 char path[PATH_MAX];
+                if (!secret_key_once(p, s, "token-credential"))
+                        return 0;
                 if (!dir || strchr(value, '/')) {
                         problem(p, p->line, "token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name");
                         return 0;
@@ -425,6 +719,8 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                 return set_secret(p, s, path, name);
         }
         if (strcmp(name, "token") == 0) {
+                if (!secret_key_once(p, s, "token"))
+                        return 0;
                 if (!*value || strlen(value) > SECRET_MAX) {
                         problem(p, p->line, "token must be 1..%d characters", SECRET_MAX);
                         return 0;
@@ -435,19 +731,29 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                 return s->token ? 0 : -ENOMEM;
         }
         if (strcmp(name, "token-file") == 0) {
+                if (!secret_key_once(p, s, "token-file"))
+                        return 0;
                 s->token_from_credential = false;
                 return set_secret(p, s, value, name);
         }
-        if (strcmp(name, "registry") == 0)
+        if (strcmp(name, "registry") == 0) {
+                if (host_refused(p, name, value))
+                        return 0;
                 return set_str(&s->registry, value);
-        if (strcmp(name, "aliases") == 0)
-                return split_list(value, &s->aliases, &s->n_aliases);
+        }
+        if (strcmp(name, "aliases") == 0) {
+                size_t before = s->n_aliases;
+                int r = split_list(value, &s->aliases, &s->n_aliases);
+                for (size_t i = before; r == 0 && i < s->n_aliases; i++)
+                        host_refused(p, name, s->aliases[i]);
+                return r;
+        }
         if (strcmp(name, "format") == 0) {
                 if (strcmp(value, "auto") != 0 && !format_find(value))
-                        problem(p, p->line, "unknown format '%s'", value);
+                        unknown_format(p, value);
                 return set_str(&s->format, value);
         }
-        problem(p, p->line, "unknown key '%s' in [source %s]", name, s->name);
+        unknown_key(p, name, source_keys);
         return 0;
 }
 
@@ -497,7 +803,7 @@ static int handle_registry(struct parse_ctx *p, struct registry_cred *r,
                 r->password = secret;
                 return 0;
         }
-        problem(p, p->line, "unknown key '%s' in [registry %s]", name, r->host);
+        unknown_key(p, name, registry_keys);
         return 0;
 }
 
@@ -528,20 +834,41 @@ static struct source *find_or_add_source(struct parse_ctx *p, const char *name)
         return s;
 }
 
+/* [source] or [registry] without the name that follows */
+static bool unnamed(const char *section, const char *kind)
+{
+        size_t n = strlen(kind);
+        const char *rest = section + n;
+
+        if (strncmp(section, kind, n) != 0 || (*rest && *rest != ' ' && *rest != '\t'))
+                return false;
+        while (*rest == ' ' || *rest == '\t')
+                rest++;
+        return *rest == '\0';
+}
+
 static int ini_cb(void *user, const char *section, const char *name,
                   const char *value)
 {
         struct parse_ctx *p = user;
+        const char *const *keys = config_section_keys(section);
         int r = 0;
 
         p->key_seen = true;
+        p->section = section;
         if (!*section)
                 problem(p, p->line, "'%s' is outside any [section]", name);
-        else if (strcmp(section, "redock") == 0)
-                r = handle_redock(p, name, value);
-        else if (strcmp(section, "docker") == 0)
-                r = handle_docker(p, name, value);
-        else if (strncmp(section, "source ", 7) == 0) {
+        else if (unnamed(section, "source"))
+                section_problem(p, "[source] needs a name: [source NAME], served at /hooks/NAME");
+        else if (unnamed(section, "registry"))
+                section_problem(p, "[registry] needs a host: [registry HOST[:PORT]]");
+        else if (strcmp(section, "redock") == 0) {
+                if (!key_refused(p, name, value, keys))
+                        r = handle_redock(p, name, value);
+        } else if (strcmp(section, "docker") == 0) {
+                if (!key_refused(p, name, value, keys))
+                        r = handle_docker(p, name, value);
+        } else if (strncmp(section, "source ", 7) == 0) {
                 const char *sname = section + 7;
                 struct source *s;
 
@@ -550,17 +877,51 @@ static int ini_cb(void *user, const char *section, const char *name,
                         return 1;
                 }
                 s = find_or_add_source(p, sname);
-                if (s)
+                if (!s)
+                        return 1;
+                if (!key_refused(p, name, value, keys))
                         r = handle_source(p, s, name, value);
+                else if (!s->token_key && !p->continuation &&
+                         (!strcmp(name, "token") || !strcmp(name, "token-file") || !strcmp(name, "token-credential")))
+                        /* a refused token still counts as given: no
+                         * "has no token" after it */
+                        secret_key_once(p, s, strcmp(name, "token") == 0 ? "token" :
+                                              strcmp(name, "token-file") == 0 ? "token-file" : "token-credential");
         } else if (strncmp(section, "registry ", 9) == 0) {
                 struct registry_cred *rc = find_or_add_cred(p, section + 9);
-                if (rc)
+                if (rc && !key_refused(p, name, value, keys))
                         r = handle_registry(p, rc, name, value);
         } else
                 section_problem(p, "unknown section [%s]", section);
         if (r < 0)
                 problem(p, p->line, "%s", strerror(-r));
         return 1;       /* keep going: report every problem at once */
+}
+
+/* A section without a single key, which inih never tells the handler
+ * about: what it would have said at its first key, and an empty [source
+ * NAME] or [registry HOST] exists (and so is told what it lacks). */
+static void empty_section(struct parse_ctx *p)
+{
+        const char *name = p->header;
+        int before = p->problems;
+
+        if (strcmp(name, "redock") == 0 || strcmp(name, "docker") == 0)
+                return;
+        if (unnamed(name, "source"))
+                section_problem(p, "[source] needs a name: [source NAME], served at /hooks/NAME");
+        else if (unnamed(name, "registry"))
+                section_problem(p, "[registry] needs a host: [registry HOST[:PORT]]");
+        else if (strncmp(name, "source ", 7) == 0) {
+                if (!source_name_valid(name + 7))
+                        section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", name + 7);
+                else if (!find_or_add_source(p, name + 7) && p->problems == before)
+                        problem(p, p->section_line, "%s", strerror(ENOMEM));
+        } else if (strncmp(name, "registry ", 9) == 0) {
+                if (!find_or_add_cred(p, name + 9) && p->problems == before)
+                        problem(p, p->section_line, "%s", strerror(ENOMEM));
+        } else
+                section_problem(p, "unknown section [%s]", name);
 }
 
 /* inih reads line by line through this, so we know the current line and
@@ -573,6 +934,8 @@ static char *counting_reader(char *str, int num, void *stream)
         const char *c;
 
         if (!s) {
+                if (p->header_open && !p->key_seen)
+                        empty_section(p);
                 /* the end: inih's line buffer still holds the tails of
                  * earlier lines (a token = ... among them); wipe it */
                 explicit_bzero(str, (size_t)num);
@@ -596,10 +959,25 @@ static char *counting_reader(char *str, int num, void *stream)
         c = s;
         if (p->line == 1 && strncmp(c, "\xEF\xBB\xBF", 3) == 0)
                 c += 3;         /* a UTF-8 BOM, which inih skips */
+        /* inih's rule: after a key, an indented line that is neither blank
+         * nor a comment continues that key's value */
+        {
+                const char *t = c;
+                while (isspace((unsigned char)*t))
+                        t++;
+                p->continuation = p->key_seen && t > c && *t && *t != ';' && *t != '#';
+        }
         /* inih's rule: an indented line right after a key continues its
          * value, anything else starting with '[' opens a section */
         if (c[strspn(c, " \t")] == '[' && strchr(c, ']') &&
             (!p->key_seen || (*c != ' ' && *c != '\t'))) {
+                const char *open = c + strspn(c, " \t") + 1;
+
+                if (p->header_open && !p->key_seen)
+                        empty_section(p);
+                /* the name as inih takes it: up to the first ']' */
+                snprintf(p->header, sizeof(p->header), "%.*s", (int)strcspn(open, "]"), open);
+                p->header_open = true;
                 p->section_line = p->line;
                 p->key_seen = false;
         }
@@ -679,16 +1057,24 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 
         for (size_t i = 0; i < cfg->n_creds; i++) {
                 const struct registry_cred *rc = &cfg->creds[i];
-                if (!rc->username || !rc->password)
+                char section[REGISTRY_HOST_MAX + 16];
+
+                /* a key given but refused has said what is wrong */
+                snprintf(section, sizeof(section), "registry %s", rc->host);
+                if ((!rc->username && !key_given(&p, section, "username")) ||
+                    (!rc->password && !key_given(&p, section, "password") &&
+                     !key_given(&p, section, "password-file")))
                         problem(&p, rc->line, "registry '%s' needs username and password (or password-file)", rc->host);
         }
         for (size_t i = 0; i < cfg->n_sources; i++) {
                 const struct source *s = &cfg->sources[i];
-                if (!s->token)
+                /* a token key that was refused has said what is wrong */
+                if (!s->token_key)
                         problem(&p, s->line, "source '%s' has no token, token-file or token-credential", s->name);
                 if (s->auth == AUTH_HMAC && !s->hmac_header)
                         problem(&p, s->line, "source '%s' uses auth = hmac but sets no hmac-header", s->name);
         }
+        seen_free(&p);
         if (p.problems == 0 && (set_defaults(cfg) < 0 || !(cfg->path = strdup(path))))
                 problem(&p, 0, "out of memory");
         if (p.problems) {
@@ -696,6 +1082,17 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
                 return p.problems;
         }
         return 0;
+}
+
+int config_warn(const struct config *cfg, FILE *out)
+{
+        int n = 0;
+
+        if (cfg->n_sources == 0) {
+                fprintf(out, "%s: no [source NAME] section: no webhook is accepted\n", cfg->path);
+                n++;
+        }
+        return n;
 }
 
 const struct source *config_source(const struct config *cfg, const char *name)

@@ -29,6 +29,8 @@ struct source {
         char *token;            /* the secret (token, token-file or token-credential) */
         char *token_file;
         bool token_from_credential;     /* token-credential was the last of them */
+        const char *token_key;  /* which of them was given, even if refused (static) */
+        int token_line;         /* and where */
         enum auth_mode auth;
         char *token_header;     /* extra header that may carry the token */
         char *hmac_header;      /* header with the signature */
@@ -86,6 +88,14 @@ struct config {
  * problems found (cfg is then freed and empty), or -errno when the file
  * cannot be read. */
 int config_load(const char *path, struct config *cfg, FILE *errs);
+
+/* What a valid configuration may not mean (no source at all): each as a
+ * line "PATH: message" to out.  Returns how many. */
+int config_warn(const struct config *cfg, FILE *out);
+
+/* The keys a section takes ("redock", "docker", "source NAME", "registry
+ * HOST"): a NULL-terminated list, or NULL for an unknown section. */
+const char *const *config_section_keys(const char *section);
 
 const struct source *config_source(const struct config *cfg, const char *name);
 

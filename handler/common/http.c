@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "clock.h"
 #include "fsutil.h"
@@ -477,6 +478,29 @@ int http_read_cgi_request(int fd, int timeout_ms, struct http_request *req)
         return read_body(fd, now_ms() + timeout_ms, "", 0, body_len, req);
 }
 
+/* The answer in one writev, so that it leaves in one segment rather than
+ * three; what a short write leaves goes piece by piece.  0 or -errno. */
+static int write_pieces(int fd, struct iovec *iov, int n)
+{
+        ssize_t done;
+
+        do
+                done = writev(fd, iov, n);
+        while (done < 0 && errno == EINTR);
+        if (done < 0)
+                return -errno;
+        for (int i = 0; i < n; i++) {
+                size_t skip = (size_t)done < iov[i].iov_len ? (size_t)done : iov[i].iov_len;
+                int r;
+
+                done -= (ssize_t)skip;
+                if (skip < iov[i].iov_len &&
+                    (r = write_all(fd, (const char *)iov[i].iov_base + skip, iov[i].iov_len - skip)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int http_write_response(int fd, bool cgi, int status, const char *json_body)
 {
         return http_write_response_allow(fd, cgi, status, NULL, json_body);
@@ -487,7 +511,7 @@ int http_write_response_allow(int fd, bool cgi, int status, const char *allow,
 {
         char head[256], allow_line[64] = "";
         size_t blen = json_body ? strlen(json_body) : 0;
-        int n, r;
+        int n;
 
         /* RFC 9110 15.5.6: a 405 carries Allow; only a short list of
          * method tokens goes into it */
@@ -504,12 +528,8 @@ int http_write_response_allow(int fd, bool cgi, int status, const char *allow,
                              "HTTP/1.1 %d %s\r\n%sContent-Type: application/json\r\n"
                              "Content-Length: %zu\r\nConnection: close\r\n\r\n",
                              status, http_reason(status), allow_line, blen + 1);
-        r = write_all(fd, head, (size_t)n);
-        if (r == 0 && json_body)
-                r = write_all(fd, json_body, blen);
-        if (r == 0)
-                r = write_all(fd, "\n", 1);
-        return r;
+        return write_pieces(fd, (struct iovec[]){ { head, (size_t)n }, { (void *)(json_body ? json_body : ""), blen },
+                                                 { (void *)"\n", 1 } }, 3);
 }
 
 void http_request_free(struct http_request *req)

@@ -27,13 +27,16 @@ static void put_line(FILE *f, const char *line, size_t len, bool nl)
                 fputc('\n', f);
 }
 
-/* Does inih read "key = v" back as v?  Not with blanks at either end, a
- * control character, or a blank before ';' (an inline comment). */
+/* Does inih read "key = v" back as v, and config check take it?  Not
+ * with blanks at either end, a control character, a blank before ';' (an
+ * inline comment), or quotes at both ends (refused as a quoted value). */
 static bool ini_plain_value(const char *v)
 {
         size_t n = strlen(v);
 
         if (!n || isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]))
+                return false;
+        if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0])
                 return false;
         for (size_t i = 0; i < n; i++)
                 if (iscntrl((unsigned char)v[i]) ||
@@ -209,7 +212,7 @@ static int snapshot_secrets(const char *path, const struct config *cfg, const ch
                 if (secret && !take_in) {
                         log_msg(cfg->split ? LOG_ERR : LOG_WARNING,
                                 "%s:%zu: the secret %s names cannot be copied into the active "
-                                "configuration (longer than %zu characters, blanks at either end, or ' ;')%s",
+                                "configuration (longer than %zu characters, blanks or quotes at either end, or ' ;')%s",
                                 path, i + 1, l->name, INI_LINE_MAX - 1 - strlen(key) - 3,
                                 cfg->split ? "; split mode needs that (or token-credential)"
                                            : "; it is read from its file on every request");

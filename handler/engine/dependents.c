@@ -42,9 +42,10 @@ int dependents_plan(struct dependents *dp, struct docker *d, const struct config
         return deps_dependents(g, target, dp->order, &dp->n, why, why_size);
 }
 
-const char *const *dependents_stopping(void *arg)
+/* The names dependents_stop is about to stop (running, in scope, not
+ * monitor-only), for the intent record. */
+static const char *const *dependents_stopping(struct dependents *dp)
 {
-        struct dependents *dp = arg;
         size_t m = 0;
 
         for (size_t k = dp->n; k-- > 0;) {
@@ -57,10 +58,9 @@ const char *const *dependents_stopping(void *arg)
         return dp->stopping;
 }
 
-void dependents_stop(void *arg)
+/* Stop the running dependents, last first. */
+static void dependents_stop(struct dependents *dp)
 {
-        struct dependents *dp = arg;
-
         for (size_t k = dp->n; k-- > 0;) {
                 size_t i = dp->order[k];
                 const char *name = dp->g->nodes[i].name;
@@ -124,7 +124,10 @@ static int recreate(struct dependents *dp, size_t i, const char *netns_to)
         return 0;
 }
 
-int dependents_restart(struct dependents *dp, const struct update_result *res)
+/* After the target's update (res): recreate the dependents that joined
+ * its old network namespace, start the ones stopped for the swap.  Logs
+ * each step; returns how many could not be brought back. */
+static int dependents_restart(struct dependents *dp, const struct update_result *res)
 {
         int bad = 0;
 
@@ -161,9 +164,19 @@ int dependents_restart(struct dependents *dp, const struct update_result *res)
         return bad;
 }
 
-void dependents_after(void *arg, const struct update_result *res)
+int dependents_update(struct dependents *dp, struct update_result *res)
 {
-        dependents_restart(arg, res);
+        const struct update_opts opts = { .cfg = dp->cfg };
+        struct update *u;
+
+        update_begin(dp->d, dp->g->nodes[dp->target].name, &opts, res, &u);
+        if (update_swap_next(u) && update_note_stopping(u, dependents_stopping(dp)) == 0)
+                dependents_stop(dp);
+        update_swap(u);
+        /* before the target's intent record goes: a crash in between
+         * leaves them to the repair */
+        dependents_restart(dp, res);
+        return update_end(u);
 }
 
 void dependents_free(struct dependents *dp)

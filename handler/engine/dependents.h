@@ -2,7 +2,7 @@
  * swapped, and start them again after it, in dependency order.
  *
  * The order comes from deps.c.  Dependents are stopped last-first right
- * before the old container stops (update_opts.before_stop), and started
+ * before the old container stops (between update.c's steps), and started
  * first-first once the new one has proved itself, or once the old one
  * runs again after a rollback.  Those in the old container's network
  * namespace are recreated against the new one: a namespace dies with its
@@ -38,20 +38,11 @@ int dependents_plan(struct dependents *dp, struct docker *d, const struct config
                     const struct deps_graph *g, const json_t *inspects, size_t target,
                     char *why, size_t why_size);
 
-/* update_opts.stopping: the names dependents_stop is about to stop
- * (running, in scope, not monitor-only), for the intent record. */
-const char *const *dependents_stopping(void *dp);
-
-/* update_opts.before_stop: stop the running dependents, last first. */
-void dependents_stop(void *dp);
-
-/* After the target's update (res): recreate the dependents that joined its
- * old network namespace, start the ones stopped for the swap.  Logs each
- * step; returns how many could not be brought back. */
-int dependents_restart(struct dependents *dp, const struct update_result *res);
-
-/* update_opts.after: dependents_restart, before the target's intent
- * record goes (so a crash in between leaves them to the repair). */
-void dependents_after(void *dp, const struct update_result *res);
+/* Update the target (update.c's steps) with its running dependents
+ * stopped, last first, right before the old container stops, and started
+ * again, first first, once the new one has proved itself or the old one
+ * runs again; those in its network namespace recreated against the new
+ * one.  Returns what update_container does. */
+int dependents_update(struct dependents *dp, struct update_result *res);
 
 void dependents_free(struct dependents *dp);

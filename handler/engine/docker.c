@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <curl/curl.h>
 
@@ -95,6 +97,57 @@ static int curl_to_errno(CURLcode rc)
         }
 }
 
+/* Why the daemon could not be reached, in words one can act on, into
+ * d->errbuf: libcurl says "Failed to connect to localhost port 80" for
+ * every unix socket it cannot use.  The one place that words it, so the
+ * drain, status and update say the same. */
+static void explain_connect_failure(struct docker *d, CURLcode rc)
+{
+        long os_errno = 0;
+        struct stat st;
+
+        curl_easy_getinfo(d->curl, CURLINFO_OS_ERRNO, &os_errno);
+        if (!d->unix_path) {
+                const char *target = d->base + strlen("http://");
+
+                if (rc == CURLE_COULDNT_RESOLVE_HOST)
+                        snprintf(d->errbuf, sizeof(d->errbuf), "cannot resolve the host of %s", target);
+                else if (os_errno == ECONNREFUSED)
+                        snprintf(d->errbuf, sizeof(d->errbuf), "connection refused at %s", target);
+                else if (os_errno)
+                        snprintf(d->errbuf, sizeof(d->errbuf), "cannot connect to %s: %s", target,
+                                 strerror((int)os_errno));
+                return;         /* else curl's own words */
+        }
+        if (stat(d->unix_path, &st) < 0) {
+                if (errno == EACCES)
+                        snprintf(d->errbuf, sizeof(d->errbuf),
+                                 "%s: permission denied: cannot reach it through its directories", d->unix_path);
+                else
+                        snprintf(d->errbuf, sizeof(d->errbuf), "%s: %s", d->unix_path,
+                                 errno == ENOENT || errno == ENOTDIR ? "no such file" : strerror(errno));
+        } else if (!S_ISSOCK(st.st_mode))
+                snprintf(d->errbuf, sizeof(d->errbuf), "%s: not a socket", d->unix_path);
+        else if (os_errno == EACCES || os_errno == EPERM || access(d->unix_path, W_OK) < 0)
+                /* connecting to a socket needs write permission on it */
+                snprintf(d->errbuf, sizeof(d->errbuf),
+                         "%s: permission denied: add the user to group docker (or run as root)", d->unix_path);
+        else if (os_errno && os_errno != ECONNREFUSED)
+                /* a listener that cannot take us now (a full backlog) */
+                snprintf(d->errbuf, sizeof(d->errbuf), "%s: %s", d->unix_path, strerror((int)os_errno));
+        else
+                snprintf(d->errbuf, sizeof(d->errbuf), "nothing listens on %s", d->unix_path);
+}
+
+/* A failed transfer as -errno, with its cause explained when the
+ * connection itself failed. */
+static int transfer_failed(struct docker *d, CURLcode rc)
+{
+        if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
+                explain_connect_failure(d, rc);
+        return curl_to_errno(rc);
+}
+
 int docker_open(struct docker *d, const char *host)
 {
         struct ping_hdr h = { .api = "" };
@@ -125,7 +178,7 @@ int docker_open(struct docker *d, const char *host)
         curl_easy_setopt(d->curl, CURLOPT_NOBODY, 1L);  /* HEAD /_ping */
         rc = curl_easy_perform(d->curl);
         if (rc != CURLE_OK)
-                return curl_to_errno(rc);
+                return transfer_failed(d, rc);
         curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
         minor = api_minor(h.api);
         if (status != 200 || minor < 0) {
@@ -196,7 +249,7 @@ static int perform(struct docker *d, const char *method, const char *path,
                 explicit_bzero(h->data, strlen(h->data));
         curl_slist_free_all(hdrs);
         if (rc != CURLE_OK)
-                return curl_to_errno(rc);       /* collect's refusal is CURLE_WRITE_ERROR: -EFBIG */
+                return transfer_failed(d, rc);  /* collect's refusal is CURLE_WRITE_ERROR: -EFBIG */
         curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
         return (int)status;
 }

@@ -16,6 +16,7 @@
 #include "drain.h"
 #include "intent.h"
 #include "jobcheck.h"
+#include "listing.h"
 #include "log.h"
 #include "match.h"
 #include "policy.h"
@@ -25,44 +26,34 @@
 #include "swarm.h"
 #include "update.h"
 
-/* Inspect what GET path lists, each id once.  0 or -errno. */
-static int inspect_listed(struct docker *d, const char *path, json_t *arr)
+/* all: the host's containers as listing_get has them, g built from it;
+ * idx[0..n): the targets among them.  Inspect the targets and everything
+ * that depends on them in place (what an update stops, starts or
+ * recreates reads inspect's fields) and build g again; the rest of the
+ * host stays as listed.  0, or -errno when Docker did not answer. */
+static int inspect_tied(struct docker *d, json_t *all, struct deps_graph *g, const size_t *idx, size_t n)
 {
-        json_t *list = NULL;
-        const json_t *c;
-        size_t i;
-        int r = 0, status = docker_call(d, "GET", path, NULL, &list, 0);
+        bool *tied = calloc(g->n ? g->n : 1, sizeof(*tied));
+        int r = tied ? 0 : -ENOMEM;
 
-        if (status != 200 || !json_is_array(list)) {
-                json_decref(list);
-                return status < 0 ? status : -EIO;
-        }
-        json_array_foreach(list, i, c) {
-                const char *id = json_string_value(json_object_get(c, "Id"));
+        for (size_t i = 0; tied && i < n; i++)
+                tied[idx[i]] = true;
+        if (tied)
+                listing_tied(all, g, tied);
+        for (size_t i = 0; r == 0 && i < g->n; i++) {
+                json_t *ins;
 
-                if (id && (r = match_inspect_into(d, id, arr)) < 0)
-                        break;
+                if (!tied[i] || json_object_get(json_array_get(all, i), "Mounts"))
+                        continue;       /* not tied, or inspected already */
+                r = listing_inspect(d, g->nodes[i].id, &ins);
+                if (r == 0 && ins)      /* else gone meanwhile: its update says so */
+                        r = json_array_set_new(all, i, ins) < 0 ? -ENOMEM : 0;
         }
-        json_decref(list);
+        free(tied);
+        deps_free(g);
+        if (r == 0)
+                r = deps_build(all, g);
         return r;
-}
-
-/* Every container, inspected: the targets are among them, and the
- * dependency graph needs the others too.  The list shows an image id once
- * the tag moved on, so the configured reference comes from inspect.
- * Returns an array (in the order deps_build numbers its nodes), or NULL
- * with *err when Docker did not answer. */
-static json_t *inspect_all(struct docker *d, int *err)
-{
-        json_t *all = json_array();
-        int r = all ? inspect_listed(d, "/containers/json?all=1", all) : -ENOMEM;
-
-        if (r < 0) {
-                *err = r;
-                json_decref(all);
-                return NULL;
-        }
-        return all;
 }
 
 /* Does the image of this (listed) container carry digest, as Docker
@@ -225,7 +216,6 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                                   size_t i, struct update_result *res)
 {
         struct dependents dp;
-        struct update_opts opts = { .cfg = c->cfg };
         char why[512] = "";
         int r;
 
@@ -241,11 +231,7 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                 failed_unchanged(res, g->nodes[i].name, reason);
                 return 0;
         }
-        opts.before_stop = dependents_stop;
-        opts.stopping = dependents_stopping;
-        opts.after = dependents_after;  /* dependents_restart, before the record goes */
-        opts.arg = &dp;
-        r = update_container(&c->d, g->nodes[i].name, &opts, res);
+        r = dependents_update(&dp, res);
         dependents_free(&dp);
         return r;
 }
@@ -338,8 +324,9 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
         return 0;
 }
 
-/* Replace the containers that follow the push (all of them, inspected
- * afresh, make the dependency graph). */
+/* Replace the containers that follow the push.  The whole host is
+ * listed, for the dependency graph; only the followers and what depends
+ * on them are inspected. */
 static int replace_followers(struct drain_ctx *c, const char *image)
 {
         const struct job *job = c->job;
@@ -351,9 +338,13 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         bool cycle, at_once = false;
         int err = 0;
 
-        all = inspect_all(&c->d, &err);
+        all = listing_get(&c->d, "/containers/json?all=1", &err);
         if (!all)
                 return err;
+        if ((err = match_resolve_moved(&c->d, c->cfg, all)) < 0) {
+                json_decref(all);
+                return err;
+        }
         idx = calloc(json_array_size(all) ? json_array_size(all) : 1, sizeof(*idx));
         if (!idx || deps_build(all, &g) < 0) {
                 free(idx);
@@ -364,6 +355,12 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         json_array_foreach(all, i, ins)
                 if (follows_push(c->cfg, ins, &job->ev))
                         idx[n++] = i;
+        err = inspect_tied(&c->d, all, &g, idx, n);
+        if (err < 0) {
+                free(idx);
+                json_decref(all);
+                return err;
+        }
         /* what others depend on goes first */
         cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
         if (!c->cfg->rolling && !cycle && n > 1) {
@@ -740,13 +737,12 @@ int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
 }
 
 /* The names of the selected containers of all (in g's order, what
- * others depend on first), for update --all; the strings are all's.
- * NULL with *n = 0 when none is selected, or out of memory. */
-static const char **selected_names(const struct config *cfg, const struct deps_graph *g, const json_t *all,
-                                   int *n)
+ * others depend on first), for update --all: an array of n copies, free
+ * with names_free.  NULL with *n = 0 when out of memory. */
+static char **selected_names(const struct config *cfg, const struct deps_graph *g, const json_t *all, int *n)
 {
         size_t *idx = calloc(json_array_size(all) + 1, sizeof(*idx)), k = 0, i;
-        const char **names = calloc(json_array_size(all) + 1, sizeof(*names));
+        char **names = calloc(json_array_size(all) + 1, sizeof(*names));
         const json_t *ins;
         char why[512];
 
@@ -762,10 +758,17 @@ static const char **selected_names(const struct config *cfg, const struct deps_g
         /* a cycle keeps the list's order: each update then says so */
         deps_sort(g, idx, k, why, sizeof(why));
         for (i = 0; i < k; i++)
-                names[i] = g->nodes[idx[i]].name;
+                if ((names[*n] = strdup(g->nodes[idx[i]].name)))
+                        (*n)++;
         free(idx);
-        *n = (int)k;
         return names;
+}
+
+static void names_free(char **names, int n)
+{
+        for (int i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
 }
 
 /* May update NAME touch container k of all?  Only a selected one, unless
@@ -786,7 +789,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
         struct drain_stats st = { 0 };
         struct drain_ctx c = { .cfg = cfg, .st = &st };
         struct deps_graph g = { 0 };
-        const char **todo = (const char **)names;
+        char **todo = names;
         json_t *all;
         int r, bad = 0;
 
@@ -800,8 +803,9 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
         if (state_open(cfg->state_dir, &c.state) < 0)
                 c.state = NULL;
         update_repair_all(&c.d, cfg);   /* logs what it cannot repair yet */
-        /* every container, for the dependency graph */
-        all = inspect_all(&c.d, &r);
+        /* every container, for the dependency graph; the named ones and
+         * their dependents inspected */
+        all = listing_get(&c.d, "/containers/json?all=1", &r);
         if (all && deps_build(all, &g) < 0) {
                 json_decref(all);
                 all = NULL;
@@ -815,6 +819,18 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                 todo = selected_names(cfg, &g, all, &n);
                 if (n == 0)
                         fputs("redock update --all: no container is selected\n", stderr);
+        }
+        if (all) {
+                size_t *idx = calloc((size_t)n + 1, sizeof(*idx)), m = 0;
+
+                for (int i = 0; idx && i < n; i++)
+                        if (deps_find(&g, todo[i]) >= 0)
+                                idx[m++] = (size_t)deps_find(&g, todo[i]);
+                if (!idx || inspect_tied(&c.d, all, &g, idx, m) < 0) {
+                        json_decref(all);       /* each then on its own */
+                        all = NULL;
+                }
+                free(idx);
         }
         for (int i = 0; i < n; i++) {
                 const struct update_opts opts = { .cfg = cfg };
@@ -845,8 +861,8 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                 if (failed(&res))
                         bad++;
         }
-        if (todo != (const char **)names)
-                free(todo);
+        if (todo != names)
+                names_free(todo, n);
         if (all)
                 deps_free(&g);
         json_decref(all);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "parseverb.h"
 #include "shutdown.h"
+#include "since.h"
 #include "status.h"
 #include "state.h"
 #include "update.h"
@@ -40,17 +42,19 @@ static void usage(FILE *f)
               "       redock [-c FILE] update [--force] NAME...\n"
               "                                         check and replace these containers now\n"
               "       redock [-c FILE] update --all     the same for every selected container\n"
-              "       redock [-c FILE] status           watched containers and their last outcome\n"
+              "       redock [-c FILE] status [--json] [NAME...]\n"
+              "                                         watched containers, their labels, last outcome, the queue\n"
               "       redock [-c FILE] config check     validate the configuration\n"
               "       redock [-c FILE] config apply [--to PATH]\n"
               "                                         validate, then install as the active configuration\n"
               "       redock [-c FILE] parse [--source NAME] [-H 'Name: value']... FILE|-\n"
               "                                         show the push events a payload holds\n"
-              "       redock [-c FILE] history [--json] [-n N]\n"
+              "       redock [-c FILE] history [--json] [-n N] [--container NAME] [--outcome O[,O...]]\n"
+              "                                [--since AGE|DATE]\n"
               "                                         the newest N decisions (default 20, 0 = all)\n"
               "       redock [-c FILE] generator DIR [EARLY LATE]\n"
               "                                         write split mode's drop-in for redock@.service\n"
-              "       redock version\n"
+              "       redock version | --version | -V\n"
               "options: -c, --config FILE   configuration (default $REDOCK_CONFIG or " CONFIG_DEFAULT_PATH ")\n"
               "         --to PATH           where config apply installs (default " ACTIVE_CONFIG_DEFAULT ")\n"
               "         -s, --source NAME   parse as this source would (its format and hosts)\n"
@@ -58,9 +62,18 @@ static void usage(FILE *f)
               "         --once              drain: one try, no waiting for the lock, no retries\n"
               "         --all               update: every selected container\n"
               "         --force             update: also a container that is not selected\n"
-              "         --json              history: one JSON object per line\n"
+              "         --json              status: one JSON document; history: one JSON object per line\n"
               "         -n, --lines N       history: how many rows\n"
+              "         --container NAME    history: this container's or service's decisions only\n"
+              "         --outcome O[,O...]  history: only these outcomes (updated, failed, ...)\n"
+              "         --since AGE|DATE    history: since 30m, 2h, 3d, 1w ago or a UTC date\n"
+              "                             (2026-12-01, 2026-12-01T10:00)\n"
               "         -h, --help\n", f);
+}
+
+static void print_version(void)
+{
+        printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
 }
 
 /* A request on stdin for bare `redock` (older socket units and CGI
@@ -156,6 +169,20 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
                 return EXIT_FAILURE;
         }
         free(errs);
+        /* what is valid but likely not meant: said, and still exit 0 */
+        errs = NULL;
+        ef = open_memstream(&errs, &errs_len);
+        if (ef) {
+                config_warn(&cfg, ef);
+                fclose(ef);
+                for (char *line = errs, *next; line && *line; line = next) {
+                        next = strchr(line, '\n');
+                        if (next)
+                                *next++ = '\0';
+                        log_msg(LOG_WARNING, "warning: %s", line);
+                }
+                free(errs);
+        }
         if (strcmp(argv[0], "check") == 0) {
                 config_free(&cfg);
                 printf("%s: OK\n", config_path);
@@ -171,26 +198,137 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* The options each verb takes, as bits: getopt_long reads them before
+ * the verb is known, and an option the verb does not take must be
+ * refused, not ignored. */
+enum {
+        OPT_CONFIG = 1 << 0, OPT_TO = 1 << 1, OPT_SOURCE = 1 << 2, OPT_HEADER = 1 << 3,
+        OPT_JSON = 1 << 4, OPT_LINES = 1 << 5, OPT_ONCE = 1 << 6, OPT_CONTAINER = 1 << 7,
+        OPT_OUTCOME = 1 << 8, OPT_SINCE = 1 << 9, OPT_ALL = 1 << 10, OPT_FORCE = 1 << 11,
+};
+
+static const struct { unsigned bit; const char *name; } opt_names[] = {
+        { OPT_CONFIG, "-c/--config" }, { OPT_TO, "--to" }, { OPT_SOURCE, "-s/--source" },
+        { OPT_HEADER, "-H/--header" }, { OPT_JSON, "--json" }, { OPT_LINES, "-n/--lines" },
+        { OPT_ONCE, "--once" }, { OPT_CONTAINER, "--container" }, { OPT_OUTCOME, "--outcome" },
+        { OPT_SINCE, "--since" }, { OPT_ALL, "--all" }, { OPT_FORCE, "--force" },
+};
+
+/* 0 when every option given is one verb takes; else says which is not
+ * and returns 2 (the usage error's exit status). */
+static int only_options(const char *verb, unsigned given, unsigned takes)
+{
+        unsigned extra = given & ~takes;
+
+        for (size_t i = 0; extra && i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
+                if (extra & opt_names[i].bit) {
+                        fprintf(stderr, "redock %s: %s is not an option of %s\n", verb,
+                                opt_names[i].name, verb);
+                        usage(stderr);
+                        return 2;
+                }
+        return 0;
+}
+
+static int verb_status(const char *config_path, bool json, int argc, char **argv)
+{
+        struct status_args sa = { .json = json, .names = argv, .n_names = argc };
+        struct config cfg;
+        int r;
+
+        for (int i = 0; i < argc; i++)
+                if (argv[i][0] == '-' || argv[i][0] == '\0') {
+                        fprintf(stderr, "redock status: '%s' is not a container or service name\n",
+                                argv[i]);
+                        usage(stderr);
+                        return 2;
+                }
+        if (config_load(config_path, &cfg, stderr) != 0)
+                return EXIT_FAILURE;
+        r = status_run(&cfg, &sa, stdout);
+        config_free(&cfg);
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 struct history_args {
         bool json;
         int limit;
+        const char *container;
+        const char *outcome;    /* "failed,rolled-back" */
+        const char *since;
 };
+
+/* --outcome's list ("failed,rolled-back") into f, each a known outcome,
+ * none twice.  Returns 0 or 2 (said why). */
+static int parse_outcomes(const char *list, struct history_filter *f)
+{
+        for (const char *tok = list, *end; *tok; tok = *end ? end + 1 : end) {
+                size_t len, i;
+                bool dup = false;
+
+                end = strchrnul(tok, ',');
+                len = (size_t)(end - tok);
+                if (len == 0)
+                        continue;
+                for (i = 0; state_outcomes[i] && (strlen(state_outcomes[i]) != len ||
+                                                  strncmp(state_outcomes[i], tok, len) != 0); i++)
+                        ;
+                if (!state_outcomes[i]) {
+                        fprintf(stderr, "redock history: unknown outcome '%.*s'; one of:", (int)len, tok);
+                        for (i = 0; state_outcomes[i]; i++)
+                                fprintf(stderr, "%s %s", i ? "," : "", state_outcomes[i]);
+                        fputc('\n', stderr);
+                        return 2;
+                }
+                for (int k = 0; k < f->n_outcomes; k++)
+                        dup |= f->outcomes[k] == state_outcomes[i];
+                if (!dup && f->n_outcomes < HISTORY_OUTCOMES_MAX)
+                        f->outcomes[f->n_outcomes++] = state_outcomes[i];
+        }
+        if (f->n_outcomes == 0) {
+                fputs("redock history: --outcome wants one or more outcomes, e.g. --outcome failed,rolled-back\n",
+                      stderr);
+                return 2;
+        }
+        return 0;
+}
 
 static int verb_history(const char *config_path, const struct history_args *ha, int argc)
 {
+        struct history_filter f = { .limit = ha->limit, .target = ha->container };
         struct config cfg;
         struct state *st;
         int r;
 
-        if (argc != 0 || ha->limit < 0) {
-                fputs("redock history: takes no names; -n wants a count (0 = all)\n", stderr);
+        if (argc != 0) {
+                fputs("redock history: takes no names; for one container's decisions use --container NAME\n",
+                      stderr);
                 return 2;
         }
+        if (ha->limit < 0) {
+                fputs("redock history: -n wants a count (0 = all)\n", stderr);
+                return 2;
+        }
+        if (ha->container && !*ha->container) {
+                fputs("redock history: --container wants a name\n", stderr);
+                return 2;
+        }
+        if (ha->since) {
+                r = since_parse(ha->since, (long long)time(NULL), &f.since);
+                if (r < 0) {
+                        fprintf(stderr, "redock history: --since '%s': %s\n", ha->since, r == -ERANGE
+                                ? "out of range"
+                                : "give an age (30m, 2h, 3d, 1w) or a UTC date (2026-12-01, 2026-12-01T10:00)");
+                        return 2;
+                }
+        }
+        if (ha->outcome && parse_outcomes(ha->outcome, &f) != 0)
+                return 2;
         if (config_load(config_path, &cfg, stderr) != 0)
                 return EXIT_FAILURE;
         r = state_open(cfg.state_dir, &st);
         if (r == 0) {
-                r = state_print_history(st, stdout, ha->limit, ha->json);
+                r = state_print_history(st, stdout, &f, ha->json);
                 state_close(st);
         }
         if (r < 0)
@@ -211,7 +349,11 @@ int main(int argc, char **argv)
                 { "once",   no_argument,       NULL, 'o' },
                 { "all",    no_argument,       NULL, 'A' },
                 { "force",  no_argument,       NULL, 'F' },
+                { "container", required_argument, NULL, 'C' },
+                { "outcome", required_argument,  NULL, 'O' },
+                { "since",  required_argument, NULL, 'S' },
                 { "help",   no_argument,       NULL, 'h' },
+                { "version", no_argument,      NULL, 'V' },
                 { NULL, 0, NULL, 0 },
         };
         const char *config_path = getenv("REDOCK_CONFIG");
@@ -221,6 +363,7 @@ int main(int argc, char **argv)
         struct update_request ur = { 0 };
         const char *verb;
         bool once = false;
+        unsigned given = 0;
         int c, rc;
 
         if (!config_path || !*config_path)
@@ -231,18 +374,22 @@ int main(int argc, char **argv)
                 if (strcmp(base ? base + 1 : argv[0], "redock-generator") == 0)
                         return generator_run(CONFIG_DEFAULT_PATH, argc - 1, argv + 1);
         }
-        while ((c = getopt_long(argc, argv, "c:hs:H:n:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "c:hs:H:n:V", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
+                        given |= OPT_CONFIG;
                         config_path = optarg;
                         break;
                 case 't':
+                        given |= OPT_TO;
                         to = optarg;
                         break;
                 case 's':
+                        given |= OPT_SOURCE;
                         pa.source = optarg;
                         break;
                 case 'H':
+                        given |= OPT_HEADER;
                         if (pa.n_headers == HTTP_MAX_HEADERS) {
                                 fputs("redock: too many -H headers\n", stderr);
                                 return 2;
@@ -250,21 +397,38 @@ int main(int argc, char **argv)
                         pa.headers[pa.n_headers++] = optarg;
                         break;
                 case 'j':
+                        given |= OPT_JSON;
                         ha.json = true;
                         break;
                 case 'o':
+                        given |= OPT_ONCE;
                         once = true;
                         break;
                 case 'A':
+                        given |= OPT_ALL;
                         ur.all = true;
                         break;
                 case 'F':
+                        given |= OPT_FORCE;
                         ur.force = true;
+                        break;
+                case 'C':
+                        given |= OPT_CONTAINER;
+                        ha.container = optarg;
+                        break;
+                case 'O':
+                        given |= OPT_OUTCOME;
+                        ha.outcome = optarg;
+                        break;
+                case 'S':
+                        given |= OPT_SINCE;
+                        ha.since = optarg;
                         break;
                 case 'n': {
                         char *end;
                         long v;
 
+                        given |= OPT_LINES;
                         errno = 0;
                         v = strtol(optarg, &end, 10);
                         /* anything but a plain count is refused by the verb */
@@ -273,6 +437,9 @@ int main(int argc, char **argv)
                 }
                 case 'h':
                         usage(stdout);
+                        return EXIT_SUCCESS;
+                case 'V':
+                        print_version();
                         return EXIT_SUCCESS;
                 default:
                         usage(stderr);
@@ -295,25 +462,23 @@ int main(int argc, char **argv)
         else if (strcmp(verb, "drain") == 0)
                 rc = argc == 0 ? verb_drain(config_path, once) : 2;
         else if (strcmp(verb, "update") == 0)
-                rc = verb_update(config_path, &ur, argc, argv);
-        else if (strcmp(verb, "status") == 0) {
-                struct config cfg;
-                if (config_load(config_path, &cfg, stderr) != 0)
-                        rc = EXIT_FAILURE;
-                else {
-                        rc = status_print(&cfg, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-                        config_free(&cfg);
-                }
-        } else if (strcmp(verb, "parse") == 0)
+                rc = only_options(verb, given, OPT_CONFIG | OPT_ALL | OPT_FORCE) ?:
+                     verb_update(config_path, &ur, argc, argv);
+        else if (strcmp(verb, "status") == 0)
+                rc = only_options(verb, given, OPT_CONFIG | OPT_JSON) ?:
+                     verb_status(config_path, ha.json, argc, argv);
+        else if (strcmp(verb, "parse") == 0)
                 rc = parse_verb(config_path, &pa, argc, argv);
         else if (strcmp(verb, "history") == 0)
-                rc = verb_history(config_path, &ha, argc);
+                rc = only_options(verb, given, OPT_CONFIG | OPT_JSON | OPT_LINES | OPT_CONTAINER |
+                                               OPT_OUTCOME | OPT_SINCE) ?:
+                     verb_history(config_path, &ha, argc);
         else if (strcmp(verb, "config") == 0)
                 rc = verb_config(config_path, to, argc, argv);
         else if (strcmp(verb, "generator") == 0)
                 rc = generator_run(config_path, argc, argv);
         else if (strcmp(verb, "version") == 0) {
-                printf("redock %s (Docker API up to %s)\n", REDOCK_VERSION, DOCKER_CLIENT_API_MAX);
+                print_version();
                 rc = EXIT_SUCCESS;
         } else {
                 fprintf(stderr, "redock: unknown verb '%s'\n", verb);

@@ -6,94 +6,77 @@
 
 #include "hostmap.h"
 #include "imageref.h"
+#include "listing.h"
 #include "match.h"
 #include "policy.h"
 
-int match_inspect_into(struct docker *d, const char *id, json_t *arr)
+/* Is this container opted in under [redock] select (its labels alone)? */
+static bool opted_in(const struct config *cfg, const json_t *labels)
 {
-        json_t *ins = NULL;
-        int status = docker_callf(d, "GET", NULL, &ins, 0, "/containers/%s/json", id);
+        struct policy pol;
+        bool yes;
 
-        if (status == 200 && json_is_object(ins))
-                return json_array_append_new(arr, ins) < 0 ? -ENOMEM : 0;
-        json_decref(ins);
-        if (status == 404)
-                return 0;
-        return status < 0 ? status : -EIO;
+        policy_from_labels(labels, &pol);
+        yes = cfg->select_all ? !pol.disabled : pol.enabled;
+        policy_free(&pol);
+        return yes;
 }
 
-/* Docker lists a container's image by reference, or by id once the
- * reference names another image (the tag moved on). */
-static bool image_is_id(const char *image)
+int match_resolve_moved(struct docker *d, const struct config *cfg, json_t *all)
 {
-        return strncmp(image, "sha256:", 7) == 0 || strspn(image, "0123456789abcdef") == strlen(image);
-}
+        json_t *c;
+        size_t i;
+        int r = 0;
 
-int match_summarise_listed(struct docker *d, const json_t *c, json_t *arr)
-{
-        const char *id = json_string_value(json_object_get(c, "Id"));
-        const char *image = json_string_value(json_object_get(c, "Image"));
-        const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
-        const char *image_id = json_string_value(json_object_get(c, "ImageID"));
-        const char *state = json_string_value(json_object_get(c, "State"));
-        json_t *labels = json_object_get(c, "Labels"), *sum;
+        json_array_foreach(all, i, c) {
+                const json_t *config = json_object_get(c, "Config");
+                json_t *ins;
 
-        if (!id || !name)
-                return 0;
-        if (!image || !image_id || image_is_id(image))
-                return match_inspect_into(d, id, arr);
-        sum = json_pack("{s:s,s:s,s:s,s:{s:s,s:O}}", "Id", id, "Name", name, "Image", image_id,
-                        "Config", "Image", image, "Labels", labels ? labels : json_null());
-        /* inspect's State.Running is true for paused and restarting ones too */
-        if (sum && state)
-                json_object_set_new(sum, "State", json_pack("{s:s,s:b}", "Status", state, "Running",
-                                                            strcmp(state, "running") == 0 ||
-                                                            strcmp(state, "paused") == 0 ||
-                                                            strcmp(state, "restarting") == 0));
-        return json_array_append_new(arr, sum) < 0 ? -ENOMEM : 0;
+                if (json_string_value(json_object_get(config, "Image")) ||
+                    !opted_in(cfg, json_object_get(config, "Labels")))
+                        continue;
+                r = listing_inspect(d, json_string_value(json_object_get(c, "Id")), &ins);
+                if (r == 0 && ins)
+                        r = json_array_set_new(all, i, ins) < 0 ? -ENOMEM : 0;
+                if (r < 0)
+                        break;
+        }
+        return r;
 }
 
 /* Every container in one list, less those labelled false and those no
  * push may reach: only those whose entry shows an image id get inspected. */
-static int candidates_all(struct docker *d, json_t *found)
+static int candidates_all(struct docker *d, const struct config *cfg, json_t *found)
 {
-        json_t *list = NULL;
-        const json_t *c;
+        json_t *list = listing_get(d, "/containers/json?all=1", &(int){ 0 }), *c;
         size_t k;
-        int r = 0, status = docker_call(d, "GET", "/containers/json?all=1", NULL, &list, 0);
 
-        if (status != 200 || !json_is_array(list)) {
-                json_decref(list);
-                return status < 0 ? status : -EIO;
-        }
+        if (!list)
+                return -EIO;
         json_array_foreach(list, k, c) {
-                const json_t *labels = json_object_get(c, "Labels");
-                struct policy pol;
-                bool off;
+                const json_t *labels = json_object_get(json_object_get(c, "Config"), "Labels");
 
-                policy_from_labels(labels, &pol);
-                off = pol.disabled || json_object_get(labels, "com.docker.swarm.task.id");
-                policy_free(&pol);
-                if (!off && (r = match_summarise_listed(d, c, found)) < 0)
-                        break;
+                if (opted_in(cfg, labels) && !json_object_get(labels, "com.docker.swarm.task.id") &&
+                    json_array_append(found, c) < 0) {
+                        json_decref(list);
+                        return -ENOMEM;
+                }
         }
         json_decref(list);
-        return r;
+        return match_resolve_moved(d, cfg, found);
 }
 
 /* Those carrying one of the enable labels (whatever its value), one
  * label-filtered list per label, each container once. */
-static int candidates_labelled(struct docker *d, json_t *found)
+static int candidates_labelled(struct docker *d, const struct config *cfg, json_t *found)
 {
         json_t *seen = json_object();
         int r = seen ? 0 : -ENOMEM;
 
         for (size_t i = 0; r == 0 && policy_enable_labels[i]; i++) {
                 char filter[128], path[512], *esc;
-                json_t *list = NULL;
-                const json_t *c;
+                json_t *list, *c;
                 size_t k;
-                int status;
 
                 snprintf(filter, sizeof(filter), "{\"label\":[\"%s\"]}", policy_enable_labels[i]);
                 esc = docker_escape(d, filter);
@@ -103,16 +86,19 @@ static int candidates_labelled(struct docker *d, json_t *found)
                 }
                 snprintf(path, sizeof(path), "/containers/json?all=1&filters=%s", esc);
                 docker_free(esc);
-                status = docker_call(d, "GET", path, NULL, &list, 0);
-                if (status != 200 || !json_is_array(list))
-                        r = status < 0 ? status : -EIO;
+                list = listing_get(d, path, &r);
+                if (list && (r = match_resolve_moved(d, cfg, list)) < 0) {
+                        json_decref(list);
+                        break;
+                }
                 json_array_foreach(list, k, c) {
                         const char *id = json_string_value(json_object_get(c, "Id"));
 
-                        if (r < 0 || !id || json_object_get(seen, id))
+                        if (!id || json_object_get(seen, id))
                                 continue;       /* carries two of the labels */
                         json_object_set_new(seen, id, json_true());
-                        r = match_summarise_listed(d, c, found);
+                        if (json_array_append(found, c) < 0)
+                                r = -ENOMEM;
                 }
                 json_decref(list);
         }
@@ -123,7 +109,7 @@ static int candidates_labelled(struct docker *d, json_t *found)
 json_t *match_candidates(struct docker *d, const struct config *cfg, int *err)
 {
         json_t *found = json_array();
-        int r = !found ? -ENOMEM : cfg->select_all ? candidates_all(d, found) : candidates_labelled(d, found);
+        int r = !found ? -ENOMEM : cfg->select_all ? candidates_all(d, cfg, found) : candidates_labelled(d, cfg, found);
 
         if (r < 0) {
                 *err = r;

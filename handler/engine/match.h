@@ -8,9 +8,8 @@
  * repository and tag on the pushed host, or on one of the aliases of the
  * source whose registry that host is.
  *
- * Containers are JSON objects as inspect has them, or as
- * match_summarise_listed makes them from a list entry (Id, Name, Image,
- * State.Status, State.Running, Config.Image, Config.Labels). */
+ * Containers are JSON objects as inspect has them, or as listing.h's
+ * summaries have them. */
 #pragma once
 
 #include <stdbool.h>
@@ -22,15 +21,12 @@
 #include "docker.h"
 #include "event.h"
 
-/* Inspect container id into arr.  One removed meanwhile (404) is left
- * out; any other failure is Docker's, and the job must wait: -errno. */
-int match_inspect_into(struct docker *d, const char *id, json_t *arr);
-
-/* A list entry (GET /containers/json) into arr in the shape above.  When
- * the list shows the image by id (the tag moved on), the reference the
- * container was created with is only in inspect: it is inspected then.
- * 0 or -errno. */
-int match_summarise_listed(struct docker *d, const json_t *c, json_t *arr);
+/* The containers among all (listing summaries) that are opted in under
+ * [redock] select and whose list entry shows the image by id, inspected
+ * in place: which tag they follow is only in inspect.  The others could
+ * not follow a push whatever their image.  0, or -errno when Docker did
+ * not answer. */
+int match_resolve_moved(struct docker *d, const struct config *cfg, json_t *all);
 
 /* The containers a push may reach, summarised: with select = labelled
  * those carrying an enable label (label-filtered lists: the cost does not

@@ -21,6 +21,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "state.h"
+#include "table.h"
 
 #define DB_NAME         "redock.db"
 #define BUSY_TIMEOUT_MS 5000
@@ -417,15 +418,22 @@ int state_record(struct state *st, const struct history_row *row)
         return r;
 }
 
+/* update.c's update_outcome_name, then swarm.c's own (test_state checks
+ * the first part against update_outcome_name). */
+const char *const state_outcomes[] = { "updated", "unchanged", "rolled-back", "failed", "skipped",
+                                       "available", "monitor-only", "dry-run", NULL };
+
 /* Columns of the history query, in SELECT order. */
 enum { H_ID, H_TIME, H_SOURCE, H_EVENT_ID, H_TARGET, H_KIND, H_IMAGE, H_OLD, H_NEW,
        H_OUTCOME, H_DURATION, H_ERROR };
 
-/* Columns of the table. */
-enum { C_TIME, C_TARGET, C_OUTCOME, C_IMAGE, C_DIGESTS, C_DURATION, C_SOURCE, C_ERROR, NCOLS };
+/* Columns of the table.  DETAIL is why a decision came out as it did:
+ * an error, or a note such as "monitor-only: not replaced" (JSON keeps
+ * the key "error" for it, as it has since the first release). */
+enum { C_TIME, C_TARGET, C_OUTCOME, C_IMAGE, C_DIGESTS, C_DURATION, C_SOURCE, C_DETAIL, NCOLS };
 
 static const char *const headers[NCOLS] = {
-        "TIME", "TARGET", "OUTCOME", "IMAGE", "OLD → NEW", "DURATION", "SOURCE", "ERROR",
+        "TIME", "TARGET", "OUTCOME", "IMAGE", "OLD → NEW", "DURATION", "SOURCE", "DETAIL",
 };
 
 struct cells {
@@ -439,26 +447,6 @@ static void iso_time(long long t, char *buf, size_t size)
 
         if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
                 snprintf(buf, size, "%lld", t);
-}
-
-/* Copy s for a terminal: control characters (an error message may hold
- * newlines, a payload anything) become '?', NULL or "" becomes "-", and a
- * cut never splits a UTF-8 sequence. */
-static void cell(char *buf, size_t size, const char *s)
-{
-        size_t n = 0;
-
-        if (!s || !*s)
-                s = "-";
-        for (; *s && n + 1 < size; s++, n++)
-                buf[n] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
-        if (((unsigned char)*s & 0xc0) == 0x80) {
-                while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
-                        n--;
-                if (n > 0)
-                        n--;    /* and the sequence's lead byte */
-        }
-        buf[n] = '\0';
 }
 
 /* "sha256:0123456789abcdef..." -> "0123456789ab", as docker shortens ids. */
@@ -487,44 +475,18 @@ static void format_cells(sqlite3_stmt *stmt, struct cells *c)
         char old[SHORT_DIGEST + 1], new[SHORT_DIGEST + 1], tmp[CELL_MAX];
 
         iso_time(sqlite3_column_int64(stmt, H_TIME), c->v[C_TIME], CELL_MAX);
-        cell(c->v[C_TARGET], CELL_MAX, col_text(stmt, H_TARGET));
-        cell(c->v[C_OUTCOME], CELL_MAX, col_text(stmt, H_OUTCOME));
-        cell(c->v[C_IMAGE], CELL_MAX, col_text(stmt, H_IMAGE));
+        table_cell(c->v[C_TARGET], CELL_MAX, col_text(stmt, H_TARGET));
+        table_cell(c->v[C_OUTCOME], CELL_MAX, col_text(stmt, H_OUTCOME));
+        table_cell(c->v[C_IMAGE], CELL_MAX, col_text(stmt, H_IMAGE));
         short_digest(old, sizeof(old), col_text(stmt, H_OLD));
         short_digest(new, sizeof(new), col_text(stmt, H_NEW));
         snprintf(tmp, sizeof(tmp), "%s → %s", old, new);
-        cell(c->v[C_DIGESTS], CELL_MAX, tmp);
+        table_cell(c->v[C_DIGESTS], CELL_MAX, tmp);
         duration(c->v[C_DURATION], CELL_MAX, sqlite3_column_int64(stmt, H_DURATION));
-        cell(c->v[C_SOURCE], CELL_MAX, col_text(stmt, H_SOURCE));
-        cell(c->v[C_ERROR], CELL_MAX, col_text(stmt, H_ERROR));
+        table_cell(c->v[C_SOURCE], CELL_MAX, col_text(stmt, H_SOURCE));
+        table_cell(c->v[C_DETAIL], CELL_MAX, col_text(stmt, H_ERROR));
         if (sqlite3_column_type(stmt, H_ERROR) == SQLITE_NULL)
-                c->v[C_ERROR][0] = '\0';
-}
-
-/* Terminal columns, not bytes: UTF-8 continuation bytes take none. */
-static size_t width(const char *s)
-{
-        size_t w = 0;
-
-        for (; *s; s++)
-                w += ((unsigned char)*s & 0xc0) != 0x80;
-        return w;
-}
-
-/* Padding is written only before a cell that follows, so no line ends in
- * blanks. */
-static void print_line(FILE *out, const char *const v[NCOLS], const size_t *w)
-{
-        size_t pad = 0;
-
-        for (int i = 0; i < NCOLS; i++) {
-                if (*v[i]) {
-                        fprintf(out, "%*s%s", (int)pad, "", v[i]);
-                        pad = 0;
-                }
-                pad += w[i] + 2 - width(v[i]);
-        }
-        fputc('\n', out);
+                c->v[C_DETAIL][0] = '\0';
 }
 
 static void print_cells(FILE *out, const struct cells *c, const size_t *w)
@@ -533,7 +495,7 @@ static void print_cells(FILE *out, const struct cells *c, const size_t *w)
 
         for (int i = 0; i < NCOLS; i++)
                 v[i] = c->v[i];
-        print_line(out, v, w);
+        table_line(out, v, w, NCOLS);
 }
 
 /* Two passes over one read snapshot: widths first, then the lines, so the
@@ -547,18 +509,18 @@ static int print_table(struct state *st, sqlite3_stmt *stmt, FILE *out)
         if (!c)
                 return -ENOMEM;
         for (int i = 0; i < NCOLS; i++)
-                w[i] = width(headers[i]);
+                w[i] = table_width(headers[i]);
         while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 format_cells(stmt, c);
                 for (int i = 0; i < NCOLS; i++)
-                        if (width(c->v[i]) > w[i])
-                                w[i] = width(c->v[i]);
+                        if (table_width(c->v[i]) > w[i])
+                                w[i] = table_width(c->v[i]);
         }
         if (rc != SQLITE_DONE) {
                 r = fail(st, "reading history");
                 goto out;
         }
-        print_line(out, headers, w);
+        table_line(out, headers, w, NCOLS);
         sqlite3_reset(stmt);
         while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 format_cells(stmt, c);
@@ -635,16 +597,49 @@ static int print_json(struct state *st, sqlite3_stmt *stmt, FILE *out)
         return r;
 }
 
-int state_print_history(struct state *st, FILE *out, int limit, bool json)
+/* The history query with f's conditions, each a bound parameter:
+ * ?1 target, ?2 since, ?3 limit, ?4... the outcomes. */
+static int history_query(struct state *st, const struct history_filter *f, sqlite3_stmt **stmt)
 {
-        sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "SELECT id, time, source, event_id, target, kind, image, old_digest,"
-                        " new_digest, outcome, duration_ms, error FROM history"
-                        " ORDER BY id DESC LIMIT ?1", &stmt);
+        char sql[1024];
+        size_t n;
+        int r;
 
+        n = (size_t)snprintf(sql, sizeof(sql), "SELECT id, time, source, event_id, target, kind, image,"
+                             " old_digest, new_digest, outcome, duration_ms, error FROM history"
+                             " WHERE (?1 IS NULL OR target = ?1) AND time >= ?2");
+        if (f->n_outcomes > 0) {
+                n += (size_t)snprintf(sql + n, sizeof(sql) - n, " AND outcome IN (");
+                for (int i = 0; i < f->n_outcomes && n < sizeof(sql); i++)
+                        n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s?%d", i ? ", " : "", 4 + i);
+                if (n < sizeof(sql))
+                        n += (size_t)snprintf(sql + n, sizeof(sql) - n, ")");
+        }
+        if (n < sizeof(sql))
+                n += (size_t)snprintf(sql + n, sizeof(sql) - n, " ORDER BY id DESC LIMIT ?3");
+        if (n >= sizeof(sql))
+                return -E2BIG;
+        r = prepare(st, sql, stmt);
         if (r < 0)
                 return r;
-        sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1);     /* negative: no limit */
+        bind_text(*stmt, 1, f->target);
+        sqlite3_bind_int64(*stmt, 2, f->since);
+        sqlite3_bind_int(*stmt, 3, f->limit > 0 ? f->limit : -1);     /* negative: no limit */
+        for (int i = 0; i < f->n_outcomes; i++)
+                bind_text(*stmt, 4 + i, f->outcomes[i]);
+        return 0;
+}
+
+int state_print_history(struct state *st, FILE *out, const struct history_filter *f, bool json)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r;
+
+        if (f->n_outcomes < 0 || f->n_outcomes > HISTORY_OUTCOMES_MAX)
+                return -EINVAL;
+        r = history_query(st, f, &stmt);
+        if (r < 0)
+                return r;
         r = exec(st, "BEGIN");
         if (r == 0)
                 r = json ? print_json(st, stmt, out) : print_table(st, stmt, out);
@@ -656,6 +651,35 @@ int state_print_history(struct state *st, FILE *out, int limit, bool json)
         sqlite3_finalize(stmt);
         if (r == 0 && ferror(out))
                 r = -EIO;
+        return r;
+}
+
+int state_each_target(struct state *st, int (*fn)(const struct history_row *row, void *userdata),
+                      void *userdata)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = SQLITE_DONE, r;
+
+        /* the newest row of each target: ids only grow */
+        r = prepare(st, "SELECT time, source, event_id, target, kind, image, old_digest, new_digest,"
+                    " outcome, duration_ms, error FROM history WHERE id IN"
+                    " (SELECT MAX(id) FROM history GROUP BY target) ORDER BY kind, target", &stmt);
+        if (r < 0)
+                return r;
+        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                const struct history_row row = {
+                        .time = sqlite3_column_int64(stmt, 0), .source = col_text(stmt, 1),
+                        .event_id = col_text(stmt, 2), .target = col_text(stmt, 3),
+                        .kind = col_text(stmt, 4), .image = col_text(stmt, 5),
+                        .old_digest = col_text(stmt, 6), .new_digest = col_text(stmt, 7),
+                        .outcome = col_text(stmt, 8), .duration_ms = sqlite3_column_int64(stmt, 9),
+                        .error = col_text(stmt, 10),
+                };
+                r = fn(&row, userdata);
+        }
+        if (r == 0 && rc != SQLITE_DONE)
+                r = fail(st, "reading the last outcomes");
+        sqlite3_finalize(stmt);
         return r;
 }
 

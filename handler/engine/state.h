@@ -62,9 +62,30 @@ int state_event_forget(struct state *st, const char *source, const struct push_e
 /* Append a history row. */
 int state_record(struct state *st, const struct history_row *row);
 
-/* Print the newest limit rows (all when limit <= 0), newest first: a
- * table with a header line, or with json=true one JSON object per line. */
-int state_print_history(struct state *st, FILE *out, int limit, bool json);
+/* The outcomes a decision is recorded with (update_outcome_name's and
+ * the Swarm code's), NULL-ended: `history --outcome` takes these. */
+extern const char *const state_outcomes[];
+#define HISTORY_OUTCOMES_MAX 8
+
+/* Which history rows to print; NULL / 0 members select everything. */
+struct history_filter {
+        const char *target;             /* this container or service only */
+        const char *outcomes[HISTORY_OUTCOMES_MAX];     /* any of these */
+        int n_outcomes;
+        long long since;                /* unix seconds: rows at or after */
+        int limit;                      /* the newest limit rows; <= 0 all */
+};
+
+/* Print the rows f selects, newest first: a table with a header line
+ * (TIME TARGET OUTCOME IMAGE OLD → NEW DURATION SOURCE DETAIL), or with
+ * json=true one JSON object per line (the detail under "error"). */
+int state_print_history(struct state *st, FILE *out, const struct history_filter *f, bool json);
+
+/* Call fn with the newest row of each target, services after containers,
+ * by name (strings valid during the call); a non-zero return from fn
+ * stops and is returned.  For `redock status` while Docker is away. */
+int state_each_target(struct state *st, int (*fn)(const struct history_row *row, void *userdata),
+                      void *userdata);
 
 /* The last outcome recorded for target: fills outcome/time (outcome ""
  * when none).  For `redock status`. */

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -524,25 +525,6 @@ static void cleanup_image(struct docker *d, const char *image_id, const char *na
                 image_id);
 }
 
-/* Add to the intent record the dependents about to be stopped for the
- * swap (names: NULL-terminated, may be NULL), before any is stopped.
- * in borrows names (owned by update_opts.arg) until the update returns,
- * so that a later write of the record keeps them. */
-static int record_dependents(const char *state_dir, const char *name, struct intent *in,
-                             const char *const *names)
-{
-        size_t n = 0;
-
-        while (names && names[n])
-                n++;
-        if (n == 0)
-                return 0;
-        /* borrowed for the write only */
-        in->dependents = (char **)names;
-        in->n_dependents = n;
-        return intent_write(state_dir, name, in);
-}
-
 /* Undo a swap: the new one removed, the old one under its name again and
  * running if it is to run.  Each step is checked against what Docker
  * reports; 0 only when all of it is so.  A transport error seen on the
@@ -570,308 +552,437 @@ static int rollback(struct docker *d, const char *name, const char *old_id, cons
         return r;
 }
 
-static int update_unlocked(struct docker *d, const char *name_in,
-                           const struct update_opts *opts, struct update_result *res)
-{
-        const struct config *cfg = opts->cfg;
-        json_t *old = NULL, *old_img = NULL, *new_img = NULL, *spec = NULL;
-        json_t *later = NULL, *reply = NULL;
-        struct policy pol = { 0 };
-        struct imageref ref;
-        char name[256], repo[600], tmpname[300], oldname[300], new_id[80] = "";
-        const char *image, *old_id, *old_image_id, *new_image_id;
-        bool was_running, run_after, intent_written = false;
-        /* the swap is over for certain (done, or undone and verified): only
-         * then does its intent record go */
-        bool over = false;
-        struct intent in = { 0 };
-        long long t0 = now_ms();
+/* One replacement under way, from update_begin to update_end: what its
+ * steps share. */
+struct update {
+        struct docker *d;
+        const struct config *cfg;
+        const struct update_opts *opts;
+        struct update_result *res;
+        json_t *old, *old_img, *new_img, *spec, *later;
+        struct policy pol;
+        char name[256], repo[600], tmpname[300], oldname[300], new_id[80];
+        const char *image, *old_id, *old_image_id;
+        bool was_running, run_after;
+        bool intent_written;
+        /* the swap is over for certain (done, or undone and verified):
+         * only then does its intent record go */
+        bool over;
+        struct intent in;
         /* a step failed because Docker could not be asked: whatever the
          * rollback achieved, the job is kept and tried again */
-        int docker_err = 0;
-        int status, r = 0;
+        int docker_err;
+        int r;                  /* what update_end returns */
+        int lock;               /* the container's lock, held throughout */
+        int step;               /* enum step: what is left to do */
+        long long t0;
+};
 
-        memset(res, 0, sizeof(*res));
-        res->outcome = UPDATE_FAILED;
-        snprintf(res->name, sizeof(res->name), "%s", name_in);
+/* What a step leaves to do next. */
+enum step {
+        STEP_NEXT,              /* go on to the next step */
+        STEP_DONE,              /* an outcome (or s->r) is reached */
+        STEP_DISCARD,           /* remove the new container; the old one never stopped */
+        STEP_ROLLBACK,          /* put the old container back (s->r: the failing call's) */
+};
 
-        r = recover_leftovers(d, cfg->state_dir, name_in);
-        if (r < 0)
-                goto out;
-        old = inspect(d, "containers", name_in, &status);
-        if (!old) {
+/* The container as it is, and its policy. */
+static enum step look_at_old(struct update *s, const char *name_in)
+{
+        struct update_result *res = s->res;
+        int status;
+
+        if ((s->r = recover_leftovers(s->d, s->cfg->state_dir, name_in)) < 0)
+                return STEP_DONE;
+        s->old = inspect(s->d, "containers", name_in, &status);
+        if (!s->old) {
                 if (status < 0)
-                        r = status;
+                        s->r = status;
                 else
                         set_reason(res, "no such container (inspect: %d)", status);
-                goto out;
+                return STEP_DONE;
         }
-        snprintf(name, sizeof(name), "%s", recreate_name(old) ? recreate_name(old) : name_in);
-        snprintf(res->name, sizeof(res->name), "%s", name);
-        old_id = json_string_value(json_object_get(old, "Id"));
-        old_image_id = json_string_value(json_object_get(old, "Image"));
-        image = json_string_value(json_object_get(json_object_get(old, "Config"), "Image"));
-        was_running = json_is_true(json_object_get(json_object_get(old, "State"), "Running"));
-        run_after = was_running || opts->start;
-        policy_from_labels(json_object_get(json_object_get(old, "Config"), "Labels"), &pol);
-        if (!old_id || !old_image_id || !image) {
+        snprintf(s->name, sizeof(s->name), "%s", recreate_name(s->old) ? recreate_name(s->old) : name_in);
+        snprintf(res->name, sizeof(res->name), "%s", s->name);
+        s->old_id = json_string_value(json_object_get(s->old, "Id"));
+        s->old_image_id = json_string_value(json_object_get(s->old, "Image"));
+        s->image = json_string_value(json_object_get(json_object_get(s->old, "Config"), "Image"));
+        s->was_running = json_is_true(json_object_get(json_object_get(s->old, "State"), "Running"));
+        s->run_after = s->was_running || s->opts->start;
+        policy_from_labels(json_object_get(json_object_get(s->old, "Config"), "Labels"), &s->pol);
+        if (!s->old_id || !s->old_image_id || !s->image) {
                 set_reason(res, "unexpected inspect reply");
-                goto out;
+                return STEP_DONE;
         }
-        snprintf(res->image, sizeof(res->image), "%s", image);
-        snprintf(res->old_image_id, sizeof(res->old_image_id), "%s", old_image_id);
-        snprintf(res->container_id, sizeof(res->container_id), "%s", old_id);
-        if (opts->recreate) {
-                /* the same image again: no pull, no comparison */
-                if (pol.monitor_only) {
-                        res->outcome = UPDATE_AVAILABLE;
-                        set_reason(res, "monitor-only: not recreated");
-                        goto out;
-                }
-                old_img = inspect(d, "images", old_image_id, &status);
-                if (!old_img && status < 0) {
-                        r = status;
-                        goto out;
-                }
-                snprintf(res->new_image_id, sizeof(res->new_image_id), "%s", old_image_id);
-                goto create;
+        snprintf(res->image, sizeof(res->image), "%s", s->image);
+        snprintf(res->old_image_id, sizeof(res->old_image_id), "%s", s->old_image_id);
+        snprintf(res->container_id, sizeof(res->container_id), "%s", s->old_id);
+        return STEP_NEXT;
+}
+
+/* A recreate: the same image again, no pull, no comparison. */
+static enum step same_image(struct update *s)
+{
+        int status;
+
+        if (s->pol.monitor_only) {
+                s->res->outcome = UPDATE_AVAILABLE;
+                set_reason(s->res, "monitor-only: not recreated");
+                return STEP_DONE;
         }
-        if (imageref_parse(image, &ref) < 0 || ref.digest[0]) {
+        s->old_img = inspect(s->d, "images", s->old_image_id, &status);
+        if (!s->old_img && status < 0) {
+                s->r = status;
+                return STEP_DONE;
+        }
+        snprintf(s->res->new_image_id, sizeof(s->res->new_image_id), "%s", s->old_image_id);
+        return STEP_NEXT;
+}
+
+/* 1. Pull; the same image id means there is nothing to do.  Then the
+ * policy's last word: monitor-only, dry-run, the pre-update command. */
+static enum step pull_new(struct update *s)
+{
+        struct update_result *res = s->res;
+        const char *new_image_id;
+        struct imageref ref;
+        char *auth = NULL, *slash, *colon;
+        int status, r;
+
+        if (imageref_parse(s->image, &ref) < 0 || ref.digest[0]) {
                 res->outcome = UPDATE_SKIPPED;
                 set_reason(res, ref.digest[0] ? "pinned by digest" : "unparsable image reference");
-                goto out;
+                return STEP_DONE;
         }
         /* the repository as the user wrote it: Docker records RepoDigests
          * under that spelling ("nginx@sha256:...") */
-        snprintf(repo, sizeof(repo), "%s", image);
-        {
-                char *slash = strrchr(repo, '/'), *colon = strrchr(repo, ':');
-                if (colon && (!slash || colon > slash))
-                        *colon = '\0';
-        }
-
-        /* 1. pull; the same image id means there is nothing to do */
-        {
-                char *auth = NULL;
-
-                /* no credentials, or finding them failed (logged): anonymous */
-                if (regauth_for_host(cfg, ref.registry, &auth) < 0)
-                        auth = NULL;
-                r = docker_pull(d, repo, ref.tag, auth);
-                regauth_free(auth);
-        }
+        snprintf(s->repo, sizeof(s->repo), "%s", s->image);
+        slash = strrchr(s->repo, '/');
+        colon = strrchr(s->repo, ':');
+        if (colon && (!slash || colon > slash))
+                *colon = '\0';
+        /* no credentials, or finding them failed (logged): anonymous */
+        if (regauth_for_host(s->cfg, ref.registry, &auth) < 0)
+                auth = NULL;
+        r = docker_pull(s->d, s->repo, ref.tag, auth);
+        regauth_free(auth);
         if (r < 0) {
-                set_reason(res, "pull %s:%s: %s", repo, ref.tag, d->errbuf[0] ? d->errbuf : strerror(-r));
+                set_reason(res, "pull %s:%s: %s", s->repo, ref.tag, s->d->errbuf[0] ? s->d->errbuf : strerror(-r));
                 /* no such tag, denied, a bad request: final.  Anything else
                  * (the daemon went away or restarted mid-pull, a 5xx, the
                  * registry unreachable) passes: the job is kept */
-                r = r == -ENOENT || r == -EACCES || r == -EINVAL ? 0 : r;
-                goto out;
+                s->r = r == -ENOENT || r == -EACCES || r == -EINVAL ? 0 : r;
+                return STEP_DONE;
         }
-        new_img = inspect(d, "images", image, &status);
-        new_image_id = json_string_value(json_object_get(new_img, "Id"));
+        s->new_img = inspect(s->d, "images", s->image, &status);
+        new_image_id = json_string_value(json_object_get(s->new_img, "Id"));
         if (!new_image_id) {
-                set_reason(res, "pulled image %s not found (%d)", image, status);
+                set_reason(res, "pulled image %s not found (%d)", s->image, status);
                 if (status < 0)
-                        r = status;
-                goto out;
+                        s->r = status;
+                return STEP_DONE;
         }
         snprintf(res->new_image_id, sizeof(res->new_image_id), "%s", new_image_id);
-        repo_digest(new_img, repo, res->new_digest, sizeof(res->new_digest));
-        old_img = inspect(d, "images", old_image_id, &status);
-        if (!old_img && status < 0) {
+        repo_digest(s->new_img, s->repo, res->new_digest, sizeof(res->new_digest));
+        s->old_img = inspect(s->d, "images", s->old_image_id, &status);
+        if (!s->old_img && status < 0) {
                 /* its values decide what the new container inherits */
-                r = status;
-                goto out;
+                s->r = status;
+                return STEP_DONE;
         }
-        repo_digest(old_img, repo, res->old_digest, sizeof(res->old_digest));
-        if (strcmp(new_image_id, old_image_id) == 0) {
+        repo_digest(s->old_img, s->repo, res->old_digest, sizeof(res->old_digest));
+        if (strcmp(new_image_id, s->old_image_id) == 0) {
                 res->outcome = UPDATE_UNCHANGED;
-                goto out;
+                return STEP_DONE;
         }
-        if (pol.monitor_only || cfg->dry_run) {
+        if (s->pol.monitor_only || s->cfg->dry_run) {
                 res->outcome = UPDATE_AVAILABLE;
-                set_reason(res, pol.monitor_only ? "monitor-only: not replaced" : "dry-run: not replaced");
-                goto out;
+                set_reason(res, s->pol.monitor_only ? "monitor-only: not replaced" : "dry-run: not replaced");
+                return STEP_DONE;
         }
         fault_point("after-pull");
-        if (was_running && pol.pre_update && run_pre_update(d, old_id, &pol, res) < 0)
-                goto out;
+        if (s->was_running && s->pol.pre_update && run_pre_update(s->d, s->old_id, &s->pol, res) < 0)
+                return STEP_DONE;
+        return STEP_NEXT;
+}
 
-        /* 2. create the new one beside the old one, which keeps running */
-create:
-        spec = recreate_spec(old, old_img, image, d->api_minor, &later);
-        if (!spec) {
+/* 2. Create the new one beside the old one, which keeps running; the
+ * intent record first, so that a crash from here on can be undone. */
+static enum step create_new(struct update *s)
+{
+        struct update_result *res = s->res;
+        json_t *reply = NULL;
+        int status, r;
+
+        s->spec = recreate_spec(s->old, s->old_img, s->image, s->d->api_minor, &s->later);
+        if (!s->spec) {
                 set_reason(res, "cannot build the new container's config");
-                goto out;
+                return STEP_DONE;
         }
-        if (opts->netns_to) {
+        if (s->opts->netns_to) {
                 char mode[100];
 
-                snprintf(mode, sizeof(mode), "container:%s", opts->netns_to);
-                json_object_set_new(json_object_get(spec, "HostConfig"), "NetworkMode", json_string(mode));
+                snprintf(mode, sizeof(mode), "container:%s", s->opts->netns_to);
+                json_object_set_new(json_object_get(s->spec, "HostConfig"), "NetworkMode", json_string(mode));
         }
-        snprintf(tmpname, sizeof(tmpname), "%s" SUFFIX_NEW, name);
-        snprintf(oldname, sizeof(oldname), "%s" SUFFIX_OLD, name);
-        /* from here on a crash must be undoable: say what the old one was */
-        snprintf(in.old_id, sizeof(in.old_id), "%s", old_id);
-        in.was_running = was_running;
-        if (intent_write(cfg->state_dir, name, &in) < 0) {
-                set_reason(res, "cannot write the in-flight record under %s", cfg->state_dir);
-                goto out;
+        snprintf(s->tmpname, sizeof(s->tmpname), "%s" SUFFIX_NEW, s->name);
+        snprintf(s->oldname, sizeof(s->oldname), "%s" SUFFIX_OLD, s->name);
+        snprintf(s->in.old_id, sizeof(s->in.old_id), "%s", s->old_id);
+        s->in.was_running = s->was_running;
+        if (intent_write(s->cfg->state_dir, s->name, &s->in) < 0) {
+                set_reason(res, "cannot write the in-flight record under %s", s->cfg->state_dir);
+                return STEP_DONE;
         }
-        intent_written = true;
-        status = docker_callf(d, "POST", spec, &reply, 0, "/containers/create?name=%s", tmpname);
+        s->intent_written = true;
+        status = docker_callf(s->d, "POST", s->spec, &reply, 0, "/containers/create?name=%s", s->tmpname);
         if (status != 201) {
                 set_reason(res, "create: %s (%d)", docker_error_message(reply), status);
+                json_decref(reply);
                 if (status < 0)
-                        docker_err = status;    /* it may exist: the next run removes it */
-                goto fail_before_swap;
+                        s->docker_err = status; /* it may exist: the next run removes it */
+                return STEP_DISCARD;
         }
-        snprintf(new_id, sizeof(new_id), "%s", json_string_value(json_object_get(reply, "Id")) ?: "");
+        snprintf(s->new_id, sizeof(s->new_id), "%s", json_string_value(json_object_get(reply, "Id")) ?: "");
         json_decref(reply);
-        reply = NULL;
-        if (!new_id[0]) {
+        if (!s->new_id[0]) {
                 set_reason(res, "create returned no id");
-                goto fail_before_swap;
+                return STEP_DISCARD;
         }
-        if ((r = connect_networks(d, new_id, later, res)) < 0) {
+        if ((r = connect_networks(s->d, s->new_id, s->later, res)) < 0) {
                 if (r != -EIO)
-                        docker_err = r;
-                r = 0;
-                goto fail_before_swap;
+                        s->docker_err = r;
+                return STEP_DISCARD;
         }
-
         fault_point("after-create");
         if (shutdown_requested()) {
                 set_reason(res, "redock was asked to stop; the old container was left running");
-                goto fail_before_swap;
+                return STEP_DISCARD;
         }
+        return STEP_NEXT;
+}
 
-        /* 3. stop the old one, swap names, start the new one */
+/* 3. Stop the old one (the caller stopped its dependents), swap the
+ * names, start the new one. */
+static enum step swap_in(struct update *s)
+{
+        struct update_result *res = s->res;
+        json_t *reply = NULL;
+
         res->changed = true;
-        if (opts->stopping && record_dependents(cfg->state_dir, name, &in, opts->stopping(opts->arg)) < 0) {
-                set_reason(res, "cannot write the in-flight record under %s", cfg->state_dir);
-                goto fail_before_swap;
-        }
-        if (opts->before_stop)
-                opts->before_stop(opts->arg);
-        if (was_running && (r = stop_container(d, old_id, pol.stop_signal,
-                                               stop_timeout_of(old, &pol, cfg->stop_timeout))) < 0) {
+        if (s->was_running &&
+            (s->r = stop_container(s->d, s->old_id, s->pol.stop_signal,
+                                   stop_timeout_of(s->old, &s->pol, s->cfg->stop_timeout))) < 0) {
                 set_reason(res, "stop old container failed");
-                goto rollback;
+                return STEP_ROLLBACK;
         }
         fault_point("after-stop");
-        if ((r = rename_container(d, old_id, oldname)) < 0) {
+        if ((s->r = rename_container(s->d, s->old_id, s->oldname)) < 0) {
                 set_reason(res, "rename old container failed");
-                goto rollback;
+                return STEP_ROLLBACK;
         }
-        if ((r = rename_container(d, new_id, name)) < 0) {
+        if ((s->r = rename_container(s->d, s->new_id, s->name)) < 0) {
                 set_reason(res, "rename new container failed");
-                goto rollback;
+                return STEP_ROLLBACK;
         }
         fault_point("after-rename");
-        if (run_after) {
-                r = fault_fail("fail-start") ? -EIO : start_container(d, new_id, &reply);
-                if (r < 0) {
-                        set_reason(res, "start: %s", r == -EIO ? docker_error_message(reply) : strerror(-r));
-                        goto rollback;
-                }
-                fault_point("after-start");
-                /* 4. it has to prove itself */
-                r = wait_healthy(d, new_id, pol.health_timeout >= 0 ? pol.health_timeout : cfg->health_timeout,
-                                 cfg->min_uptime_ms, res);
-                if (r < 0)
-                        goto rollback;
+        if (!s->run_after)
+                return STEP_NEXT;
+        s->r = fault_fail("fail-start") ? -EIO : start_container(s->d, s->new_id, &reply);
+        if (s->r < 0) {
+                set_reason(res, "start: %s", s->r == -EIO ? docker_error_message(reply) : strerror(-s->r));
+                json_decref(reply);
+                return STEP_ROLLBACK;
         }
+        json_decref(reply);
+        fault_point("after-start");
+        return STEP_NEXT;
+}
 
-        /* 5. success: the old container goes, its volumes stay */
-        snprintf(res->container_id, sizeof(res->container_id), "%s", new_id);
+/* 4. The new one has to prove itself: running (healthy, if it has a
+ * health check) and still up after min-uptime. */
+static enum step prove_new(struct update *s)
+{
+        if (!s->run_after)
+                return STEP_NEXT;
+        s->r = wait_healthy(s->d, s->new_id, s->pol.health_timeout >= 0 ? s->pol.health_timeout
+                                                                         : s->cfg->health_timeout,
+                            s->cfg->min_uptime_ms, s->res);
+        return s->r < 0 ? STEP_ROLLBACK : STEP_NEXT;
+}
+
+/* 5. Success: the old container goes, its volumes stay. */
+static void keep_new(struct update *s)
+{
+        struct update_result *res = s->res;
+
+        snprintf(res->container_id, sizeof(res->container_id), "%s", s->new_id);
         res->outcome = UPDATE_UPDATED;
-        if (remove_container(d, old_id, true) == 0)
-                over = true;
+        if (remove_container(s->d, s->old_id, true) == 0)
+                s->over = true;
         else {
                 /* the record now says so: the next run removes it, and never
                  * puts it back over the new one */
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "could not remove the old container %s; the next run will", oldname);
-                in.proved = true;
-                if (intent_write(cfg->state_dir, name, &in) < 0)
-                        over = true;    /* better kept aside than rolled back later */
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = s->name },
+                        "could not remove the old container %s; the next run will", s->oldname);
+                s->in.proved = true;
+                if (intent_write(s->cfg->state_dir, s->name, &s->in) < 0)
+                        s->over = true; /* better kept aside than rolled back later */
         }
-        if (run_after && pol.post_update && !opts->recreate) {
-                int code = lifecycle_exec(d, new_id, pol.post_update, pol.hook_timeout);
+        if (s->run_after && s->pol.post_update && !s->opts->recreate) {
+                int code = lifecycle_exec(s->d, s->new_id, s->pol.post_update, s->pol.hook_timeout);
                 if (code != 0)
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = s->name },
                                 "post-update command failed (%d); the update stands", code);
         }
-        if (cfg->cleanup && !opts->recreate)
-                cleanup_image(d, old_image_id, name);
-        goto out;
+        if (s->cfg->cleanup && !s->opts->recreate)
+                cleanup_image(s->d, s->old_image_id, s->name);
+}
 
-rollback:
-        /* r < 0 but for -EIO: Docker could not be asked */
-        if (r < 0 && r != -EIO)
-                docker_err = r;
-        r = 0;
-        if (!pol.rollback) {
+/* After a failure from the stop on: the old container back, unless the
+ * policy keeps the new one. */
+static void roll_back(struct update *s)
+{
+        struct update_result *res = s->res;
+
+        /* s->r < 0 but for -EIO: Docker could not be asked */
+        if (s->r < 0 && s->r != -EIO)
+                s->docker_err = s->r;
+        s->r = 0;
+        if (!s->pol.rollback) {
                 /* the label asked to keep the new one; the old one stays
                  * stopped aside for a human */
-                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name, .image = image },
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = s->name, .image = s->image },
                         "update failed and rollback is off: %s; the old container is kept as %s",
-                        res->reason, has_name(d, old_id, name) ? name : oldname);
-                over = true;
-                goto out;
+                        res->reason, has_name(s->d, s->old_id, s->name) ? s->name : s->oldname);
+                s->over = true;
+                return;
         }
-        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name, .image = image },
+        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = s->name, .image = s->image },
                 "rolling back: %s", res->reason);
         res->outcome = UPDATE_ROLLED_BACK;
-        over = rollback(d, name, old_id, new_id, run_after, &docker_err) == 0;
-        if (!over) {
-                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+        s->over = rollback(s->d, s->name, s->old_id, s->new_id, s->run_after, &s->docker_err) == 0;
+        if (!s->over) {
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = s->name },
                         "the rollback of %s did not finish; its in-flight record is kept and the next run "
-                        "puts the old container back", name);
-                r = docker_err ? docker_err : -EIO;
-        } else if (docker_err)
-                r = docker_err;
-        goto out;
+                        "puts the old container back", s->name);
+                s->r = s->docker_err ? s->docker_err : -EIO;
+        } else if (s->docker_err)
+                s->r = s->docker_err;
+}
 
-fail_before_swap:
-        over = remove_container(d, new_id[0] ? new_id : tmpname, true) == 0;
-        if (!over || docker_err)
-                r = docker_err ? docker_err : -EIO;
-out:
-        if (opts->after)
-                opts->after(opts->arg, res);
-        if (intent_written && over)
-                intent_remove(cfg->state_dir, name);
-        in.dependents = NULL;   /* borrowed */
-        policy_free(&pol);
-        json_decref(reply);
-        json_decref(spec);
-        json_decref(later);
-        json_decref(new_img);
-        json_decref(old_img);
-        json_decref(old);
-        res->duration_ms = now_ms() - t0;
+/* After a failure before the stop: the new container goes, the old one
+ * never stopped. */
+static void discard_new(struct update *s)
+{
+        s->over = remove_container(s->d, s->new_id[0] ? s->new_id : s->tmpname, true) == 0;
+        if (!s->over || s->docker_err)
+                s->r = s->docker_err ? s->docker_err : -EIO;
+}
+
+int update_begin(struct docker *d, const char *name, const struct update_opts *opts,
+                 struct update_result *res, struct update **out)
+{
+        struct update *s = calloc(1, sizeof(*s));
+        char dir[PATH_MAX];
+
+        memset(res, 0, sizeof(*res));
+        res->outcome = UPDATE_FAILED;
+        snprintf(res->name, sizeof(res->name), "%s", name);
+        *out = s;
+        if (!s)
+                return -ENOMEM;
+        *s = (struct update){ .d = d, .cfg = opts->cfg, .opts = opts, .res = res, .t0 = now_ms(),
+                              .step = STEP_DONE };
+        snprintf(dir, sizeof(dir), "%s/locks", opts->cfg->state_dir);
+        s->lock = lock_take(dir, name, true);
+        if (s->lock < 0) {
+                /* without it another process may be halfway through a swap
+                 * of this container: never go on */
+                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                        "cannot lock %s/%s.lock (%s): not updating %s", dir, name, strerror(-s->lock), name);
+                set_reason(res, "cannot take its lock (%s)", strerror(-s->lock));
+                s->r = s->lock;
+                return s->r;
+        }
+        s->step = look_at_old(s, name);
+        if (s->step == STEP_NEXT)
+                s->step = opts->recreate ? same_image(s) : pull_new(s);
+        if (s->step == STEP_NEXT)
+                s->step = create_new(s);
+        return s->step == STEP_NEXT || s->step == STEP_DISCARD ? 0 : s->r;
+}
+
+bool update_swap_next(const struct update *s)
+{
+        return s && s->step == STEP_NEXT;
+}
+
+int update_note_stopping(struct update *s, const char *const *names)
+{
+        size_t n = 0;
+
+        while (names && names[n])
+                n++;
+        if (!update_swap_next(s) || n == 0)
+                return 0;
+        /* borrowed until update_end, so that a later write keeps them */
+        s->in.dependents = (char **)names;
+        s->in.n_dependents = n;
+        if (intent_write(s->cfg->state_dir, s->name, &s->in) < 0) {
+                set_reason(s->res, "cannot write the in-flight record under %s", s->cfg->state_dir);
+                s->step = STEP_DISCARD;
+                return -EIO;
+        }
+        return 0;
+}
+
+void update_swap(struct update *s)
+{
+        if (update_swap_next(s))
+                s->step = swap_in(s);
+        if (update_swap_next(s))
+                s->step = prove_new(s);
+        if (update_swap_next(s))
+                keep_new(s);
+        else if (s && s->step == STEP_ROLLBACK)
+                roll_back(s);
+        else if (s && s->step == STEP_DISCARD)
+                discard_new(s);
+        if (s)
+                s->step = STEP_DONE;
+}
+
+int update_end(struct update *s)
+{
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        if (s->step == STEP_DISCARD)
+                discard_new(s); /* update_swap was not called: nothing was stopped */
+        if (s->intent_written && s->over)
+                intent_remove(s->cfg->state_dir, s->name);
+        if (s->lock >= 0)
+                close(s->lock);
+        s->in.dependents = NULL;        /* borrowed */
+        policy_free(&s->pol);
+        json_decref(s->spec);
+        json_decref(s->later);
+        json_decref(s->new_img);
+        json_decref(s->old_img);
+        json_decref(s->old);
+        s->res->duration_ms = now_ms() - s->t0;
+        r = s->r;
+        free(s);
         return r;
 }
 
-/* Under the container's lock: two processes never replace the same
- * container at once; the second finds the new image and does nothing. */
 int update_container(struct docker *d, const char *name,
                      const struct update_opts *opts, struct update_result *res)
 {
-        char dir[PATH_MAX];
-        int lock, r;
+        struct update *u;
 
-        snprintf(dir, sizeof(dir), "%s/locks", opts->cfg->state_dir);
-        lock = lock_take(dir, name, true);
-        if (lock < 0)
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "cannot lock %s/%s.lock (%s); going on without", dir, name, strerror(-lock));
-        r = update_unlocked(d, name, opts, res);
-        if (lock >= 0)
-                close(lock);
-        return r;
+        update_begin(d, name, opts, res, &u);
+        update_swap(u);
+        return update_end(u);
 }

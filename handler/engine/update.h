@@ -24,19 +24,6 @@ struct update_result;
 
 struct update_opts {
         const struct config *cfg;       /* timeouts, dry-run, cleanup, credentials */
-        /* called once, just before the old container is stopped for the
-         * swap (not when nothing is to be swapped): the containers that
-         * depend on it are stopped there */
-        void (*before_stop)(void *arg);
-        /* the names before_stop is about to stop (NULL-terminated, owned
-         * by arg, may be NULL): written into the intent record first, so
-         * that whoever finishes or undoes an interrupted swap starts them
-         * again */
-        const char *const *(*stopping)(void *arg);
-        /* called once the update is over, whatever its outcome, before its
-         * intent record is removed: the dependents are started there */
-        void (*after)(void *arg, const struct update_result *res);
-        void *arg;
         /* recreate on the image it has, without a pull: a dependent whose
          * network namespace went with the container it joined */
         bool recreate;
@@ -62,14 +49,43 @@ const char *update_outcome_name(enum update_outcome o);
 
 /* Update the container called name (or with that id), under its lock
  * (STATE_DIR/locks/NAME.lock): two processes never replace one container
- * at once, and the second finds the new image and does nothing.
+ * at once, and the second finds the new image and does nothing; a lock
+ * that cannot be taken is an error, never a reason to go on without.
  * Returns 0 when an outcome was reached (see res->outcome), or -errno
  * when the job should be kept and retried later: Docker could not be
- * asked at some step (a transport error, a 5xx on inspect or pull), or a
- * rollback did not finish (its intent record is kept, and the next run
- * repairs it before it updates again). */
+ * asked at some step (a transport error, a 5xx on inspect or pull), the
+ * lock could not be taken, or a rollback did not finish (its intent
+ * record is kept, and the next run repairs it before it updates again). */
 int update_container(struct docker *d, const char *name,
                      const struct update_opts *opts, struct update_result *res);
+
+/* update_container in steps, for a caller that stops and starts the
+ * containers depending on this one around its swap (dependents.c):
+ *
+ *   update_begin      lock; inspect, pull, compare; create the new
+ *                     container beside the old one, which still runs
+ *   update_swap_next  true when the swap is next (else an outcome is
+ *                     reached already: unchanged, failed, skipped...)
+ *   update_note_stopping  the dependents about to be stopped, written
+ *                     into the intent record before any is stopped
+ *   update_swap       stop the old one, swap names, start and prove the
+ *                     new one; keep it, or roll back
+ *   update_end        the intent record goes once the swap is over for
+ *                     certain; unlock.  Returns what update_container does.
+ *
+ * Between update_swap and update_end the caller starts the dependents
+ * again: a crash in between leaves them in the record for the repair.
+ * update_end must follow update_begin whatever it returned. */
+struct update;
+int update_begin(struct docker *d, const char *name, const struct update_opts *opts,
+                 struct update_result *res, struct update **u);
+bool update_swap_next(const struct update *u);
+/* names: NULL-terminated, borrowed until update_end.  0, or -EIO when the
+ * record could not be written: the swap is then called off (update_swap
+ * removes the new container, and the caller must stop nothing). */
+int update_note_stopping(struct update *u, const char *const *names);
+void update_swap(struct update *u);
+int update_end(struct update *u);
 
 /* Repair what every intent record (STATE_DIR/inflight/NAME.json) says an
  * interrupted replacement left, each under its container's lock (one

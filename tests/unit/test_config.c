@@ -14,7 +14,12 @@
 
 #include "apply.h"
 #include "config.h"
+#include "formats/formats.h"
 #include "bounds.h"
+
+/* what an unknown format is told (formats.c's table and aliases, sorted) */
+#define FORMAT_LIST "auto, acr, distribution, dockerhub, ecr, gar, gitea, github, gitlab, harbor, " \
+                    "harbor-cloudevents, jfrog, nexus, quay or zot"
 
 static char dir[64];
 static char conf[128];          /* DIR/redock.conf */
@@ -225,9 +230,9 @@ START_TEST(unknown_key)
                               "[source a]\n"
                               "token = t\n"
                               "tokenfile = /x\n"), 3);
-        expect_errs("3: unknown key 'queue_dir' in [redock]\n"
-                    "5: unknown key 'hots' in [docker]\n"
-                    "8: unknown key 'tokenfile' in [source a]\n");
+        expect_errs("3: unknown key 'queue_dir' in [redock]; did you mean 'queue-dir'?\n"
+                    "5: unknown key 'hots' in [docker]; did you mean 'host'?\n"
+                    "8: unknown key 'tokenfile' in [source a]; did you mean 'token-file'?\n");
 }
 END_TEST
 
@@ -265,23 +270,25 @@ END_TEST
 
 START_TEST(bad_numbers)
 {
-        ck_assert_int_eq(load("[docker]\n"
-                              "stop-timeout = -1\n"
-                              "stop-timeout = 3601\n"
-                              "stop-timeout = 10s\n"
-                              "stop-timeout =\n"
-                              "health-timeout = 0\n"
-                              "health-timeout = 99999999999999999999\n"
-                              "min-uptime = 601\n"
-                              "min-uptime = 1.5\n"), 8);
+        /* one key a section at most: each bad value in a section of its own */
+        ck_assert_int_eq(load("[docker]\nstop-timeout = -1\n"
+                              "[docker]\nhealth-timeout = 0\n"
+                              "[docker]\nmin-uptime = 601\n"), 3);
         expect_errs("2: stop-timeout must be 0..3600 seconds\n"
-                    "3: stop-timeout must be 0..3600 seconds\n"
-                    "4: stop-timeout must be 0..3600 seconds\n"
-                    "5: stop-timeout must be 0..3600 seconds\n"
-                    "6: health-timeout must be 1..3600 seconds\n"
-                    "7: health-timeout must be 1..3600 seconds\n"
-                    "8: min-uptime must be 0..600 seconds\n"
-                    "9: min-uptime must be 0..600 seconds\n");
+                    "4: health-timeout must be 1..3600 seconds\n"
+                    "6: min-uptime must be 0..600 seconds\n");
+        {
+                static const char *const bad[][2] = {
+                        { "stop-timeout", "3601" }, { "stop-timeout", "10s" }, { "stop-timeout", "" },
+                        { "health-timeout", "99999999999999999999" }, { "min-uptime", "1.5" },
+                };
+                char text[128];
+                for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                        snprintf(text, sizeof(text), "[docker]\n%s = %s\n", bad[i][0], bad[i][1]);
+                        ck_assert_int_eq(load(text), 1);
+                        ck_assert_msg(strstr(errs, " must be ") && strstr(errs, bad[i][0]), "%s", errs);
+                }
+        }
 
         /* the edges themselves are fine */
         ck_assert_int_eq(load("[docker]\nstop-timeout = 3600\nhealth-timeout = 1\nmin-uptime = 600\n"), 0);
@@ -296,11 +303,12 @@ START_TEST(bad_numbers)
         /* the webhook's whole-request deadline */
         ck_assert_int_eq(load("[redock]\n"
                               "request-timeout = 0\n"
-                              "request-timeout = 301\n"
-                              "request-timeout = 2.5\n"), 3);
+                              "[redock]\n"
+                              "request-timeout = 301\n"), 2);
         expect_errs("2: request-timeout must be 1..300 seconds\n"
-                    "3: request-timeout must be 1..300 seconds\n"
-                    "4: request-timeout must be 1..300 seconds\n");
+                    "4: 'request-timeout' given twice in [redock] (first at line 2)\n");
+        ck_assert_int_eq(load("[redock]\nrequest-timeout = 2.5\n"), 1);
+        expect_errs("2: request-timeout must be 1..300 seconds\n");
         ck_assert_int_eq(load("[redock]\nrequest-timeout = 1\n"), 0);
         ck_assert_int_eq(cfg.request_timeout_ms, 1000);
         config_free(&cfg);
@@ -319,9 +327,9 @@ START_TEST(source_without_token)
                               "format = auto\n"), 1);
         expect_errs("4: source 'bad' has no token, token-file or token-credential\n");
 
-        ck_assert_int_eq(load("[source a]\ntoken =\n"), 2);
-        expect_errs("2: token must be 1..%d characters\n"
-                    "1: source 'a' has no token, token-file or token-credential\n", SECRET_MAX);
+        /* one thing per mistake: a refused token is not "no token" too */
+        ck_assert_int_eq(load("[source a]\ntoken =\n"), 1);
+        expect_errs("2: token must be 1..%d characters\n", SECRET_MAX);
 }
 END_TEST
 
@@ -416,7 +424,7 @@ END_TEST
 START_TEST(unknown_format)
 {
         ck_assert_int_eq(load("[source a]\ntoken = t\nformat = distributoin\n"), 1);
-        expect_errs("3: unknown format 'distributoin'\n");
+        expect_errs("3: unknown format 'distributoin': use " FORMAT_LIST "\n");
         ck_assert_int_eq(load("[source a]\ntoken = t\nformat = auto\n"), 0);
         ck_assert_str_eq(cfg.sources[0].format, "auto");
 }
@@ -452,7 +460,7 @@ START_TEST(several_errors)
         expect_errs("2: unknown key 'bogus' in [redock]\n"
                     "4: host must be unix://PATH or tcp://HOST:PORT\n"
                     "5: stop-timeout must be 0..3600 seconds\n"
-                    "7: unknown format 'nope'\n"
+                    "7: unknown format 'nope': use " FORMAT_LIST "\n"
                     "8: unknown section [nowhere]\n"
                     "10: syntax error (expected [section] or key = value)\n"
                     "6: source 'a' has no token, token-file or token-credential\n");
@@ -526,13 +534,14 @@ START_TEST(token_file_read)
         ck_assert_str_eq(cfg.sources[0].token, "crlf");
         config_free(&cfg);
 
-        /* a token-file after a token replaces it */
+        /* a token-file and a token: exactly one gives the secret */
         path = token_file("from-file\n", 0600);
         {
                 char text[512];
                 snprintf(text, sizeof(text), "[source a]\ntoken = inline\ntoken-file = %s\n", path);
-                ck_assert_int_eq(load(text), 0);
-                ck_assert_str_eq(cfg.sources[0].token, "from-file");
+                ck_assert_int_eq(load(text), 1);
+                expect_errs("3: token-file: [source a] already has token (line 2); "
+                            "give exactly one of token, token-file and token-credential\n");
         }
 }
 END_TEST
@@ -542,35 +551,35 @@ START_TEST(token_file_refused)
         char *path = token_file("file-secret\n", 0640);
         char want[512];
 
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        /* said once: no "has no token" after it */
+        ck_assert_int_eq(load_with_token_file(path), 1);
         snprintf(want, sizeof(want),
-                 "2: token-file %s: readable or writable by group or others (chmod 600 it)\n"
-                 "1: source 'a' has no token, token-file or token-credential\n", path);
+                 "2: token-file %s: readable or writable by group or others (chmod 600 it)\n", path);
         expect_errs("%s", want);
 
         path = token_file("file-secret\n", 0604);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert_ptr_nonnull(strstr(errs, "readable or writable by group or others"));
 
         path = token_file("file-secret\n", 0620);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert_ptr_nonnull(strstr(errs, "readable or writable by group or others"));
 
         path = token_file("", 0600);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         snprintf(want, sizeof(want), "%s:2: token-file %s: empty\n", conf, path);
         ck_assert(strncmp(errs, want, strlen(want)) == 0);
 
         path = token_file("\n", 0600);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert(strncmp(errs, want, strlen(want)) == 0);
 
         snprintf(want, sizeof(want), "%s/absent", dir);
-        ck_assert_int_eq(load_with_token_file(want), 2);
+        ck_assert_int_eq(load_with_token_file(want), 1);
         ck_assert_ptr_nonnull(strstr(errs, strerror(ENOENT)));
 
         /* a directory is not a secret */
-        ck_assert_int_eq(load_with_token_file(dir), 2);
+        ck_assert_int_eq(load_with_token_file(dir), 1);
         ck_assert_ptr_nonnull(strstr(errs, "not a regular file"));
 }
 END_TEST
@@ -590,7 +599,7 @@ START_TEST(token_file_limits)
         memset(secret, 's', SECRET_MAX + 1);
         secret[SECRET_MAX + 1] = '\0';
         path = token_file(secret, 0600);
-        ck_assert_int_eq(load_with_token_file(path), 2);
+        ck_assert_int_eq(load_with_token_file(path), 1);
         ck_assert_ptr_nonnull(strstr(errs, "longer than the longest secret allowed"));
 }
 END_TEST
@@ -673,16 +682,18 @@ START_TEST(token_credential)
 
         snprintf(cred, sizeof(cred), "%s/hook-token", dir);
         write_file(cred, "cred-secret\n", 0600);
-        ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 2);
-        expect_errs("2: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n"
-                    "1: source 'a' has no token, token-file or token-credential\n");
+        ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 1);
+        expect_errs("2: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n");
 
         setenv("CREDENTIALS_DIRECTORY", dir, 1);
         ck_assert_int_eq(load("[source a]\ntoken-credential = hook-token\n"), 0);
         ck_assert_str_eq(cfg.sources[0].token, "cred-secret");
         config_free(&cfg);
-        ck_assert_int_eq(load("[source a]\ntoken = t\ntoken-credential = ../hook-token\n"), 1);
-        expect_errs("3: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n");
+        ck_assert_int_eq(load("[source a]\ntoken-credential = ../hook-token\n"), 1);
+        expect_errs("2: token-credential needs $CREDENTIALS_DIRECTORY (LoadCredential=) and a plain name\n");
+        ck_assert_int_eq(load("[source a]\ntoken = t\ntoken-credential = hook-token\n"), 1);
+        expect_errs("3: token-credential: [source a] already has token (line 2); "
+                    "give exactly one of token, token-file and token-credential\n");
 }
 END_TEST
 
@@ -726,13 +737,331 @@ START_TEST(auth_keys)
                               "hmac-encoding = hexx\n"
                               "allow-from = 192.0.2.0/33\n"
                               "match-host = some\n"
+                              "[source b]\n"
+                              "token = k\n"
                               "auth = password\n"), 6);
         expect_errs("4: hmac-algorithm must be sha1, sha256 or sha512\n"
                     "5: hmac-encoding must be hex or base64\n"
                     "6: allow-from: '192.0.2.0/33' is not an address or CIDR range\n"
                     "7: match-host must be exact or any\n"
-                    "8: auth must be token, hmac, github, gitea, forgejo, nexus or jfrog\n"
+                    "10: auth must be token, hmac, github, gitea, forgejo, nexus or jfrog\n"
                     "1: source 'a' uses auth = hmac but sets no hmac-header\n");
+}
+END_TEST
+
+START_TEST(key_given_twice)
+{
+        ck_assert_int_eq(load("[redock]\n"                      /* 1 */
+                              "dry-run = yes\n"                 /* 2 */
+                              "[docker]\n"                      /* 3 */
+                              "stop-timeout = 5\n"              /* 4 */
+                              "[redock]\n"                      /* 5 */
+                              "dry-run = no\n"                  /* 6: the same section again */
+                              "[source a]\n"                    /* 7 */
+                              "token = t\n"                     /* 8 */
+                              "registry = r.example\n"          /* 9 */
+                              "registry = s.example\n"          /* 10 */
+                              "[source b]\n"                    /* 11: another source may */
+                              "token = t\n"                     /* 12 */
+                              "registry = r.example\n"          /* 13 */
+                              "[registry r.example]\n"          /* 14 */
+                              "username = u\n"                  /* 15 */
+                              "password = p\n"                  /* 16 */
+                              "username = v\n"                  /* 17 */
+                              "[docker]\n"                      /* 18 */
+                              "stop-timeout = 6\n"), 4);        /* 19 */
+        expect_errs("6: 'dry-run' given twice in [redock] (first at line 2)\n"
+                    "10: 'registry' given twice in [source a] (first at line 9)\n"
+                    "17: 'username' given twice in [registry r.example] (first at line 15)\n"
+                    "19: 'stop-timeout' given twice in [docker] (first at line 4)\n");
+
+        /* a continuation line (inih) is the same key going on, not twice */
+        ck_assert_int_eq(load("[source a]\ntoken = t\nallow-from = 192.0.2.1\n  192.0.2.2\n"), 0);
+        ck_assert_uint_eq(cfg.sources[0].n_allow, 2);
+}
+END_TEST
+
+START_TEST(quoted_values)
+{
+        ck_assert_int_eq(load("[source a]\n"
+                              "token = \"abc-secret\"\n"
+                              "registry = 'r.example:5000'\n"
+                              "[registry r.example]\n"
+                              "username = \"u\"\n"
+                              "password = 'pw-secret'\n"), 4);
+        expect_errs("2: token is quoted: quotes are taken literally, as part of the secret; "
+                    "write token = SECRET without them\n"
+                    "3: registry is quoted: quotes are taken literally; write registry = r.example:5000\n"
+                    "5: username is quoted: quotes are taken literally; write username = u\n"
+                    "6: password is quoted: quotes are taken literally, as part of the secret; "
+                    "write password = SECRET without them\n");
+        /* the secret itself is never shown */
+        ck_assert_ptr_null(strstr(errs, "abc-secret"));
+        ck_assert_ptr_null(strstr(errs, "pw-secret"));
+
+        /* a quote inside, or on one side only, is a character like any */
+        ck_assert_int_eq(load("[source a]\ntoken = ab\"c\nhmac-prefix = \"\ntoken-header = 'x\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].token, "ab\"c");
+        ck_assert_str_eq(cfg.sources[0].hmac_prefix, "\"");
+}
+END_TEST
+
+START_TEST(token_exactly_one)
+{
+        char *path = token_file("from-file\n", 0600);
+        char text[512];
+
+        /* the second is refused, whatever the order, and the first kept */
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\nregistry = x\ntoken = inline\n", path);
+        ck_assert_int_eq(load(text), 1);
+        expect_errs("4: token: [source a] already has token-file (line 2); "
+                    "give exactly one of token, token-file and token-credential\n");
+        /* in different sources each is fine */
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\n[source b]\ntoken = inline\n", path);
+        ck_assert_int_eq(load(text), 0);
+        ck_assert_str_eq(config_source(&cfg, "a")->token, "from-file");
+        ck_assert_str_eq(config_source(&cfg, "b")->token, "inline");
+}
+END_TEST
+
+START_TEST(one_message_per_mistake)
+{
+        /* an empty token file: that, not "has no token" after it */
+        char *path = token_file("", 0600);
+        char text[512];
+
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\n", path);
+        ck_assert_int_eq(load(text), 1);
+        snprintf(text, sizeof(text), "2: token-file %s: empty\n", path);
+        expect_errs("%s", text);
+        /* unreadable: its cause alone */
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s/absent\n", dir);
+        ck_assert_int_eq(load(text), 1);
+        snprintf(text, sizeof(text), "2: token-file %s/absent: %s\n", dir, strerror(ENOENT));
+        expect_errs("%s", text);
+        /* a quoted token is not "no token" either */
+        ck_assert_int_eq(load("[source a]\ntoken = 'x'\n"), 1);
+        ck_assert_ptr_null(strstr(errs, "has no token"));
+        /* a refused password-file is not "needs username and password" */
+        snprintf(text, sizeof(text), "[registry r]\nusername = u\npassword-file = %s/absent\n", dir);
+        ck_assert_int_eq(load(text), 1);
+        snprintf(text, sizeof(text), "3: password-file %s/absent: %s\n", dir, strerror(ENOENT));
+        expect_errs("%s", text);
+        ck_assert_int_eq(load("[registry r]\nusername = u\n"), 1);
+        expect_errs("1: registry 'r' needs username and password (or password-file)\n");
+        /* a wrong auth is not "auth = hmac without hmac-header" too */
+        ck_assert_int_eq(load("[source a]\ntoken = t\nauth = githbu\n"), 1);
+        expect_errs("3: auth must be token, hmac, github, gitea, forgejo, nexus or jfrog\n");
+}
+END_TEST
+
+START_TEST(section_without_name)
+{
+        /* said once, and nothing else about the section's keys */
+        ck_assert_int_eq(load("[source]\n"
+                              "token = t\n"
+                              "registry = https://x\n"
+                              "bogus = 1\n"
+                              "[source ]\n"
+                              "token = t\n"
+                              "[registry]\n"
+                              "username = u\n"
+                              "[source ok]\n"
+                              "token = t\n"), 3);
+        expect_errs("1: [source] needs a name: [source NAME], served at /hooks/NAME\n"
+                    "5: [source] needs a name: [source NAME], served at /hooks/NAME\n"
+                    "7: [registry] needs a host: [registry HOST[:PORT]]\n");
+        /* a section merely starting with the word is another matter */
+        ck_assert_int_eq(load("[sources]\ntoken = t\n"), 1);
+        expect_errs("1: unknown section [sources]\n");
+}
+END_TEST
+
+START_TEST(registry_host_not_url)
+{
+        ck_assert_int_eq(load("[source a]\n"
+                              "token = t\n"
+                              "registry = https://Reg.example.com:5000/v2/\n"
+                              "aliases = ok.example, http://user@alias.example:80, alias.example/team\n"
+                              "[source b]\n"
+                              "token = t\n"
+                              "registry = reg.example.com/team/app\n"), 4);
+        expect_errs("3: registry: 'https://Reg.example.com:5000/v2/' is a URL; give the host only: "
+                    "reg.example.com:5000\n"
+                    "4: aliases: 'http://user@alias.example:80' is a URL; give the host only: alias.example:80\n"
+                    "4: aliases: 'alias.example/team' has a path; give the host only: alias.example\n"
+                    "7: registry: 'reg.example.com/team/app' has a path; give the host only: reg.example.com\n");
+        ck_assert_int_eq(load("[source a]\ntoken = t\nregistry = [::1]:5000\naliases = localhost:5000\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].registry, "[::1]:5000");
+}
+END_TEST
+
+START_TEST(docker_host_port)
+{
+        static const char *const good[] = {
+                "tcp://127.0.0.1:2375", "tcp://docker.example:1", "tcp://[::1]:65535", "unix:///run/docker.sock",
+        };
+
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example\n"), 1);
+        expect_errs("2: host tcp://docker.example has no port: write tcp://docker.example:PORT "
+                    "(Docker's is usually 2375)\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://[::1]\n"), 1);
+        expect_errs("2: host tcp://[::1] has no port: write tcp://[::1]:PORT (Docker's is usually 2375)\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example:\n"), 1);
+        expect_errs("2: host tcp://docker.example: has no port: write tcp://docker.example:PORT "
+                    "(Docker's is usually 2375)\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example:http\n"), 1);
+        expect_errs("2: host tcp://docker.example:http: want tcp://HOST:PORT with a port of 1..65535\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://docker.example:65536\n"), 1);
+        expect_errs("2: host tcp://docker.example:65536: want tcp://HOST:PORT with a port of 1..65535\n");
+        ck_assert_int_eq(load("[docker]\nhost = tcp://:2375\n"), 1);
+        expect_errs("2: host tcp://:2375: want tcp://HOST:PORT with a port of 1..65535\n");
+        ck_assert_int_eq(load("[docker]\nhost = unix://run/docker.sock\n"), 1);
+        expect_errs("2: host unix://run/docker.sock: unix:// wants an absolute path, as in unix:///run/docker.sock\n");
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                char text[128];
+                snprintf(text, sizeof(text), "[docker]\nhost = %s\n", good[i]);
+                ck_assert_msg(load(text) == 0, "%s: %s", good[i], errs);
+                ck_assert_str_eq(cfg.docker_host, good[i]);
+                config_free(&cfg);
+        }
+}
+END_TEST
+
+START_TEST(unknown_key_hints)
+{
+        ck_assert_int_eq(load("[redock]\n"
+                              "dryrun = yes\n"          /* close: the nearest */
+                              "bogus = 1\n"             /* far from all: nothing guessed */
+                              "host = unix:///x\n"      /* another section's */
+                              "token = t\n"
+                              "[registry r]\n"
+                              "passwd = x\n"
+                              "username = u\n"
+                              "password = p\n"
+                              "[source a]\n"
+                              "token = t\n"
+                              "auht = token\n"
+                              "formt = auto\n"
+                              "tag = latest\n"), 8);
+        expect_errs("2: unknown key 'dryrun' in [redock]; did you mean 'dry-run'?\n"
+                    "3: unknown key 'bogus' in [redock]\n"
+                    "4: unknown key 'host' in [redock]; it belongs in [docker]\n"
+                    "5: unknown key 'token' in [redock]; it belongs in a [source NAME] section\n"
+                    "7: unknown key 'passwd' in [registry r]; did you mean 'password'?\n"
+                    "12: unknown key 'auht' in [source a]; did you mean 'auth'?\n"
+                    "13: unknown key 'formt' in [source a]; did you mean 'format'?\n"
+                    "14: unknown key 'tag' in [source a]\n");
+}
+END_TEST
+
+/* Every key the lists name is one a handler takes (no "unknown key"),
+ * so the suggestions and the duplicate check know the real keys. */
+START_TEST(key_lists_match_handlers)
+{
+        static const char *const sections[] = { "redock", "docker", "source a", "registry r" };
+        char text[256];
+
+        for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+                const char *const *keys = config_section_keys(sections[i]);
+                ck_assert_ptr_nonnull(keys);
+                for (size_t k = 0; keys[k]; k++) {
+                        snprintf(text, sizeof(text), "[%s]\n%s = x\n", sections[i], keys[k]);
+                        load(text);
+                        ck_assert_msg(!strstr(errs, "unknown key"), "%s", errs);
+                        config_free(&cfg);
+                }
+        }
+        ck_assert_ptr_null(config_section_keys("nowhere"));
+}
+END_TEST
+
+START_TEST(no_source_warning)
+{
+        FILE *f;
+        char *out = NULL, want[256];
+        size_t len = 0;
+
+        /* valid, but no webhook is served: a warning, not a refusal */
+        ck_assert_int_eq(load("[docker]\nhost = unix:///run/docker.sock\n"), 0);
+        f = open_memstream(&out, &len);
+        ck_assert_int_eq(config_warn(&cfg, f), 1);
+        fclose(f);
+        snprintf(want, sizeof(want), "%s: no [source NAME] section: no webhook is accepted\n", conf);
+        ck_assert_str_eq(out, want);
+        free(out);
+        config_free(&cfg);
+
+        out = NULL;
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"), 0);
+        f = open_memstream(&out, &len);
+        ck_assert_int_eq(config_warn(&cfg, f), 0);
+        fclose(f);
+        ck_assert_str_eq(out, "");
+        free(out);
+}
+END_TEST
+
+START_TEST(gitlab_format)
+{
+        /* GitLab's container registry sends Distribution's notifications */
+        ck_assert_int_eq(load("[source gl]\ntoken = t\nformat = gitlab\n"), 0);
+        ck_assert_str_eq(cfg.sources[0].format, "gitlab");
+        ck_assert_ptr_eq(format_find("gitlab"), &format_distribution);
+        ck_assert_ptr_eq(format_find("distribution"), &format_distribution);
+        ck_assert_ptr_null(format_find("gitlab2"));
+}
+END_TEST
+
+/* A token file whose secret has quotes at both ends: config apply cannot
+ * write it as "token = ..." (config check refuses quoted values), so in
+ * inline mode the line stays and the active copy is still valid. */
+START_TEST(apply_quoted_file_secret)
+{
+        char active[200], sub[100], text[512];
+        char *path = token_file("\"quoted-secret\"\n", 0600);
+        struct config acfg;
+        const char *a;
+
+        snprintf(sub, sizeof(sub), "%s/active", dir);
+        ck_assert_int_eq(mkdir(sub, 0700), 0);
+        snprintf(active, sizeof(active), "%s/redock.conf", sub);
+        snprintf(text, sizeof(text), "[source a]\ntoken-file = %s\n", path);
+        ck_assert_int_eq(load(text), 0);
+        ck_assert_str_eq(cfg.sources[0].token, "\"quoted-secret\"");
+        ck_assert_int_eq(config_apply(conf, &cfg, active), 0);
+        a = slurp(active);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_ptr_null(strstr(a, "quoted-secret"));
+        ck_assert_int_eq(config_load(active, &acfg, stderr), 0);
+        ck_assert_str_eq(acfg.sources[0].token, "\"quoted-secret\"");
+        config_free(&acfg);
+}
+END_TEST
+
+/* A section without a key (inih never calls the handler for it) is
+ * still checked: an empty source has no token, a nameless one no name. */
+START_TEST(empty_sections)
+{
+        ck_assert_int_eq(load("[source]\n"                     /* 1 */
+                              "[source a]\n"                   /* 2 */
+                              "; nothing\n"                    /* 3 */
+                              "[nowhere]\n"                    /* 4 */
+                              "[source .x]\n"                  /* 5 */
+                              "[source b]\n"                   /* 6 */
+                              "token = t\n"                    /* 7 */
+                              "[source b]\n"                   /* 8 */
+                              "[redock]\n"                     /* 9 */
+                              "[docker]\n"                     /* 10 */
+                              "[registry r]\n"), 6);           /* 11 */
+        expect_errs("1: [source] needs a name: [source NAME], served at /hooks/NAME\n"
+                    "4: unknown section [nowhere]\n"
+                    "5: bad source name '.x' (use letters, digits, '.', '_', '-')\n"
+                    "8: source 'b' defined twice (first at line 6)\n"
+                    "11: registry 'r' needs username and password (or password-file)\n"
+                    "2: source 'a' has no token, token-file or token-credential\n");
+        ck_assert_int_eq(load("[redock]\n[docker]\n[source a]\ntoken = t\n"), 0);
+        ck_assert_uint_eq(cfg.n_sources, 1);
 }
 END_TEST
 
@@ -766,6 +1095,19 @@ static Suite *config_suite(void)
         tcase_add_test(tc, token_credential);
         tcase_add_test(tc, apply_webhook_copy_by_inih_sections);
         tcase_add_test(tc, auth_keys);
+        tcase_add_test(tc, key_given_twice);
+        tcase_add_test(tc, quoted_values);
+        tcase_add_test(tc, token_exactly_one);
+        tcase_add_test(tc, one_message_per_mistake);
+        tcase_add_test(tc, section_without_name);
+        tcase_add_test(tc, registry_host_not_url);
+        tcase_add_test(tc, docker_host_port);
+        tcase_add_test(tc, unknown_key_hints);
+        tcase_add_test(tc, key_lists_match_handlers);
+        tcase_add_test(tc, no_source_warning);
+        tcase_add_test(tc, gitlab_format);
+        tcase_add_test(tc, apply_quoted_file_secret);
+        tcase_add_test(tc, empty_sections);
         suite_add_tcase(s, tc);
         return s;
 }

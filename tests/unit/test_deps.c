@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "deps.h"
+#include "listing.h"
 
 static json_t *all;
 static struct deps_graph g;
@@ -242,6 +243,108 @@ START_TEST(hostile_shapes)
 }
 END_TEST
 
+/* listing: GET /containers/json?all=1 recorded from a real dockerd (API
+ * 1.41) into tests/fixtures/docker/list.json:
+ *
+ *   ut-db       redock.enable=true, on network ut-list
+ *   ut-web      on ut-list, --link ut-db:dbalias (a network-scoped link:
+ *               the list does not show it)
+ *   ut-side     --network container:ut-db
+ *   ut-app      redock.depends-on=ut-db; its Names were given a legacy
+ *               link name by hand ("/ut-web/app", first), as the test
+ *               daemon has no default bridge to make one on
+ *   ut-other    nothing
+ *   ut-stopped  created, never started, redock.enable=true
+ *   ut-new      redock.enable=true, made after the tag moved on: the only
+ *               one the list shows by reference, the others by image id
+ */
+static json_t *listed(void)
+{
+        json_error_t e;
+        json_t *list = json_load_file(FIXTURES "/docker/list.json", 0, &e), *arr;
+
+        ck_assert_msg(list != NULL, "list.json:%d: %s", e.line, e.text);
+        arr = listing_from_list(list);
+        json_decref(list);
+        ck_assert_ptr_nonnull(arr);
+        ck_assert_uint_eq(json_array_size(arr), 7);
+        return arr;
+}
+
+static const json_t *summary_of(const json_t *arr, const char *name)
+{
+        const json_t *c;
+        size_t i;
+
+        json_array_foreach(arr, i, c)
+                if (strcmp(json_string_value(json_object_get(c, "Name")), name) == 0)
+                        return c;
+        ck_abort_msg("%s not listed", name);
+        return NULL;
+}
+
+START_TEST(listing_summaries_look_like_inspect)
+{
+        json_t *arr = listed();
+        const json_t *app = summary_of(arr, "/ut-app"), *fresh = summary_of(arr, "/ut-new");
+
+        /* its own name, not the link name listed first */
+        ck_assert_ptr_nonnull(app);
+        ck_assert_str_eq(json_string_value(json_object_get(app, "Image")),
+                         "sha256:e5bd1d5fdde800150e8bfe972e340f11a9a98b9845b2df4cc6c47c301a81fb2f");
+        /* shown by image id: no reference, inspect has it */
+        ck_assert(json_is_null(json_object_get(json_object_get(app, "Config"), "Image")));
+        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(fresh, "Config"), "Image")),
+                         "127.0.0.1:15500/lk/a:v1");
+        ck_assert(json_is_true(json_object_get(json_object_get(fresh, "State"), "Running")));
+        ck_assert(json_is_false(json_object_get(json_object_get(summary_of(arr, "/ut-stopped"), "State"),
+                                                "Running")));
+        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(app, "Config"),
+                                                                           "Labels"), "redock.depends-on")),
+                         "ut-db");
+        /* the legacy link moved to the linker, as inspect shows it */
+        ck_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(
+                                 summary_of(arr, "/ut-web"), "HostConfig"), "Links"), 0)),
+                         "/ut-app:/ut-web/app");
+        json_decref(arr);
+}
+END_TEST
+
+START_TEST(listing_graph_and_what_a_push_ties)
+{
+        json_t *arr = listed();
+        struct deps_graph h;
+        bool tied[7] = { false };
+        int db, web, side, app, other, stopped, fresh;
+
+        ck_assert_int_eq(deps_build(arr, &h), 0);
+        db = deps_find(&h, "ut-db");
+        web = deps_find(&h, "ut-web");
+        side = deps_find(&h, "ut-side");
+        app = deps_find(&h, "ut-app");
+        other = deps_find(&h, "ut-other");
+        stopped = deps_find(&h, "ut-stopped");
+        fresh = deps_find(&h, "ut-new");
+        ck_assert(db >= 0 && web >= 0 && side >= 0 && app >= 0 && other >= 0 && stopped >= 0 && fresh >= 0);
+        ck_assert(deps_edge(&h, (size_t)side, (size_t)db, DEP_NETNS));
+        ck_assert(deps_edge(&h, (size_t)app, (size_t)db, DEP_LABEL));
+        ck_assert(deps_edge(&h, (size_t)web, (size_t)app, DEP_LINK));
+        /* web's link to db is not in the list: no edge, but it shares db's network */
+        ck_assert(!deps_edge(&h, (size_t)web, (size_t)db, DEP_LINK));
+        tied[db] = true;
+        listing_tied(arr, &h, tied);
+        ck_assert(tied[db] && tied[web] && tied[side] && tied[app]);
+        ck_assert(!tied[other] && !tied[stopped] && !tied[fresh]);
+        /* a follower on no shared network ties only what depends on it */
+        memset(tied, 0, sizeof(tied));
+        tied[fresh] = true;
+        listing_tied(arr, &h, tied);
+        ck_assert(tied[fresh] && !tied[db] && !tied[web] && !tied[side] && !tied[app] && !tied[other]);
+        deps_free(&h);
+        json_decref(arr);
+}
+END_TEST
+
 static Suite *deps_suite(void)
 {
         Suite *s = suite_create("deps");
@@ -258,6 +361,10 @@ static Suite *deps_suite(void)
         tcase_add_test(tc, sort_refuses_a_cycle_and_keeps_the_order);
         tcase_add_test(tc, independent_sets);
         tcase_add_test(tc, shared_dependent);
+        suite_add_tcase(s, tc);
+        tc = tcase_create("listing");
+        tcase_add_test(tc, listing_summaries_look_like_inspect);
+        tcase_add_test(tc, listing_graph_and_what_a_push_ties);
         suite_add_tcase(s, tc);
         tc = tcase_create("hostile");
         tcase_add_test(tc, hostile_shapes);

@@ -17,6 +17,7 @@
 
 #include "event.h"
 #include "state.h"
+#include "update.h"
 
 #define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 #define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
@@ -102,16 +103,23 @@ static struct push_event event(const char *repo, const char *tag, const char *di
         return ev;
 }
 
-static char *capture(struct state *st, int limit, bool json)
+static char *capture_filter(struct state *st, const struct history_filter *hf, bool json)
 {
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
 
         ck_assert_ptr_nonnull(f);
-        ck_assert_int_eq(state_print_history(st, f, limit, json), 0);
+        ck_assert_int_eq(state_print_history(st, f, hf, json), 0);
         fclose(f);
         return buf;
+}
+
+static char *capture(struct state *st, int limit, bool json)
+{
+        const struct history_filter hf = { .limit = limit };
+
+        return capture_filter(st, &hf, json);
 }
 
 static int count_lines(const char *s)
@@ -365,7 +373,9 @@ START_TEST(history_table)
         ck_assert_ptr_nonnull(strstr(l1, "OLD → NEW"));
         ck_assert_ptr_nonnull(strstr(l1, "DURATION"));
         ck_assert_ptr_nonnull(strstr(l1, "SOURCE"));
-        ck_assert_ptr_nonnull(strstr(l1, "ERROR"));
+        ck_assert_ptr_nonnull(strstr(l1, "DETAIL"));
+        /* it holds notes as well as errors ("monitor-only: not replaced") */
+        ck_assert_ptr_null(strstr(l1, "ERROR"));
         /* newest first, ISO 8601 UTC */
         ck_assert(strncmp(l2, "2023-11-14T22:15:20Z ", 21) == 0);
         ck_assert_ptr_nonnull(strstr(l2, "unchanged"));
@@ -475,6 +485,115 @@ START_TEST(history_json)
         ck_assert_int_eq(count_lines(out), 2);
         free(out);
         state_close(st);
+}
+END_TEST
+
+START_TEST(history_filters)
+{
+        struct state *st = open_state();
+        struct history_filter hf = { .target = "web" };
+        char *out;
+
+        record(st, 1700000000, "web", "updated", D1, D2, NULL);
+        record(st, 1700000060, "api", "failed", D2, NULL, "pull: manifest unknown");
+        record(st, 1700000120, "web", "unchanged", D2, D2, NULL);
+        record(st, 1700000180, "web", "rolled-back", D2, D1, "exit code 3");
+        record(st, 1700000240, "webx", "updated", D1, D2, NULL);
+
+        /* by target: exactly that name, not a prefix or pattern */
+        out = capture_filter(st, &hf, false);
+        ck_assert_int_eq(count_lines(out), 4);
+        ck_assert_ptr_null(strstr(out, "api"));
+        ck_assert_ptr_null(strstr(out, "webx"));
+        free(out);
+
+        /* by outcome, one or several */
+        hf = (struct history_filter){ .outcomes = { "failed", "rolled-back" }, .n_outcomes = 2 };
+        out = capture_filter(st, &hf, false);
+        ck_assert_int_eq(count_lines(out), 3);
+        ck_assert_ptr_nonnull(strstr(out, "rolled-back"));
+        ck_assert_ptr_nonnull(strstr(out, "failed"));
+        ck_assert_ptr_null(strstr(out, "unchanged"));
+        free(out);
+
+        /* by time: at or after since */
+        hf = (struct history_filter){ .since = 1700000120 };
+        out = capture_filter(st, &hf, true);
+        ck_assert_int_eq(count_lines(out), 3);
+        ck_assert_ptr_null(strstr(out, "\"api\""));
+        free(out);
+
+        /* all together, and the limit after them */
+        hf = (struct history_filter){ .target = "web", .outcomes = { "updated", "unchanged" },
+                                      .n_outcomes = 2, .since = 1700000060, .limit = 5 };
+        out = capture_filter(st, &hf, true);
+        ck_assert_int_eq(count_lines(out), 1);
+        ck_assert_ptr_nonnull(strstr(out, "\"outcome\":\"unchanged\""));
+        free(out);
+        hf.limit = 0;
+        hf.outcomes[0] = "skipped";
+        hf.n_outcomes = 1;
+        out = capture_filter(st, &hf, false);
+        ck_assert_int_eq(count_lines(out), 1);     /* the header only */
+        free(out);
+        state_close(st);
+}
+END_TEST
+
+struct seen {
+        char names[8][32];
+        char outcomes[8][32];
+        int n;
+};
+
+static int collect(const struct history_row *row, void *userdata)
+{
+        struct seen *s = userdata;
+
+        ck_assert_int_lt(s->n, 8);
+        snprintf(s->names[s->n], sizeof(s->names[0]), "%s", row->target);
+        snprintf(s->outcomes[s->n], sizeof(s->outcomes[0]), "%s", row->outcome);
+        s->n++;
+        return 0;
+}
+
+START_TEST(each_target_newest_row)
+{
+        struct state *st = open_state();
+        const struct history_row svc = {
+                .time = 1700000300, .target = "stack_web", .kind = "service",
+                .image = "team/app:stable", .outcome = "updated", .duration_ms = 42,
+        };
+        struct seen s = { .n = 0 };
+
+        record(st, 1700000000, "web", "updated", D1, D2, NULL);
+        record(st, 1700000060, "api", "failed", D2, NULL, "pull: manifest unknown");
+        record(st, 1700000120, "web", "rolled-back", D2, D1, "exit code 3");
+        ck_assert_int_eq(state_record(st, &svc), 0);
+        ck_assert_int_eq(state_each_target(st, collect, &s), 0);
+        ck_assert_int_eq(s.n, 3);
+        /* containers by name, then services */
+        ck_assert_str_eq(s.names[0], "api");
+        ck_assert_str_eq(s.outcomes[0], "failed");
+        ck_assert_str_eq(s.names[1], "web");
+        ck_assert_str_eq(s.outcomes[1], "rolled-back");
+        ck_assert_str_eq(s.names[2], "stack_web");
+        state_close(st);
+}
+END_TEST
+
+START_TEST(outcomes_cover_update_outcome_name)
+{
+        for (int o = UPDATE_UNCHANGED; o <= UPDATE_AVAILABLE; o++) {
+                const char *name = update_outcome_name((enum update_outcome)o);
+                bool found = false;
+
+                for (size_t i = 0; state_outcomes[i]; i++)
+                        found |= strcmp(state_outcomes[i], name) == 0;
+                ck_assert_msg(found, "%s is not in state_outcomes", name);
+        }
+        for (size_t i = 0; state_outcomes[i]; i++)
+                ck_assert_int_lt((int)i, HISTORY_OUTCOMES_MAX);
 }
 END_TEST
 
@@ -684,6 +803,9 @@ static Suite *state_suite(void)
         tcase_add_test(tc, history_table);
         tcase_add_test(tc, history_table_empty);
         tcase_add_test(tc, history_json);
+        tcase_add_test(tc, history_filters);
+        tcase_add_test(tc, each_target_newest_row);
+        tcase_add_test(tc, outcomes_cover_update_outcome_name);
         tcase_add_test(tc, record_time_zero_is_now);
         tcase_add_test(tc, last_outcome);
         tcase_add_test(tc, prune);

@@ -30,8 +30,19 @@ const struct format *const formats[] = {
         NULL,
 };
 
+/* Other names for a format: what a registry's users call the format it
+ * sends.  GitLab's container registry is Distribution, and sends its
+ * notifications. */
+const struct format_alias format_aliases[] = {
+        { "gitlab", "distribution" },
+        { NULL, NULL },
+};
+
 const struct format *format_find(const char *name)
 {
+        for (size_t i = 0; format_aliases[i].alias; i++)
+                if (strcmp(format_aliases[i].alias, name) == 0)
+                        name = format_aliases[i].name;
         for (size_t i = 0; formats[i]; i++)
                 if (strcmp(formats[i]->name, name) == 0)
                         return formats[i];

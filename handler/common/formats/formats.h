@@ -29,7 +29,13 @@ struct format {
 /* NULL-terminated, in detection order: the most specific formats first. */
 extern const struct format *const formats[];
 
-/* The format with this name, or NULL. */
+/* Another name a format is known by; NULL-terminated. */
+struct format_alias {
+        const char *alias, *name;
+};
+extern const struct format_alias format_aliases[];
+
+/* The format with this name or alias, or NULL. */
 const struct format *format_find(const char *name);
 
 /* Small helpers shared by the parsers. */
