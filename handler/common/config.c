@@ -151,8 +151,8 @@ out:
  * quoted values.  Every key a handler below takes is listed here (the
  * unit test walks these lists through config_load). */
 static const char *const redock_keys[] = {
-        "mode", "inbox-dir", "inbox-max-jobs", "inbox-max-bytes", "queue-dir", "state-dir", "scope",
-        "dry-run", "cleanup", "rolling", "dedup-window", "request-timeout", "retry-for", NULL,
+        "mode", "inbox-dir", "inbox-max-jobs", "inbox-max-bytes", "queue-dir", "state-dir", "scope", "select",
+        "include-stopped", "dry-run", "cleanup", "rolling", "dedup-window", "request-timeout", "retry-for", NULL,
 };
 static const char *const docker_keys[] = {
         "host", "stop-timeout", "health-timeout", "min-uptime", "config-json", NULL,
