@@ -775,6 +775,12 @@ START_TEST(key_given_twice)
                     "17: 'username' given twice in [registry r.example] (first at line 15)\n"
                     "19: 'stop-timeout' given twice in [docker] (first at line 4)\n");
 
+        /* the keys issue 15 added are in [redock]'s list too */
+        ck_assert_int_eq(load("[redock]\nselect = all\ninclude-stopped = yes\nselect = labelled\n"
+                              "include-stopped = no\n[source a]\ntoken = t\n"), 2);
+        expect_errs("4: 'select' given twice in [redock] (first at line 2)\n"
+                    "5: 'include-stopped' given twice in [redock] (first at line 3)\n");
+
         /* a continuation line (inih) is the same key going on, not twice */
         ck_assert_int_eq(load("[source a]\ntoken = t\nallow-from = 192.0.2.1\n  192.0.2.2\n"), 0);
         ck_assert_uint_eq(cfg.sources[0].n_allow, 2);
