@@ -442,9 +442,20 @@ int update_repair_all(struct docker *d, const struct config *cfg)
 
                 if (lock == -EWOULDBLOCK)
                         continue;
+                if (lock < 0) {
+                        char hint[LOCK_HINT_MAX];
+
+                        /* without the lock a live update could be undone */
+                        lock_owner_hint(dir, names[i], hint, sizeof(hint));
+                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = names[i] },
+                                "cannot take the lock %s/%s.lock: %s; its interrupted update is not repaired without it%s",
+                                dir, names[i], strerror(-lock), hint);
+                        if (!err)
+                                err = lock;
+                        continue;
+                }
                 r = recover_leftovers(d, cfg->state_dir, names[i]);
-                if (lock >= 0)
-                        close(lock);
+                close(lock);
                 if (r < 0 && !err)
                         err = r;
         }
@@ -867,11 +878,22 @@ int update_container(struct docker *d, const char *name,
 
         snprintf(dir, sizeof(dir), "%s/locks", opts->cfg->state_dir);
         lock = lock_take(dir, name, true);
-        if (lock < 0)
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "cannot lock %s/%s.lock (%s); going on without", dir, name, strerror(-lock));
+        if (lock < 0) {
+                /* never without it: another process may be replacing the
+                 * same container.  A retry (the job stays queued) once
+                 * the cause is gone, e.g. a lock file a root run left. */
+                if (lock != -EINTR) {
+                        char hint[LOCK_HINT_MAX];
+
+                        lock_owner_hint(dir, name, hint, sizeof(hint));
+                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                                "cannot take the lock %s/%s.lock: %s; %s is not updated without it%s",
+                                dir, name, strerror(-lock), name, hint);
+                }
+                set_reason(res, "cannot take its lock: %s", strerror(-lock));
+                return lock;
+        }
         r = update_unlocked(d, name, opts, res);
-        if (lock >= 0)
-                close(lock);
+        close(lock);
         return r;
 }
