@@ -23,6 +23,7 @@
 #include "intake.h"
 #include "log.h"
 #include "parseverb.h"
+#include "privdrop.h"
 #include "shutdown.h"
 #include "status.h"
 #include "state.h"
@@ -79,13 +80,32 @@ static int verb_serve(const char *config_path)
         return EXIT_FAILURE;
 }
 
+/* After a successful config_load: run as root, become the owner of the
+ * state directory before anything touches it (privdrop.h), and read the
+ * configuration again as that user, as the service reads it.  On
+ * failure cfg is freed and the reason said. */
+static int become_state_owner(const char *config_path, struct config *cfg)
+{
+        int r = privdrop_to_state_owner(cfg->state_dir, cfg->docker_host);
+
+        if (r < 0)
+                log_msg(LOG_ERR, "cannot switch to the owner of %s: %s; its state is not touched as root",
+                        cfg->state_dir, strerror(-r));
+        if (r == 0)
+                return 0;
+        config_free(cfg);
+        if (r > 0 && config_load(config_path, cfg, stderr) != 0)
+                r = -EINVAL;
+        return r < 0 ? r : 0;
+}
+
 static int verb_drain(const char *config_path, bool once)
 {
         struct config cfg;
         struct drain_stats st;
         int r;
 
-        if (config_load(config_path, &cfg, stderr) != 0)
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
                 return EXIT_FAILURE;
         /* what split-mode webhooks left in the inbox (in either mode: the
          * mode may just have changed) */
@@ -109,7 +129,7 @@ static int verb_update(const char *config_path, int argc, char **argv)
                 fputs("redock update: name at least one container\n", stderr);
                 return 2;
         }
-        if (config_load(config_path, &cfg, stderr) != 0)
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
                 return EXIT_FAILURE;
         r = drain_update_names(&cfg, argv, argc, stdout);
         config_free(&cfg);
@@ -153,6 +173,9 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
                 printf("%s: OK\n", config_path);
                 return EXIT_SUCCESS;
         }
+        /* the active copy is the service's to read: written as its user */
+        if (become_state_owner(config_path, &cfg) < 0)
+                return EXIT_FAILURE;
         r = config_apply(config_path, &cfg, to);
         if (r == 0) {
                 log_msg(LOG_NOTICE, "configuration %s applied as %s (mode = %s)", config_path, to,
@@ -178,7 +201,7 @@ static int verb_history(const char *config_path, const struct history_args *ha, 
                 fputs("redock history: takes no names; -n wants a count (0 = all)\n", stderr);
                 return 2;
         }
-        if (config_load(config_path, &cfg, stderr) != 0)
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
                 return EXIT_FAILURE;
         r = state_open(cfg.state_dir, &st);
         if (r == 0) {
@@ -281,7 +304,8 @@ int main(int argc, char **argv)
                 rc = verb_update(config_path, argc, argv);
         else if (strcmp(verb, "status") == 0) {
                 struct config cfg;
-                if (config_load(config_path, &cfg, stderr) != 0)
+                if (config_load(config_path, &cfg, stderr) != 0 ||
+                    become_state_owner(config_path, &cfg) < 0)
                         rc = EXIT_FAILURE;
                 else {
                         rc = status_print(&cfg, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
