@@ -507,10 +507,11 @@ int update_stop_container(struct docker *d, const char *name, const json_t *insp
 
 /* The pre-update command decides whether to go on: 0 yes, exit 75 skip
  * (UPDATE_SKIPPED), anything else fail with nothing changed. */
-static int run_pre_update(struct docker *d, const char *id, const struct policy *pol,
-                          struct update_result *res)
+static int run_pre_update(struct docker *d, const char *id, const char *name,
+                          const struct policy *pol, struct update_result *res)
 {
-        int code = lifecycle_exec(d, id, pol->pre_update, pol->hook_timeout);
+        int code = lifecycle_run(d, id, name, "pre-update", pol->pre_update, &pol->pre_timeout,
+                                 POLICY_PRE_UPDATE_SKIP, "");
 
         if (code == 0)
                 return 0;
@@ -518,7 +519,7 @@ static int run_pre_update(struct docker *d, const char *id, const struct policy 
                 res->outcome = UPDATE_SKIPPED;
                 set_reason(res, "pre-update command asked to skip (exit %d)", code);
         } else if (code == -ETIMEDOUT)
-                set_reason(res, "pre-update command did not finish in %d s", pol->hook_timeout);
+                set_reason(res, "pre-update command did not finish in %d s", pol->pre_timeout.seconds);
         else
                 set_reason(res, "pre-update command failed (%s %d)", code < 0 ? "error" : "exit", code);
         return -ECANCELED;
@@ -706,7 +707,7 @@ static int update_unlocked(struct docker *d, const char *name_in,
                 goto out;
         }
         fault_point("after-pull");
-        if (was_running && pol.pre_update && run_pre_update(d, old_id, &pol, res) < 0)
+        if (was_running && pol.pre_update && run_pre_update(d, old_id, name, &pol, res) < 0)
                 goto out;
 
         /* 2. create the new one beside the old one, which keeps running */
@@ -811,10 +812,9 @@ create:
                         over = true;    /* better kept aside than rolled back later */
         }
         if (run_after && pol.post_update && !opts->recreate) {
-                int code = lifecycle_exec(d, new_id, pol.post_update, pol.hook_timeout);
-                if (code != 0)
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                                "post-update command failed (%d); the update stands", code);
+                /* its failure is logged, with its last lines; the update stands */
+                lifecycle_run(d, new_id, name, "post-update", pol.post_update, &pol.post_timeout, -1,
+                              "; the update stands");
         }
         if (cfg->cleanup && !opts->recreate)
                 cleanup_image(d, old_image_id, name);
