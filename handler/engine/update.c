@@ -890,6 +890,8 @@ int update_container(struct docker *d, const char *name,
                                 "cannot take the lock %s/%s.lock: %s; %s is not updated without it%s",
                                 dir, name, strerror(-lock), name, hint);
                 }
+                memset(res, 0, sizeof(*res));
+                snprintf(res->name, sizeof(res->name), "%s", name);
                 set_reason(res, "cannot take its lock: %s", strerror(-lock));
                 return lock;
         }
