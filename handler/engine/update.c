@@ -893,7 +893,7 @@ int update_container(struct docker *d, const char *name,
                 memset(res, 0, sizeof(*res));
                 snprintf(res->name, sizeof(res->name), "%s", name);
                 set_reason(res, "cannot take its lock: %s", strerror(-lock));
-                return lock;
+                return lock == -EINTR ? lock : -ENOLCK;
         }
         r = update_unlocked(d, name, opts, res);
         close(lock);
