@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -49,4 +50,36 @@ int lock_take(const char *dir, const char *name, bool wait)
                 nanosleep(&pause, NULL);
         }
         return fd;
+}
+
+/* a user's name, or "uid N" for a uid without one */
+static void user_name(uid_t uid, char *buf, size_t size)
+{
+        const struct passwd *pw = getpwuid(uid);
+
+        if (pw && pw->pw_name)
+                snprintf(buf, size, "%s", pw->pw_name);
+        else
+                snprintf(buf, size, "uid %u", (unsigned)uid);
+}
+
+void lock_owner_hint(const char *dir, const char *name, char *buf, size_t size)
+{
+        char path[PATH_MAX], owner[64], me[64];
+        struct stat st;
+        const char *what = path;
+
+        buf[0] = '\0';
+        if (snprintf(path, sizeof(path), "%s/%s.lock", dir, name) >= (int)sizeof(path))
+                return;
+        if (stat(path, &st) < 0) {
+                if (errno != ENOENT || stat(dir, &st) < 0)
+                        return;
+                what = dir;
+        }
+        if (st.st_uid == geteuid())
+                return;
+        user_name(st.st_uid, owner, sizeof(owner));
+        user_name(geteuid(), me, sizeof(me));
+        snprintf(buf, size, " (%s belongs to %s, not to %s, who runs this)", what, owner, me);
 }

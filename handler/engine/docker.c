@@ -329,6 +329,22 @@ int docker_callf(struct docker *d, const char *method, json_t *body, json_t **re
         return docker_call(d, method, path, body, reply, timeout_s);
 }
 
+int docker_call_stream(struct docker *d, const char *method, const char *path, json_t *body,
+                       int timeout_s, size_t (*write)(char *, size_t, size_t, void *), void *data)
+{
+        char *payload = NULL;
+        int status;
+
+        if (body) {
+                payload = json_dumps(body, JSON_COMPACT);
+                if (!payload)
+                        return -ENOMEM;
+        }
+        status = perform(d, method, path, payload, NULL, timeout_s, write, data);
+        free(payload);
+        return status;
+}
+
 /* The pull's progress stream, read as it arrives: one JSON object a
  * line, of which only an error matters (it may come last, after
  * gigabytes of progress).  A line longer than the bound is skipped; only

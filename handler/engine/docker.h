@@ -42,6 +42,14 @@ int docker_call_auth(struct docker *d, const char *method, const char *path, jso
 int docker_callf(struct docker *d, const char *method, json_t *body, json_t **reply,
                  int timeout_s, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* A call whose reply is a stream (exec start without Detach): what the
+ * daemon sends goes to write(ptr, 1, n, data) as it comes, never held
+ * whole; write returns n to go on, anything else to stop.  body (may be
+ * NULL) is sent as JSON.  Returns the HTTP status, or -errno (-ETIMEDOUT
+ * after timeout_s). */
+int docker_call_stream(struct docker *d, const char *method, const char *path, json_t *body,
+                       int timeout_s, size_t (*write)(char *, size_t, size_t, void *), void *data);
+
 /* POST /images/create for "repo:tag" and read the progress stream to the
  * end, line by line as it arrives (never held whole).  auth (may be NULL)
  * is the X-Registry-Auth value.  Returns 0, or -ENOENT (no such image /

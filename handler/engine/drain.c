@@ -658,7 +658,12 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         return r;
 
 docker_failed:
-        log_msg(LOG_ERR, "Docker failed (%s); %d job(s) stay queued", strerror(-r), count_left(pj, nj));
+        /* -ENOLCK: a container's lock was refused (said just before), not Docker */
+        if (r == -ENOLCK)
+                log_msg(LOG_ERR, "a container's lock could not be taken; %d job(s) stay queued",
+                        count_left(pj, nj));
+        else
+                log_msg(LOG_ERR, "Docker failed (%s); %d job(s) stay queued", strerror(-r), count_left(pj, nj));
         c->st->kept = count_left(pj, nj);
         docker_close(&c->d);
         *connected = false;

@@ -24,6 +24,7 @@
 #include "intake.h"
 #include "log.h"
 #include "parseverb.h"
+#include "privdrop.h"
 #include "shutdown.h"
 #include "since.h"
 #include "status.h"
@@ -96,13 +97,32 @@ static int verb_serve(const char *config_path)
         return EXIT_FAILURE;
 }
 
+/* After a successful config_load: run as root, become the owner of the
+ * state directory before anything touches it (privdrop.h), and read the
+ * configuration again as that user, as the service reads it.  On
+ * failure cfg is freed and the reason said. */
+static int become_state_owner(const char *config_path, struct config *cfg)
+{
+        int r = privdrop_to_state_owner(cfg->state_dir, cfg->docker_host);
+
+        if (r < 0)
+                log_msg(LOG_ERR, "cannot switch to the owner of %s: %s; its state is not touched as root",
+                        cfg->state_dir, strerror(-r));
+        if (r == 0)
+                return 0;
+        config_free(cfg);
+        if (r > 0 && config_load(config_path, cfg, stderr) != 0)
+                r = -EINVAL;
+        return r < 0 ? r : 0;
+}
+
 static int verb_drain(const char *config_path, bool once)
 {
         struct config cfg;
         struct drain_stats st;
         int r;
 
-        if (config_load(config_path, &cfg, stderr) != 0)
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
                 return EXIT_FAILURE;
         /* what split-mode webhooks left in the inbox (in either mode: the
          * mode may just have changed) */
@@ -130,7 +150,7 @@ static int verb_update(const char *config_path, const struct update_request *req
                 fputs("redock update: --all takes no container names\n", stderr);
                 return 2;
         }
-        if (config_load(config_path, &cfg, stderr) != 0)
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
                 return EXIT_FAILURE;
         r = drain_update_names(&cfg, argv, argc, req, stdout);
         config_free(&cfg);
@@ -188,6 +208,9 @@ static int verb_config(const char *config_path, const char *to, int argc, char *
                 printf("%s: OK\n", config_path);
                 return EXIT_SUCCESS;
         }
+        /* the active copy is the service's to read: written as its user */
+        if (become_state_owner(config_path, &cfg) < 0)
+                return EXIT_FAILURE;
         r = config_apply(config_path, &cfg, to);
         if (r == 0) {
                 log_msg(LOG_NOTICE, "configuration %s applied as %s (mode = %s)", config_path, to,
@@ -243,7 +266,7 @@ static int verb_status(const char *config_path, bool json, int argc, char **argv
                         usage(stderr);
                         return 2;
                 }
-        if (config_load(config_path, &cfg, stderr) != 0)
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
                 return EXIT_FAILURE;
         r = status_run(&cfg, &sa, stdout);
         config_free(&cfg);
@@ -324,7 +347,7 @@ static int verb_history(const char *config_path, const struct history_args *ha, 
         }
         if (ha->outcome && parse_outcomes(ha->outcome, &f) != 0)
                 return 2;
-        if (config_load(config_path, &cfg, stderr) != 0)
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
                 return EXIT_FAILURE;
         r = state_open(cfg.state_dir, &st);
         if (r == 0) {

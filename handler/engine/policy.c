@@ -1,4 +1,6 @@
 /* policy: labels to decisions. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,10 +51,88 @@ static const char *const L_SIGNAL[] = { "redock.stop-signal", "com.centurylinkla
 static const char *const L_STOP_TIMEOUT[] = { "redock.stop-timeout", NULL };
 static const char *const L_HEALTH_TIMEOUT[] = { "redock.health-timeout", NULL };
 static const char *const L_ROLLBACK[] = { "redock.rollback", NULL };
-static const char *const L_HOOK_TIMEOUT[] = { "redock.hook-timeout", NULL };
+#define L_HOOK_TIMEOUT "redock.hook-timeout"
+/* Watchtower's, in minutes; 0 there means no timeout */
+#define L_WT_PRE_TIMEOUT "com.centurylinklabs.watchtower.lifecycle.pre-update-timeout"
+#define L_WT_POST_TIMEOUT "com.centurylinklabs.watchtower.lifecycle.post-update-timeout"
+#define HOOK_TIMEOUT_DEFAULT 60
+#define HOOK_TIMEOUT_MAX 86400  /* what redock waits at most: a day */
 static const char *const L_PRE[] = { "redock.pre-update", "com.centurylinklabs.watchtower.lifecycle.pre-update", NULL };
 static const char *const L_POST[] = { "redock.post-update", "com.centurylinklabs.watchtower.lifecycle.post-update", NULL };
 static const char *const L_DEPENDS[] = { "redock.depends-on", "com.centurylinklabs.watchtower.depends-on", NULL };
+
+/* A whole number from 0 to max, or -1. */
+static long whole(const char *v, long max)
+{
+        char *end;
+        long n;
+
+        if (!v || *v < '0' || *v > '9')
+                return -1;
+        n = strtol(v, &end, 10);
+        return *end || n > max ? -1 : n;
+}
+
+static void add_problem(struct hook_timeout *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* append to t->problem, "; " between two */
+static void add_problem(struct hook_timeout *t, const char *fmt, ...)
+{
+        size_t k = strlen(t->problem);
+        va_list ap;
+
+        if (k)
+                k += (size_t)snprintf(t->problem + k, sizeof(t->problem) - k, "; ");
+        if (k >= sizeof(t->problem))
+                return;
+        va_start(ap, fmt);
+        vsnprintf(t->problem + k, sizeof(t->problem) - k, fmt, ap);
+        va_end(ap);
+}
+
+/* The timeout of one hook: redock's label in seconds first, then
+ * Watchtower's in minutes (WT), then the default.  A label that is not
+ * used as written says so in t->problem, never silently. */
+static void hook_timeout(const json_t *labels, const char *wt, struct hook_timeout *t)
+{
+        const char *own = json_string_value(json_object_get(labels, L_HOOK_TIMEOUT));
+        const char *min = json_string_value(json_object_get(labels, wt));
+        long n;
+
+        t->seconds = HOOK_TIMEOUT_DEFAULT;
+        snprintf(t->from, sizeof(t->from), "the default");
+        t->problem[0] = '\0';
+        if (own) {
+                n = whole(own, HOOK_TIMEOUT_MAX);
+                if (n >= 0) {
+                        t->seconds = (int)n;
+                        snprintf(t->from, sizeof(t->from), "%s=%.40s", L_HOOK_TIMEOUT, own);
+                        if (min)
+                                add_problem(t, "label %s=%.40s ignored: %s=%.40s is set and wins",
+                                            wt, min, L_HOOK_TIMEOUT, own);
+                        return;
+                }
+                add_problem(t, "label %s=%.40s refused: not a whole number of seconds from 0 to %d",
+                            L_HOOK_TIMEOUT, own, HOOK_TIMEOUT_MAX);
+        }
+        if (!min)
+                return;
+        n = whole(min, HOOK_TIMEOUT_MAX / 60);
+        if (n < 0) {
+                add_problem(t, "label %s=%.40s refused: not a whole number of minutes from 0 to %d",
+                            wt, min, HOOK_TIMEOUT_MAX / 60);
+                return;
+        }
+        if (n == 0) {
+                /* a command that never ends would hold the update, and
+                 * the queue, for ever: the longest redock waits instead */
+                t->seconds = HOOK_TIMEOUT_MAX;
+                add_problem(t, "label %s=0 (no timeout, in Watchtower) taken as %d minutes, the longest redock waits",
+                            wt, HOOK_TIMEOUT_MAX / 60);
+        } else
+                t->seconds = (int)n * 60;
+        snprintf(t->from, sizeof(t->from), "%s=%.40s minutes", wt, min);
+}
 
 int policy_from_labels(const json_t *labels, struct policy *p)
 {
@@ -71,7 +151,8 @@ int policy_from_labels(const json_t *labels, struct policy *p)
                 p->stop_signal = NULL;
         p->stop_timeout = seconds(label(labels, L_STOP_TIMEOUT), -1);
         p->health_timeout = seconds(label(labels, L_HEALTH_TIMEOUT), -1);
-        p->hook_timeout = seconds(label(labels, L_HOOK_TIMEOUT), 60);
+        hook_timeout(labels, L_WT_PRE_TIMEOUT, &p->pre_timeout);
+        hook_timeout(labels, L_WT_POST_TIMEOUT, &p->post_timeout);
         p->pre_update = label(labels, L_PRE);
         p->post_update = label(labels, L_POST);
 

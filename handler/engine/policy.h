@@ -9,6 +9,16 @@
 
 #define POLICY_MAX_DEPS 32
 
+/* room for a timeout's origin or problem: label names and a short value */
+#define POLICY_NOTE_MAX 256
+
+/* How long a pre- or post-update command may run, and why. */
+struct hook_timeout {
+        int seconds;
+        char from[POLICY_NOTE_MAX];     /* the label that gave it, or "the default" */
+        char problem[POLICY_NOTE_MAX];  /* a timeout label not taken as written, and why; "" */
+};
+
 struct policy {
         bool enabled;           /* redock.enable, watchtower enable, registry-docker-updater */
         bool disabled;          /* the same label, false: out even with select = all */
@@ -18,7 +28,9 @@ struct policy {
         const char *stop_signal;/* e.g. "SIGHUP", or NULL for the container's own */
         int stop_timeout;       /* seconds, -1 = the container's or the config's */
         int health_timeout;     /* seconds, -1 = the config's */
-        int hook_timeout;       /* seconds for pre/post-update commands */
+        /* redock.hook-timeout (seconds, both), else Watchtower's
+         * lifecycle.pre-update-timeout / post-update-timeout (minutes) */
+        struct hook_timeout pre_timeout, post_timeout;
         const char *pre_update; /* shell command run in the old container */
         const char *post_update;/* shell command run in the new container */
         char *depends_on[POLICY_MAX_DEPS]; /* container names this one needs */

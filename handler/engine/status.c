@@ -104,8 +104,11 @@ static json_t *policy_json(const struct policy *p, const struct config *cfg)
                 json_object_set_new(o, "stop-timeout", json_integer(p->stop_timeout));
         if (p->health_timeout >= 0)
                 json_object_set_new(o, "health-timeout", json_integer(p->health_timeout));
-        if (p->hook_timeout != 60)      /* policy.c's default */
-                json_object_set_new(o, "hook-timeout", json_integer(p->hook_timeout));
+        /* a timeout a label gave (policy.c says which), not the default */
+        if (p->pre_update && strcmp(p->pre_timeout.from, "the default") != 0)
+                json_object_set_new(o, "pre-update-timeout", json_integer(p->pre_timeout.seconds));
+        if (p->post_update && strcmp(p->post_timeout.from, "the default") != 0)
+                json_object_set_new(o, "post-update-timeout", json_integer(p->post_timeout.seconds));
         if (p->pre_update)
                 json_object_set_new(o, "pre-update", json_string(p->pre_update));
         if (p->post_update)

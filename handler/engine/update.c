@@ -443,9 +443,20 @@ int update_repair_all(struct docker *d, const struct config *cfg)
 
                 if (lock == -EWOULDBLOCK)
                         continue;
+                if (lock < 0) {
+                        char hint[LOCK_HINT_MAX];
+
+                        /* without the lock a live update could be undone */
+                        lock_owner_hint(dir, names[i], hint, sizeof(hint));
+                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = names[i] },
+                                "cannot take the lock %s/%s.lock: %s; its interrupted update is not repaired without it%s",
+                                dir, names[i], strerror(-lock), hint);
+                        if (!err)
+                                err = lock;
+                        continue;
+                }
                 r = recover_leftovers(d, cfg->state_dir, names[i]);
-                if (lock >= 0)
-                        close(lock);
+                close(lock);
                 if (r < 0 && !err)
                         err = r;
         }
@@ -497,10 +508,11 @@ int update_stop_container(struct docker *d, const char *name, const json_t *insp
 
 /* The pre-update command decides whether to go on: 0 yes, exit 75 skip
  * (UPDATE_SKIPPED), anything else fail with nothing changed. */
-static int run_pre_update(struct docker *d, const char *id, const struct policy *pol,
-                          struct update_result *res)
+static int run_pre_update(struct docker *d, const char *id, const char *name,
+                          const struct policy *pol, struct update_result *res)
 {
-        int code = lifecycle_exec(d, id, pol->pre_update, pol->hook_timeout);
+        int code = lifecycle_run(d, id, name, "pre-update", pol->pre_update, &pol->pre_timeout,
+                                 POLICY_PRE_UPDATE_SKIP, "");
 
         if (code == 0)
                 return 0;
@@ -508,7 +520,7 @@ static int run_pre_update(struct docker *d, const char *id, const struct policy 
                 res->outcome = UPDATE_SKIPPED;
                 set_reason(res, "pre-update command asked to skip (exit %d)", code);
         } else if (code == -ETIMEDOUT)
-                set_reason(res, "pre-update command did not finish in %d s", pol->hook_timeout);
+                set_reason(res, "pre-update command did not finish in %d s", pol->pre_timeout.seconds);
         else
                 set_reason(res, "pre-update command failed (%s %d)", code < 0 ? "error" : "exit", code);
         return -ECANCELED;
@@ -701,7 +713,7 @@ static enum step pull_new(struct update *s)
                 return STEP_DONE;
         }
         fault_point("after-pull");
-        if (s->was_running && s->pol.pre_update && run_pre_update(s->d, s->old_id, &s->pol, res) < 0)
+        if (s->was_running && s->pol.pre_update && run_pre_update(s->d, s->old_id, s->name, &s->pol, res) < 0)
                 return STEP_DONE;
         return STEP_NEXT;
 }
@@ -829,10 +841,9 @@ static void keep_new(struct update *s)
                         s->over = true; /* better kept aside than rolled back later */
         }
         if (s->run_after && s->pol.post_update && !s->opts->recreate) {
-                int code = lifecycle_exec(s->d, s->new_id, s->pol.post_update, s->pol.hook_timeout);
-                if (code != 0)
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = s->name },
-                                "post-update command failed (%d); the update stands", code);
+                /* its failure is logged, with its last lines; the update stands */
+                lifecycle_run(s->d, s->new_id, s->name, "post-update", s->pol.post_update, &s->pol.post_timeout, -1,
+                              "; the update stands");
         }
         if (s->cfg->cleanup && !s->opts->recreate)
                 cleanup_image(s->d, s->old_image_id, s->name);
@@ -896,12 +907,19 @@ int update_begin(struct docker *d, const char *name, const struct update_opts *o
         snprintf(dir, sizeof(dir), "%s/locks", opts->cfg->state_dir);
         s->lock = lock_take(dir, name, true);
         if (s->lock < 0) {
-                /* without it another process may be halfway through a swap
-                 * of this container: never go on */
-                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
-                        "cannot lock %s/%s.lock (%s): not updating %s", dir, name, strerror(-s->lock), name);
-                set_reason(res, "cannot take its lock (%s)", strerror(-s->lock));
-                s->r = s->lock;
+                /* never without it: another process may be replacing the
+                 * same container.  A retry (the job stays queued) once
+                 * the cause is gone, e.g. a lock file a root run left. */
+                if (s->lock != -EINTR) {
+                        char hint[LOCK_HINT_MAX];
+
+                        lock_owner_hint(dir, name, hint, sizeof(hint));
+                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
+                                "cannot take the lock %s/%s.lock: %s; %s is not updated without it%s",
+                                dir, name, strerror(-s->lock), name, hint);
+                }
+                set_reason(res, "cannot take its lock: %s", strerror(-s->lock));
+                s->r = s->lock == -EINTR ? -EINTR : -ENOLCK;
                 return s->r;
         }
         s->step = look_at_old(s, name);

@@ -53,9 +53,11 @@ const char *update_outcome_name(enum update_outcome o);
  * that cannot be taken is an error, never a reason to go on without.
  * Returns 0 when an outcome was reached (see res->outcome), or -errno
  * when the job should be kept and retried later: Docker could not be
- * asked at some step (a transport error, a 5xx on inspect or pull), the
- * lock could not be taken, or a rollback did not finish (its intent
- * record is kept, and the next run repairs it before it updates again). */
+ * asked at some step (a transport error, a 5xx on inspect or pull), or a
+ * rollback did not finish (its intent record is kept, and the next run
+ * repairs it before it updates again), or -ENOLCK: its lock could not be
+ * taken (logged with the cause; it never goes on without), or -EINTR: a
+ * stop was asked for while it waited for the lock. */
 int update_container(struct docker *d, const char *name,
                      const struct update_opts *opts, struct update_result *res);
 
