@@ -21,6 +21,7 @@
 #include "match.h"
 #include "policy.h"
 #include "queue.h"
+#include "repair.h"
 #include "shutdown.h"
 #include "state.h"
 #include "swarm.h"
@@ -590,7 +591,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         /* what an interrupted swap left, before any new work, whether or
          * not a push is queued */
         if (!c->repaired) {
-                if (update_repair_all(&c->d, c->cfg) < 0)
+                if (repair_all(&c->d, c->cfg) < 0)
                         log_msg(LOG_WARNING, "an interrupted update is not repaired yet; it is tried again");
                 else
                         c->repaired = true;
@@ -807,7 +808,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
         }
         if (state_open(cfg->state_dir, &c.state) < 0)
                 c.state = NULL;
-        update_repair_all(&c.d, cfg);   /* logs what it cannot repair yet */
+        repair_all(&c.d, cfg);   /* logs what it cannot repair yet */
         /* every container, for the dependency graph; the named ones and
          * their dependents inspected */
         all = listing_get(&c.d, "/containers/json?all=1", &r);

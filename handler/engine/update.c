@@ -10,6 +10,7 @@
 
 #include "fault.h"
 #include "clock.h"
+#include "ctrops.h"
 #include "imageref.h"
 #include "intent.h"
 #include "lifecycle.h"
@@ -18,11 +19,10 @@
 #include "policy.h"
 #include "recreate.h"
 #include "regauth.h"
+#include "repair.h"
 #include "shutdown.h"
 #include "update.h"
 
-#define SUFFIX_NEW "-redock-new"
-#define SUFFIX_OLD "-redock-old"
 
 const char *update_outcome_name(enum update_outcome o)
 {
@@ -49,38 +49,6 @@ static void set_reason(struct update_result *res, const char *fmt, ...)
         va_end(ap);
 }
 
-/* GET /WHAT/NAME/json: the object, or NULL with *status 404 when there
- * is no such thing, or a negative errno when Docker could not say (the
- * transfer failed; -EREMOTEIO: a 5xx or an unreadable reply).  Only 404 means gone: a
- * daemon restarting is never taken for a container removed. */
-static json_t *inspect(struct docker *d, const char *what, const char *name, int *status)
-{
-        json_t *j = NULL;
-
-        *status = docker_callf(d, "GET", NULL, &j, 0, "/%s/%s/json", what, name);
-        if (*status == 200 && json_is_object(j))
-                return j;
-        json_decref(j);
-        if (*status >= 0 && *status != 404)
-                *status = -EREMOTEIO;
-        return NULL;
-}
-
-/* 1 running, 0 not, -ENOENT no such container, other -errno: Docker
- * failed. */
-static int running_state(struct docker *d, const char *id)
-{
-        int status;
-        json_t *j = inspect(d, "containers", id, &status);
-        int r;
-
-        if (!j)
-                return status == 404 ? -ENOENT : status;
-        r = json_is_true(json_object_get(json_object_get(j, "State"), "Running"));
-        json_decref(j);
-        return r;
-}
-
 /* The digest part of the image's first RepoDigest for repo, or "". */
 static void repo_digest(const json_t *image, const char *repo, char *out, size_t size)
 {
@@ -97,97 +65,6 @@ static void repo_digest(const json_t *image, const char *repo, char *out, size_t
         }
 }
 
-/* 0 when it is gone (or was), else -errno (negative status: Docker
- * could not be asked). */
-static int remove_container(struct docker *d, const char *id, bool force)
-{
-        /* v=0: never a volume, the new container shares them */
-        int s = docker_callf(d, "DELETE", NULL, NULL, 0, "/containers/%s?v=0&force=%d", id, force);
-        return s == 204 || s == 404 ? 0 : s < 0 ? s : -EIO;
-}
-
-/* Does the container with this id carry this name now? */
-static bool has_name(struct docker *d, const char *id, const char *name)
-{
-        int status;
-        json_t *j = inspect(d, "containers", id, &status);
-        const char *n = json_string_value(json_object_get(j, "Name"));
-        bool yes = n && strcmp(n[0] == '/' ? n + 1 : n, name) == 0;
-
-        json_decref(j);
-        return yes;
-}
-
-/* Rename, and make sure of it: a daemon under load has been seen to
- * answer a rename with an error, so the name is checked and the rename
- * tried again a few times before the swap is given up.  Docker's message
- * goes to the log. */
-static int rename_container(struct docker *d, const char *id, const char *name)
-{
-        int s = 0;
-
-        for (int attempt = 0; attempt < 3; attempt++) {
-                json_t *reply = NULL;
-
-                s = docker_callf(d, "POST", NULL, &reply, 0, "/containers/%s/rename?name=%s", id, name);
-                if (s == 204 || has_name(d, id, name)) {
-                        json_decref(reply);
-                        return 0;
-                }
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "rename of %.12s to %s: %d %s%s", id, name, s, docker_error_message(reply),
-                        attempt < 2 ? "; trying again" : "");
-                json_decref(reply);
-                sleep_ms(500);
-        }
-        return s < 0 ? s : -EIO;
-}
-
-static bool is_running(struct docker *d, const char *id)
-{
-        int status;
-        json_t *j = inspect(d, "containers", id, &status);
-        bool running = json_is_true(json_object_get(json_object_get(j, "State"), "Running"));
-
-        json_decref(j);
-        return running;
-}
-
-/* Stop with the container's own stop signal, or with the one a label
- * asks for: that signal first, SIGKILL after the timeout.  (The stop
- * endpoint takes a signal only from API 1.42, so kill is used.) */
-static int stop_container(struct docker *d, const char *id, const char *signal, int timeout)
-{
-        char *esig;
-        int s;
-
-        if (!signal) {
-                /* 304: already stopped */
-                s = docker_callf(d, "POST", NULL, NULL, timeout + 30, "/containers/%s/stop?t=%d", id, timeout);
-                return s == 204 || s == 304 ? 0 : s < 0 ? s : -EIO;
-        }
-        esig = docker_escape(d, signal);
-        s = docker_callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=%s", id, esig ? esig : "");
-        docker_free(esig);
-        if (s != 204 && s != 409)       /* 409: not running */
-                return s < 0 ? s : -EIO;
-        for (int i = 0; i < timeout * 10 && is_running(d, id); i++)
-                sleep_ms(100);
-        if (is_running(d, id))
-                docker_callf(d, "POST", NULL, NULL, 0, "/containers/%s/kill?signal=SIGKILL", id);
-        for (int i = 0; i < 100 && is_running(d, id); i++)
-                sleep_ms(100);
-        return is_running(d, id) ? -EIO : 0;
-}
-
-/* 0, -EIO when Docker refused (the reply in *err), or a transport
- * -errno. */
-static int start_container(struct docker *d, const char *id, json_t **err)
-{
-        int s = docker_callf(d, "POST", NULL, err, 0, "/containers/%s/start", id);
-        return s == 204 || s == 304 ? 0 : s < 0 ? s : -EIO;
-}
-
 /* Start the old container again after a rollback: it has to run, so a
  * failure is tried again, with Docker's message in the log.  A transport
  * error on the way goes to *docker_err (the daemon went away meanwhile:
@@ -199,10 +76,10 @@ static int restart_old(struct docker *d, const char *id, const char *name, int *
         for (int attempt = 0; attempt < 3; attempt++) {
                 json_t *reply = NULL;
 
-                r = fault_fail("fail-restart-old") ? -EIO : start_container(d, id, &reply);
+                r = fault_fail("fail-restart-old") ? -EIO : ctr_start(d, id, &reply);
                 if (r < 0 && r != -EIO)
                         *docker_err = r;
-                if (r == 0 || is_running(d, id)) {
+                if (r == 0 || ctr_is_running(d, id)) {
                         json_decref(reply);
                         return 0;
                 }
@@ -226,7 +103,7 @@ static int wait_healthy(struct docker *d, const char *id, int health_timeout, in
 
         for (;;) {
                 int status;
-                json_t *j = inspect(d, "containers", id, &status);
+                json_t *j = ctr_inspect(d, "containers", id, &status);
                 const json_t *st = json_object_get(j, "State");
                 const char *s = json_string_value(json_object_get(st, "Status"));
                 const char *health = json_string_value(json_object_get(json_object_get(st, "Health"), "Status"));
@@ -267,203 +144,6 @@ static int wait_healthy(struct docker *d, const char *id, int health_timeout, in
         }
 }
 
-/* Start again the dependents an interrupted swap stopped.  One that is
- * gone or that Docker refuses to start is logged and left (it is not
- * this record's to keep); 0, or -errno when Docker could not be asked. */
-static int start_dependents(struct docker *d, const char *name, const struct intent *in)
-{
-        for (size_t i = 0; i < in->n_dependents; i++) {
-                const char *dep = in->dependents[i];
-                json_t *reply = NULL;
-                int st = running_state(d, dep), r;
-
-                if (st == -ENOENT || st == 1)
-                        continue;
-                if (st < 0)
-                        return st;
-                r = start_container(d, dep, &reply);
-                if (r < 0 && r != -EIO) {
-                        json_decref(reply);
-                        return r;
-                }
-                log_ctx(r == 0 ? LOG_NOTICE : LOG_ERR, &(struct log_ctx){ .container = dep },
-                        r == 0 ? "started %s again, stopped for the interrupted update of %s%s"
-                               : "could not start %s again after the interrupted update of %s: %s",
-                        dep, name, r == 0 ? "" : docker_error_message(reply));
-                json_decref(reply);
-        }
-        return 0;
-}
-
-/* Make a container that ran before the swap run again.  0 or -errno. */
-static int ensure_running(struct docker *d, const char *id, const char *name)
-{
-        json_t *reply = NULL;
-        int st = running_state(d, id), r;
-
-        if (st != 0)
-                return st < 0 ? st : 0;
-        r = start_container(d, id, &reply);
-        log_ctx(r == 0 ? LOG_NOTICE : LOG_ERR, &(struct log_ctx){ .container = name },
-                r == 0 ? "started %s again: it ran before the interrupted update%s"
-                       : "could not start %s again after the interrupted update: %s",
-                name, r == 0 ? "" : docker_error_message(reply));
-        json_decref(reply);
-        return r;
-}
-
-/* The new container had proved itself, or the old one is gone: finish
- * the swap.  The old one goes, the new one is under the name and runs if
- * the old one ran. */
-static int finish_swap(struct docker *d, const char *name, const struct intent *in, bool old_there)
-{
-        char tmp[300];
-        json_t *cur;
-        int status, r;
-
-        if (old_there && (r = remove_container(d, in->old_id, true)) < 0)
-                return r;
-        cur = inspect(d, "containers", name, &status);
-        if (!cur && status < 0)
-                return status;
-        if (!cur) {
-                /* the new one was never renamed in */
-                snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
-                cur = inspect(d, "containers", tmp, &status);
-                if (!cur && status < 0)
-                        return status;
-                if (!cur) {
-                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
-                                "the update of %s was interrupted and neither the old nor the new container "
-                                "is there any more", name);
-                        return 0;
-                }
-                json_decref(cur);
-                if ((r = rename_container(d, tmp, name)) < 0)
-                        return r;
-        } else
-                json_decref(cur);
-        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                "an update of %s was interrupted after the new container took over; finishing it", name);
-        return in->was_running ? ensure_running(d, name, name) : 0;
-}
-
-/* Put the old container back: the new one gone, the old one under its
- * name, running if it ran. */
-static int undo_swap(struct docker *d, const char *name, const struct intent *in, const json_t *old)
-{
-        char tmp[300];
-        json_t *cur;
-        int status, r;
-
-        log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                "an update of %s was interrupted; putting the old container back", name);
-        snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
-        if ((r = remove_container(d, tmp, true)) < 0)
-                return r;
-        cur = inspect(d, "containers", name, &status);
-        if (!cur && status < 0)
-                return status;
-        r = 0;
-        if (cur && strcmp(json_string_value(json_object_get(cur, "Id")) ?: "", in->old_id) != 0)
-                r = remove_container(d, name, true);    /* the new one, renamed in */
-        json_decref(cur);
-        if (r < 0)
-                return r;
-        if (strcmp(recreate_name(old) ?: "", name) != 0 && (r = rename_container(d, in->old_id, name)) < 0)
-                return r;
-        return in->was_running ? ensure_running(d, in->old_id, name) : 0;
-}
-
-/* Finish or undo what an interrupted replacement left, from its intent
- * record, and start the dependents it stopped; the record goes only when
- * that is done.  Without a record, only a stale temporary is tidied.  The
- * job is still queued, so the update then runs again from a clean start.
- * Under the container's lock.  0, or -errno (the record is kept). */
-static int recover_leftovers(struct docker *d, const char *state_dir, const char *name)
-{
-        char tmp[300];
-        struct intent in;
-        json_t *old;
-        int status, r;
-
-        snprintf(tmp, sizeof(tmp), "%s" SUFFIX_NEW, name);
-        r = intent_read(state_dir, name, &in);
-        if (r < 0) {
-                json_t *j;
-
-                if (r != -ENOENT)
-                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
-                                "cannot read the in-flight record of %s under %s/inflight (%s)", name,
-                                state_dir, strerror(-r));
-                j = inspect(d, "containers", tmp, &status);
-                if (!j)
-                        return status < 0 ? status : 0;
-                json_decref(j);
-                log_ctx(LOG_WARNING, &(struct log_ctx){ .container = name },
-                        "removing %s left by an interrupted update", tmp);
-                return remove_container(d, tmp, true);
-        }
-
-        old = inspect(d, "containers", in.old_id, &status);
-        if (!old && status < 0)
-                r = status;
-        else if (!old || in.proved)
-                r = finish_swap(d, name, &in, old != NULL);
-        else
-                r = undo_swap(d, name, &in, old);
-        json_decref(old);
-        if (r == 0)
-                r = start_dependents(d, name, &in);
-        intent_free(&in);
-        if (r < 0) {
-                log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
-                        "cannot repair the interrupted update of %s yet (%s); its record is kept", name,
-                        strerror(-r));
-                return r;
-        }
-        return intent_remove(state_dir, name);
-}
-
-int update_repair_all(struct docker *d, const struct config *cfg)
-{
-        char dir[PATH_MAX], **names;
-        size_t n;
-        int r, err = 0;
-
-        r = intent_list(cfg->state_dir, &names, &n);
-        if (r < 0) {
-                log_msg(LOG_ERR, "cannot list %s/inflight: %s", cfg->state_dir, strerror(-r));
-                return 0;       /* not Docker's failure; each update still repairs its own */
-        }
-        snprintf(dir, sizeof(dir), "%s/locks", cfg->state_dir);
-        for (size_t i = 0; i < n; i++) {
-                /* held: a live update of that container, not a leftover */
-                int lock = lock_take(dir, names[i], false);
-
-                if (lock == -EWOULDBLOCK)
-                        continue;
-                if (lock < 0) {
-                        char hint[LOCK_HINT_MAX];
-
-                        /* without the lock a live update could be undone */
-                        lock_owner_hint(dir, names[i], hint, sizeof(hint));
-                        log_ctx(LOG_ERR, &(struct log_ctx){ .container = names[i] },
-                                "cannot take the lock %s/%s.lock: %s; its interrupted update is not repaired without it%s",
-                                dir, names[i], strerror(-lock), hint);
-                        if (!err)
-                                err = lock;
-                        continue;
-                }
-                r = recover_leftovers(d, cfg->state_dir, names[i]);
-                close(lock);
-                if (r < 0 && !err)
-                        err = r;
-        }
-        intent_names_free(names, n);
-        return err;
-}
-
 static int connect_networks(struct docker *d, const char *id, json_t *later,
                             struct update_result *res)
 {
@@ -501,7 +181,7 @@ int update_stop_container(struct docker *d, const char *name, const json_t *insp
         int r;
 
         policy_from_labels(json_object_get(json_object_get(inspect, "Config"), "Labels"), &pol);
-        r = stop_container(d, name, pol.stop_signal, stop_timeout_of(inspect, &pol, cfg->stop_timeout));
+        r = ctr_stop(d, name, pol.stop_signal, stop_timeout_of(inspect, &pol, cfg->stop_timeout));
         policy_free(&pol);
         return r;
 }
@@ -544,14 +224,14 @@ static void cleanup_image(struct docker *d, const char *image_id, const char *na
 static int rollback(struct docker *d, const char *name, const char *old_id, const char *new_id,
                     bool run_after, int *docker_err)
 {
-        int r = remove_container(d, new_id, true);
+        int r = ctr_remove(d, new_id, true);
 
         fault_point("in-rollback");
         if (r < 0)
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                         "could not remove the new container (%s)", strerror(-r));
-        else if (!has_name(d, old_id, name)) {
-                r = fault_fail("fail-rename-back") ? -EIO : rename_container(d, old_id, name);
+        else if (!ctr_has_name(d, old_id, name)) {
+                r = fault_fail("fail-rename-back") ? -EIO : ctr_rename(d, old_id, name);
                 if (r < 0)
                         log_ctx(LOG_ERR, &(struct log_ctx){ .container = name },
                                 "could not rename the old container back to %s", name);
@@ -604,9 +284,9 @@ static enum step look_at_old(struct update *s, const char *name_in)
         struct update_result *res = s->res;
         int status;
 
-        if ((s->r = recover_leftovers(s->d, s->cfg->state_dir, name_in)) < 0)
+        if ((s->r = repair_one(s->d, s->cfg->state_dir, name_in)) < 0)
                 return STEP_DONE;
-        s->old = inspect(s->d, "containers", name_in, &status);
+        s->old = ctr_inspect(s->d, "containers", name_in, &status);
         if (!s->old) {
                 if (status < 0)
                         s->r = status;
@@ -642,7 +322,7 @@ static enum step same_image(struct update *s)
                 set_reason(s->res, "monitor-only: not recreated");
                 return STEP_DONE;
         }
-        s->old_img = inspect(s->d, "images", s->old_image_id, &status);
+        s->old_img = ctr_inspect(s->d, "images", s->old_image_id, &status);
         if (!s->old_img && status < 0) {
                 s->r = status;
                 return STEP_DONE;
@@ -686,7 +366,7 @@ static enum step pull_new(struct update *s)
                 s->r = r == -ENOENT || r == -EACCES || r == -EINVAL ? 0 : r;
                 return STEP_DONE;
         }
-        s->new_img = inspect(s->d, "images", s->image, &status);
+        s->new_img = ctr_inspect(s->d, "images", s->image, &status);
         new_image_id = json_string_value(json_object_get(s->new_img, "Id"));
         if (!new_image_id) {
                 set_reason(res, "pulled image %s not found (%d)", s->image, status);
@@ -696,7 +376,7 @@ static enum step pull_new(struct update *s)
         }
         snprintf(res->new_image_id, sizeof(res->new_image_id), "%s", new_image_id);
         repo_digest(s->new_img, s->repo, res->new_digest, sizeof(res->new_digest));
-        s->old_img = inspect(s->d, "images", s->old_image_id, &status);
+        s->old_img = ctr_inspect(s->d, "images", s->old_image_id, &status);
         if (!s->old_img && status < 0) {
                 /* its values decide what the new container inherits */
                 s->r = status;
@@ -782,24 +462,24 @@ static enum step swap_in(struct update *s)
 
         res->changed = true;
         if (s->was_running &&
-            (s->r = stop_container(s->d, s->old_id, s->pol.stop_signal,
+            (s->r = ctr_stop(s->d, s->old_id, s->pol.stop_signal,
                                    stop_timeout_of(s->old, &s->pol, s->cfg->stop_timeout))) < 0) {
                 set_reason(res, "stop old container failed");
                 return STEP_ROLLBACK;
         }
         fault_point("after-stop");
-        if ((s->r = rename_container(s->d, s->old_id, s->oldname)) < 0) {
+        if ((s->r = ctr_rename(s->d, s->old_id, s->oldname)) < 0) {
                 set_reason(res, "rename old container failed");
                 return STEP_ROLLBACK;
         }
-        if ((s->r = rename_container(s->d, s->new_id, s->name)) < 0) {
+        if ((s->r = ctr_rename(s->d, s->new_id, s->name)) < 0) {
                 set_reason(res, "rename new container failed");
                 return STEP_ROLLBACK;
         }
         fault_point("after-rename");
         if (!s->run_after)
                 return STEP_NEXT;
-        s->r = fault_fail("fail-start") ? -EIO : start_container(s->d, s->new_id, &reply);
+        s->r = fault_fail("fail-start") ? -EIO : ctr_start(s->d, s->new_id, &reply);
         if (s->r < 0) {
                 set_reason(res, "start: %s", s->r == -EIO ? docker_error_message(reply) : strerror(-s->r));
                 json_decref(reply);
@@ -829,7 +509,7 @@ static void keep_new(struct update *s)
 
         snprintf(res->container_id, sizeof(res->container_id), "%s", s->new_id);
         res->outcome = UPDATE_UPDATED;
-        if (remove_container(s->d, s->old_id, true) == 0)
+        if (ctr_remove(s->d, s->old_id, true) == 0)
                 s->over = true;
         else {
                 /* the record now says so: the next run removes it, and never
@@ -864,7 +544,7 @@ static void roll_back(struct update *s)
                  * stopped aside for a human */
                 log_ctx(LOG_ERR, &(struct log_ctx){ .container = s->name, .image = s->image },
                         "update failed and rollback is off: %s; the old container is kept as %s",
-                        res->reason, has_name(s->d, s->old_id, s->name) ? s->name : s->oldname);
+                        res->reason, ctr_has_name(s->d, s->old_id, s->name) ? s->name : s->oldname);
                 s->over = true;
                 return;
         }
@@ -885,7 +565,7 @@ static void roll_back(struct update *s)
  * never stopped. */
 static void discard_new(struct update *s)
 {
-        s->over = remove_container(s->d, s->new_id[0] ? s->new_id : s->tmpname, true) == 0;
+        s->over = ctr_remove(s->d, s->new_id[0] ? s->new_id : s->tmpname, true) == 0;
         if (!s->over || s->docker_err)
                 s->r = s->docker_err ? s->docker_err : -EIO;
 }

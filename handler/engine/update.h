@@ -89,16 +89,6 @@ int update_note_stopping(struct update *u, const char *const *names);
 void update_swap(struct update *u);
 int update_end(struct update *u);
 
-/* Repair what every intent record (STATE_DIR/inflight/NAME.json) says an
- * interrupted replacement left, each under its container's lock (one
- * held by a live update is skipped): the old container back under its
- * name, or the swap finished when the new one had proved itself; a
- * container that ran before the swap running again; the dependents it
- * stopped started again.  A record goes only once that is so.  Returns
- * 0, or the first -errno (Docker failed or a repair is not complete: its
- * record is kept for the next run). */
-int update_repair_all(struct docker *d, const struct config *cfg);
-
 /* Stop the container called name the way an update stops it: the
  * redock.stop-signal and stop-timeout labels of its inspect object, else
  * its own, else the config's timeout.  0 or -EIO. */
