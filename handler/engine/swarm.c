@@ -48,24 +48,13 @@ static void decide(struct swarm_result *res, const char *outcome, const char *fm
         va_end(ap);
 }
 
-/* 1 when the daemon is a manager of an active swarm, 0 when not (a
- * worker cannot change services, and most hosts are no swarm at all),
- * -errno when it could not be asked. */
-static int is_manager(struct docker *d)
+/* Docker's answer to a service call on a node that is no swarm manager
+ * (no swarm at all, or a worker, which cannot change services): that is
+ * most hosts, and no failure.  Any other refusal (a manager without a
+ * leader answers 503 too) is, and the job waits. */
+static bool not_a_manager(int status, const json_t *reply)
 {
-        json_t *info = NULL;
-        const json_t *sw;
-        const char *state;
-        int s = docker_call(d, "GET", "/info", NULL, &info, 0), r;
-
-        if (s < 0)
-                return s;
-        sw = json_object_get(info, "Swarm");
-        state = json_string_value(json_object_get(sw, "LocalNodeState"));
-        r = s != 200 ? -EIO :
-            state && strcmp(state, "active") == 0 && json_is_true(json_object_get(sw, "ControlAvailable"));
-        json_decref(info);
-        return r;
+        return status == 503 && strstr(docker_error_message(reply), "not a swarm manager");
 }
 
 /* The digest the service's tag names now, as the registry answers the
@@ -301,14 +290,15 @@ int swarm_update(struct docker *d, const struct config *cfg, const struct push_e
         json_t *list = NULL;
         const json_t *svc;
         size_t i;
-        int s, r = is_manager(d), n = 0;
+        int s, r = 0, n = 0;
 
-        if (r <= 0)
-                return r;
+        /* asked straight away: GET /info, the other way to know, costs a
+         * daemon ten times as much */
         s = docker_call(d, "GET", "/services", NULL, &list, 0);
         if (s != 200 || !json_is_array(list)) {
+                r = not_a_manager(s, list) ? 0 : s < 0 ? s : -EIO;
                 json_decref(list);
-                return s < 0 ? s : -EIO;
+                return r;
         }
         json_array_foreach(list, i, svc) {
                 struct swarm_result res = { .outcome = NULL };
