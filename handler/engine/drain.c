@@ -516,8 +516,7 @@ static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long
         size_t i;
 
         json_array_foreach(opted_in, i, ins) {
-                const char *v = json_string_value(json_object_get(
-                        json_object_get(json_object_get(ins, "Config"), "Labels"), "redock.min-age"));
+                const char *v = policy_min_age(json_object_get(json_object_get(ins, "Config"), "Labels"));
                 long long secs;
 
                 if (!v || !follows_push(c->cfg, ins, &c->job->ev))
