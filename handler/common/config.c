@@ -12,6 +12,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "duration.h"
 #include "formats/formats.h"
 #include "bounds.h"
 
@@ -152,7 +153,8 @@ out:
  * unit test walks these lists through config_load). */
 static const char *const redock_keys[] = {
         "mode", "inbox-dir", "inbox-max-jobs", "inbox-max-bytes", "queue-dir", "state-dir", "scope", "select",
-        "include-stopped", "dry-run", "cleanup", "rolling", "dedup-window", "request-timeout", "retry-for", NULL,
+        "include-stopped", "dry-run", "cleanup", "rolling", "dedup-window", "request-timeout", "retry-for",
+        "min-age", "window", NULL,
 };
 static const char *const docker_keys[] = {
         "host", "stop-timeout", "health-timeout", "min-uptime", "config-json", NULL,
@@ -160,7 +162,7 @@ static const char *const docker_keys[] = {
 static const char *const source_keys[] = {
         "token", "token-file", "token-credential", "auth", "token-header", "hmac-header",
         "hmac-prefix", "hmac-algorithm", "hmac-encoding", "allow-from", "registry", "aliases",
-        "match-host", "format", NULL,
+        "match-host", "format", "min-age", "window", NULL,
 };
 static const char *const registry_keys[] = {
         "username", "password", "password-file", NULL,
@@ -508,9 +510,42 @@ static int parse_bool(struct parse_ctx *p, const char *v, bool *out)
         return 0;
 }
 
+/* min-age and window, for [redock] and [source NAME] alike: 1 when name
+ * was one of them (handled, a bad value a problem), 0 when not, -errno. */
+static int handle_when(struct parse_ctx *p, struct deploy_when *w, const char *name, const char *value)
+{
+        char why[160];
+
+        if (strcmp(name, "min-age") == 0) {
+                long long secs;
+
+                if (duration_parse(value, &secs) < 0) {
+                        problem(p, p->line, "min-age '%s' is not a duration: a number and one of s, m, h, d, w (90s, 30m, 72h, 7d)",
+                                value);
+                        return 1;
+                }
+                w->min_age = secs;
+                return set_str(&w->min_age_text, value) < 0 ? -ENOMEM : 1;
+        }
+        if (strcmp(name, "window") == 0) {
+                if (window_parse(value, &w->window, why, sizeof(why)) < 0) {
+                        problem(p, p->line, "window: %s", why);
+                        return 1;
+                }
+                if (!window_zone_exists(w->window.zone)) {
+                        problem(p, p->line, "window: time zone '%s' is not in the TZ database (/usr/share/zoneinfo; package tzdata)",
+                                w->window.zone);
+                        return 1;
+                }
+                return set_str(&w->window_text, value) < 0 ? -ENOMEM : 1;
+        }
+        return 0;
+}
+
 static int handle_redock(struct parse_ctx *p, const char *name, const char *value)
 {
         struct config *c = p->cfg;
+        int wr;
 
         if (strcmp(name, "queue-dir") == 0)
                 return set_str(&c->queue_dir, value);
@@ -561,6 +596,9 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return set_seconds(p, name, value, 1, 300, 1000, &c->request_timeout_ms);
         if (strcmp(name, "retry-for") == 0)
                 return set_seconds(p, name, value, 0, 86400, 1, &c->retry_for);
+        wr = handle_when(p, &c->when, name, value);
+        if (wr != 0)
+                return wr < 0 ? wr : 0;
         unknown_key(p, name, redock_keys);
         return 0;
 }
@@ -656,6 +694,8 @@ static bool secret_key_once(struct parse_ctx *p, struct source *s, const char *k
 static int handle_source(struct parse_ctx *p, struct source *s,
                          const char *name, const char *value)
 {
+        int wr;
+
         if (strcmp(name, "auth") == 0)
                 return set_auth(p, s, value);
         if (strcmp(name, "token-header") == 0)
@@ -753,6 +793,9 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                         unknown_format(p, value);
                 return set_str(&s->format, value);
         }
+        wr = handle_when(p, &s->when, name, value);
+        if (wr != 0)
+                return wr < 0 ? wr : 0;
         unknown_key(p, name, source_keys);
         return 0;
 }
@@ -1103,6 +1146,19 @@ const struct source *config_source(const struct config *cfg, const char *name)
         return NULL;
 }
 
+void config_when(const struct config *cfg, const char *source, long long *min_age,
+                 const char **min_age_text, const struct window **window, const char **window_text)
+{
+        const struct source *s = source ? config_source(cfg, source) : NULL;
+        const struct deploy_when *w = s && s->when.min_age_text ? &s->when : &cfg->when;
+
+        *min_age = w->min_age_text ? w->min_age : 0;
+        *min_age_text = w->min_age_text;
+        w = s && s->when.window_text ? &s->when : &cfg->when;
+        *window = w->window_text ? &w->window : NULL;
+        *window_text = w->window_text;
+}
+
 void config_free(struct config *cfg)
 {
         for (size_t i = 0; i < cfg->n_sources; i++) {
@@ -1119,7 +1175,11 @@ void config_free(struct config *cfg)
                 free(s->hmac_header);
                 free(s->hmac_prefix);
                 free(s->allow);
+                free(s->when.min_age_text);
+                free(s->when.window_text);
         }
+        free(cfg->when.min_age_text);
+        free(cfg->when.window_text);
         free(cfg->sources);
         for (size_t i = 0; i < cfg->n_creds; i++) {
                 free(cfg->creds[i].host);

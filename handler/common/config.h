@@ -18,6 +18,16 @@
 #define INBOX_MAX_BYTES_DEFAULT (64LL * 1024 * 1024)
 
 #include "cidr.h"
+#include "window.h"
+
+/* min-age and window, in [redock] and [source NAME]: when a change may
+ * be deployed (a source's own keys win over [redock]'s). */
+struct deploy_when {
+        long long min_age;      /* seconds; 0 = no minimum */
+        char *min_age_text;     /* as written; NULL = not set */
+        struct window window;
+        char *window_text;      /* as written; NULL = not set (any time) */
+};
 
 enum auth_mode {
         AUTH_TOKEN,             /* the secret itself, in a header or the URL */
@@ -44,6 +54,7 @@ struct source {
         size_t n_aliases;
         bool match_any_host;    /* match-host = any: by repository and tag alone */
         char *format;           /* "auto" or a format name */
+        struct deploy_when when;        /* its own min-age and window */
         int line;               /* where the section starts, for errors */
 };
 
@@ -77,6 +88,7 @@ struct config {
         bool rolling;           /* several targets: one at a time, stop at failure */
         bool select_all;        /* select = all: every container not labelled off (Watchtower's way) */
         bool include_stopped;   /* include-stopped = yes: stopped containers are updated too */
+        struct deploy_when when;        /* [redock] min-age and window */
         struct source *sources;
         size_t n_sources;
         struct registry_cred *creds;
@@ -98,6 +110,12 @@ int config_warn(const struct config *cfg, FILE *out);
 const char *const *config_section_keys(const char *section);
 
 const struct source *config_source(const struct config *cfg, const char *name);
+
+/* The min-age and window a job of source (NULL: none) waits for: the
+ * source's own keys, else [redock]'s.  *min_age_text / *window NULL
+ * when not set. */
+void config_when(const struct config *cfg, const char *source, long long *min_age,
+                 const char **min_age_text, const struct window **window, const char **window_text);
 
 /* The mode a configuration file asks for, read without validating the
  * rest (for the systemd generator, which runs before anything else):

@@ -342,6 +342,48 @@ int queue_read(const char *dir, const char *name, struct job *job)
         return r;
 }
 
+/* Rename name from DIR+from_sfx to DIR+to_sfx, both directories synced:
+ * the job is in exactly one of them whatever happens. */
+static int queue_rename(const char *dir, const char *from_sfx, const char *to_sfx, const char *name)
+{
+        char fdir[PATH_MAX], tdir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+        int r;
+
+        if (snprintf(fdir, sizeof(fdir), "%s%s", dir, from_sfx) >= (int)sizeof(fdir) ||
+            snprintf(tdir, sizeof(tdir), "%s%s", dir, to_sfx) >= (int)sizeof(tdir) ||
+            snprintf(from, sizeof(from), "%s/%s", fdir, name) >= (int)sizeof(from) ||
+            snprintf(to, sizeof(to), "%s/%s", tdir, name) >= (int)sizeof(to))
+                return -ENAMETOOLONG;
+        if (mkdir(tdir, 0750) < 0 && errno != EEXIST)
+                return -errno;
+        if (rename(from, to) < 0)
+                return -errno;
+        r = fsync_dir(tdir);
+        return r < 0 ? r : fsync_dir(fdir);
+}
+
+int queue_hold(const char *dir, const char *name)
+{
+        return queue_rename(dir, "", ".held", name);
+}
+
+int queue_release(const char *dir, const char *name)
+{
+        return queue_rename(dir, ".held", "", name);
+}
+
+int queue_drop_held(const char *dir, const char *name)
+{
+        char hdir[PATH_MAX], path[PATH_MAX];
+
+        if (snprintf(hdir, sizeof(hdir), "%s.held", dir) >= (int)sizeof(hdir) ||
+            snprintf(path, sizeof(path), "%s/%s", hdir, name) >= (int)sizeof(path))
+                return -ENAMETOOLONG;
+        if (unlink(path) < 0)
+                return -errno;
+        return fsync_dir(hdir);
+}
+
 int queue_remove(const char *dir, const char *name)
 {
         char path[PATH_MAX];

@@ -61,6 +61,15 @@ int queue_move_aside(const char *dir, const char *name);
 
 int queue_remove(const char *dir, const char *name);
 
+/* A job that waits (min-age, window) leaves the queue for DIR.held/ (so
+ * the drain path unit does not fire for it) and comes back when its time
+ * comes: renames, so it is in one place or the other, never both, never
+ * neither.  queue_drop_held removes a held job a newer push superseded.
+ * 0 or -errno (-ENOENT: not there). */
+int queue_hold(const char *dir, const char *name);
+int queue_release(const char *dir, const char *name);
+int queue_drop_held(const char *dir, const char *name);
+
 /* Take the drain lock (a file in state_dir, never in the queue itself, or
  * the queue would never look empty to its path unit).  wait=false returns
  * -EWOULDBLOCK when another process holds it; a waiting call returns

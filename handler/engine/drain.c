@@ -10,6 +10,8 @@
 
 #include "fault.h"
 #include "batch.h"
+#include "duration.h"
+#include "hold.h"
 #include "dependents.h"
 #include "deps.h"
 #include "docker.h"
@@ -23,6 +25,7 @@
 #include "queue.h"
 #include "repair.h"
 #include "shutdown.h"
+#include "since.h"
 #include "state.h"
 #include "swarm.h"
 #include "update.h"
@@ -98,6 +101,7 @@ struct drain_ctx {
         struct drain_stats *st;
         const struct job *job;          /* the newest job of the push at hand */
         bool failed;                    /* an update of that push failed */
+        bool held;                      /* that push waits (min-age, window) */
         bool repaired;                  /* inflight/ looked at in this drain */
 };
 
@@ -139,6 +143,21 @@ static void report_service(const struct swarm_result *res, void *userdata)
                res->duration_ms, res->reason);
 }
 
+/* A digest rolled back on a container is not tried again by a push or
+ * a poll (the push's digest, else what was pulled); one that works
+ * clears the container's refusals. */
+static void remember_refusal(struct drain_ctx *c, const struct update_result *res)
+{
+        const char *digest = c->job && c->job->ev.digest[0] ? c->job->ev.digest : res->new_digest;
+
+        if (!c->state || !res->name[0])
+                return;
+        if (res->outcome == UPDATE_ROLLED_BACK && digest[0])
+                state_refuse(c->state, res->name, digest, res->reason);
+        else if (res->outcome == UPDATE_UPDATED)
+                state_refused_clear(c->state, res->name);
+}
+
 static void report_container(struct drain_ctx *c, const char *image, const struct update_result *res)
 {
         const char *name = res->name;
@@ -178,6 +197,7 @@ static void report_container(struct drain_ctx *c, const char *image, const struc
         }
         record(c, name, "container", res->image[0] ? res->image : image, res->old_digest,
                res->new_digest, update_outcome_name(res->outcome), res->duration_ms, res->reason);
+        remember_refusal(c, res);
 }
 
 static bool failed(const struct update_result *res)
@@ -325,6 +345,31 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
         return 0;
 }
 
+static const char *container_name(const json_t *ins)
+{
+        const char *name = json_string_value(json_object_get(ins, "Name"));
+
+        return name ? name + (name[0] == '/') : NULL;
+}
+
+/* Was the push's digest rolled back on this container before?  Then it
+ * is not tried again (said, with what tries again). */
+static bool refused_digest(struct drain_ctx *c, const json_t *ins, const char *image)
+{
+        const char *name = container_name(ins), *digest = c->job->ev.digest;
+        char reason[512];
+        long long when;
+
+        if (!c->state || !name || !digest[0] ||
+            state_refused(c->state, name, digest, reason, sizeof(reason), &when) != 1)
+                return false;
+        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = c->job->source, .container = name, .image = image,
+                                               .digest = digest },
+                "push of %s: %s is not updated to %s again: it was rolled back (%s); a new digest, or redock update %s --force, tries again",
+                image, name, digest, reason, name);
+        return true;
+}
+
 /* Replace the containers that follow the push.  The whole host is
  * listed, for the dependency graph; only the followers and what depends
  * on them are inspected. */
@@ -354,7 +399,7 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         }
         /* node i of g is container i of all */
         json_array_foreach(all, i, ins)
-                if (follows_push(c->cfg, ins, &job->ev))
+                if (follows_push(c->cfg, ins, &job->ev) && !refused_digest(c, ins, image))
                         idx[n++] = i;
         err = inspect_tied(&c->d, all, &g, idx, n);
         if (err < 0) {
@@ -428,6 +473,121 @@ static void log_misses(struct drain_ctx *c, const json_t *opted_in, const char *
         }
 }
 
+static void utc_time(long long t, char *buf, size_t size)
+{
+        time_t tt = (time_t)t;
+        struct tm tm;
+
+        if (gmtime_r(&tt, &tm))
+                strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        else
+                snprintf(buf, size, "%lld", t);
+}
+
+/* The image's created time as Docker has it ("2026-12-01T23:10:23.12Z"),
+ * when the pushed digest is here already (built or pulled on this host);
+ * else 0. */
+static long long image_created(struct drain_ctx *c)
+{
+        const struct push_event *ev = &c->job->ev;
+        const char *created;
+        json_t *img = NULL;
+        long long t = 0;
+        char date[20];
+
+        if (!ev->digest[0] || !ev->registry[0])
+                return 0;
+        if (docker_callf(&c->d, "GET", NULL, &img, 0, "/images/%s/%s@%s/json", ev->registry, ev->repository,
+                         ev->digest) == 200 &&
+            (created = json_string_value(json_object_get(img, "Created"))) && strlen(created) >= 19) {
+                memcpy(date, created, 19);
+                date[19] = '\0';
+                if (since_parse(date, 0, &t) < 0)
+                        t = 0;
+        }
+        json_decref(img);
+        return t;
+}
+
+/* The largest redock.min-age among the followers (a label that is not
+ * a duration is said and left out), if above *min_age. */
+static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long *min_age, const char **text)
+{
+        const json_t *ins;
+        size_t i;
+
+        json_array_foreach(opted_in, i, ins) {
+                const char *v = policy_min_age(json_object_get(json_object_get(ins, "Config"), "Labels"));
+                long long secs;
+
+                if (!v || !follows_push(c->cfg, ins, &c->job->ev))
+                        continue;
+                if (duration_parse(v, &secs) < 0) {
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = c->job->source,
+                                                                .container = container_name(ins) },
+                                "%s: redock.min-age=%s is not a duration (90s, 30m, 72h, 7d), ignored",
+                                container_name(ins) ?: "?", v);
+                        continue;
+                }
+                if (secs > *min_age) {
+                        *min_age = secs;
+                        *text = v;
+                }
+        }
+}
+
+/* May this push be deployed now (min-age, window)?  0 yes; 1 it waits:
+ * recorded in the held table, its job file then moved to QUEUE.held/ by
+ * finish_tag, and released by a later drain when its time comes. */
+static int hold_job(struct drain_ctx *c, const json_t *opted_in, const char *image)
+{
+        const struct job *job = c->job;
+        struct hold_in in = { .now = (long long)time(NULL) };
+        char why[512], until_s[32], tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
+        long long until;
+        int r;
+
+        config_when(c->cfg, job->source, &in.min_age, &in.min_age_text, &in.window, &in.window_text);
+        label_min_age(c, opted_in, &in.min_age, &in.min_age_text);
+        if (in.min_age == 0 && !in.window)
+                return 0;
+        if (in.min_age > 0) {
+                char repo[IMAGE_REF_MAX];
+
+                in.born = image_created(c);
+                snprintf(repo, sizeof(repo), "%s/%s", job->ev.registry, job->ev.repository);
+                if (!in.born && c->state && job->ev.digest[0])
+                        state_first_seen(c->state, repo, job->ev.digest, in.now, &in.born);
+                if (!in.born)
+                        in.born = job->received;
+        }
+        r = hold_decide(&in, &until, why, sizeof(why));
+        if (r <= 0)
+                return 0;
+        utc_time(until, until_s, sizeof(until_s));
+        if (!c->state) {
+                log_ctx(LOG_ERR, &(struct log_ctx){ .source = job->source, .image = image },
+                        "push of %s should wait until %s (%s), but there is no state database to keep it in: applied now",
+                        image, until_s, why);
+                return 0;
+        }
+        snprintf(tag, sizeof(tag), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
+        r = state_hold(c->state, &(struct held_row){ .job = job->name, .source = job->source, .tag = tag,
+                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL,
+                                                     .not_before = until, .reason = why },
+                       replaced, sizeof(replaced));
+        if (r < 0)
+                return r;
+        if (replaced[0] && queue_drop_held(c->cfg->queue_dir, replaced) == 0)
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
+                        "held job %s dropped: the newer push of %s supersedes it", replaced, image);
+        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = job->source, .image = image,
+                                               .digest = job->ev.digest[0] ? job->ev.digest : NULL },
+                "push of %s held until %s: %s", image, until_s, why);
+        c->held = true;
+        return 1;
+}
+
 /* Act on one push (c->job, the newest job for its tag in this pass).
  * opted_in: the containers the push may reach (match_candidates), listed
  * once per pass.  claim: EVENT_SAME_DIGEST when every job for this tag in the pass
@@ -456,9 +616,11 @@ static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_c
                                                              .digest = job->ev.digest },
                                 "duplicate delivery of %s ignored: the %zu container(s) that follow it run %s already",
                                 image, n, job->ev.digest);
-        } else {
+        } else if ((err = hold_job(c, opted_in, image)) == 0) {
                 err = replace_followers(c, image);
         }
+        if (c->held)
+                return err < 0 ? err : 0;       /* its services wait with it */
         log_misses(c, opted_in, image, n == 0);
         /* then the Swarm services that follow the same tag */
         if (err >= 0)
@@ -528,6 +690,18 @@ static void finish_tag(struct drain_ctx *c, struct pass_job *pj, size_t i)
                         continue;
                 if (c->failed && c->state)
                         state_event_forget(c->state, pj[k].job.source, &pj[k].job.ev, pj[k].job.name);
+                if (k == i && c->held) {
+                        int r = queue_hold(c->cfg->queue_dir, pj[k].job.name);
+
+                        if (r < 0) {    /* it stays queued: the next drain decides again */
+                                log_msg(LOG_ERR, "cannot move job %s to %s.held: %s", pj[k].job.name,
+                                        c->cfg->queue_dir, strerror(-r));
+                                state_unhold(c->state, pj[k].job.name);
+                                c->st->kept++;
+                        }
+                        pj[k].done = true;
+                        continue;
+                }
                 queue_remove(c->cfg->queue_dir, pj[k].job.name);
                 pj[k].done = true;
                 c->st->jobs++;
@@ -554,6 +728,52 @@ static bool inflight_pending(const struct config *cfg)
         return any;
 }
 
+struct due {
+        char **names;
+        size_t n;
+};
+
+static int collect_due(const struct held_row *row, void *userdata)
+{
+        struct due *d = userdata;
+        char **v = reallocarray(d->names, d->n + 1, sizeof(*v));
+
+        if (!v)
+                return -ENOMEM;
+        d->names = v;
+        if (!(v[d->n] = strdup(row->job)))
+                return -ENOMEM;
+        d->n++;
+        return 0;
+}
+
+/* Held jobs whose time has come go back to the queue, before it is
+ * listed: the pass then decides on them like on any other job (and holds
+ * one again if, say, the window was changed meanwhile).  The file is
+ * moved before its row goes: a crash in between leaves a row whose file
+ * is no longer held, dropped here next time. */
+static void release_due(struct drain_ctx *c)
+{
+        struct due d = { 0 };
+
+        if (!c->state)
+                return;
+        state_each_held(c->state, (long long)time(NULL), collect_due, &d);
+        for (size_t i = 0; i < d.n; i++) {
+                int r = queue_release(c->cfg->queue_dir, d.names[i]);
+
+                if (r == 0)
+                        log_msg(LOG_INFO, "held job %s is due: back in the queue", d.names[i]);
+                if (r == 0 || r == -ENOENT)
+                        state_unhold(c->state, d.names[i]);
+                else
+                        log_msg(LOG_ERR, "cannot move held job %s back to %s: %s", d.names[i],
+                                c->cfg->queue_dir, strerror(-r));
+                free(d.names[i]);
+        }
+        free(d.names);
+}
+
 /* One pass over the queue: read and claim every job, look at the opted-in
  * containers once, then act on each tag's newest push.  Returns 0 when
  * every job was done, -EAGAIN when jobs were kept (Docker failed, or a
@@ -566,6 +786,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         size_t n, nj = 0;
         int r;
 
+        release_due(c);
         r = queue_list(c->cfg->queue_dir, &names, &n);
         if (r < 0) {
                 log_msg(LOG_ERR, "cannot list %s: %s", c->cfg->queue_dir, strerror(-r));
@@ -642,6 +863,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
                                 claim = EVENT_NEW;
                 c->job = &pj[i].job;
                 c->failed = false;
+                c->held = false;
                 r = process_job(c, opted_in, claim);
                 c->job = NULL;
                 if (r == -EINTR) {
@@ -852,6 +1074,9 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                         bad++;
                         continue;
                 }
+                /* --force tries a digest that was rolled back here again */
+                if (req->force && c.state && state_refused_clear(c.state, todo[i]) == 0)
+                        log_msg(LOG_DEBUG, "%s: refused digests forgotten (--force)", todo[i]);
 
                 r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, &res)
                            : update_container(&c.d, todo[i], &opts, &res);

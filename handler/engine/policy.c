@@ -59,6 +59,8 @@ static const char *const L_ROLLBACK[] = { "redock.rollback", NULL };
 #define HOOK_TIMEOUT_MAX 86400  /* what redock waits at most: a day */
 static const char *const L_PRE[] = { "redock.pre-update", "com.centurylinklabs.watchtower.lifecycle.pre-update", NULL };
 static const char *const L_POST[] = { "redock.post-update", "com.centurylinklabs.watchtower.lifecycle.post-update", NULL };
+/* an image younger than this is not deployed (drain.c, hold.c) */
+static const char *const L_MIN_AGE[] = { "redock.min-age", NULL };
 static const char *const L_DEPENDS[] = { "redock.depends-on", "com.centurylinklabs.watchtower.depends-on", NULL };
 
 /* A whole number from 0 to max, or -1. */
@@ -180,4 +182,9 @@ bool policy_in_scope(const struct policy *p, const char *config_scope)
         if (!config_scope || !*config_scope)
                 return p->scope == NULL;
         return p->scope && strcmp(p->scope, config_scope) == 0;
+}
+
+const char *policy_min_age(const json_t *labels)
+{
+        return label(labels, L_MIN_AGE);
 }

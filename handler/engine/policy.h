@@ -54,3 +54,7 @@ bool policy_in_scope(const struct policy *p, const char *config_scope);
 
 /* The exit code by which a pre-update command asks to skip the update. */
 #define POLICY_PRE_UPDATE_SKIP 75
+
+/* The redock.min-age label's value as written (a duration, which the
+ * caller parses), or NULL.  Strings point into labels. */
+const char *policy_min_age(const json_t *labels);

@@ -3,10 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "duration.h"
 #include "since.h"
-
-/* An age may go back this far: beyond it a typo, not a wish. */
-#define SINCE_MAX_S (100LL * 366 * 86400)
 
 /* n decimal digits at s (exactly n, n <= 4) into *v. */
 static int digits(const char *s, int n, int *v)
@@ -20,29 +18,15 @@ static int digits(const char *s, int n, int *v)
         return 0;
 }
 
+/* an age: now minus a duration (duration.c) */
 static int parse_age(const char *s, long long now, long long *ret)
 {
-        static const struct { char unit; long long s; } units[] = {
-                { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
-        };
-        long long n = 0;
-        const char *p = s;
+        long long secs;
+        int r = duration_parse(s, &secs);
 
-        for (; *p >= '0' && *p <= '9'; p++) {
-                n = n * 10 + (*p - '0');
-                if (n > SINCE_MAX_S)
-                        return -ERANGE;
-        }
-        if (p == s || !p[0] || p[1])
-                return -EINVAL;
-        for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-                if (units[i].unit == *p) {
-                        if (n * units[i].s > SINCE_MAX_S)
-                                return -ERANGE;
-                        *ret = now - n * units[i].s;
-                        return 0;
-                }
-        return -EINVAL;
+        if (r == 0)
+                *ret = now - secs;
+        return r;
 }
 
 static int parse_date(const char *s, long long *ret)

@@ -54,6 +54,20 @@ static const char *const migrations[] = {
         "CREATE TABLE seen_tag(source TEXT, tag TEXT, digest TEXT, job TEXT, time INTEGER,"
         " PRIMARY KEY(source, tag)) WITHOUT ROWID;"
         "PRAGMA user_version = 2;",
+        /* 3: when to deploy.  held: jobs that wait (the job file is in
+         * QUEUE.held/ meanwhile), one per source and tag.  first_seen:
+         * when a digest was first seen, for min-age when the image's own
+         * created time is not known (not seen_tag, which dedup-window
+         * prunes).  refused: digests rolled back on a container, not
+         * tried again by a push or poll */
+        "CREATE TABLE held(job TEXT PRIMARY KEY, source TEXT, tag TEXT, digest TEXT,"
+        " not_before INTEGER, reason TEXT, time INTEGER);"
+        "CREATE UNIQUE INDEX held_tag ON held(source, tag);"
+        "CREATE TABLE first_seen(image TEXT, digest TEXT, time INTEGER,"
+        " PRIMARY KEY(image, digest)) WITHOUT ROWID;"
+        "CREATE TABLE refused(target TEXT, digest TEXT, reason TEXT, time INTEGER,"
+        " PRIMARY KEY(target, digest)) WITHOUT ROWID;"
+        "PRAGMA user_version = 3;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -762,5 +776,178 @@ int state_prune(struct state *st, int max_age_s, int keep_rows)
                 r = exec(st, "COMMIT");
         if (r < 0)
                 rollback(st);
+        return r;
+}
+
+/* ---- when to deploy: held jobs, first-seen digests, refused digests ---- */
+
+int state_first_seen(struct state *st, const char *image, const char *digest, long long now,
+                     long long *first)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, "INSERT INTO first_seen(image, digest, time) VALUES(?1, ?2, ?3)"
+                        " ON CONFLICT(image, digest) DO UPDATE SET time = time RETURNING time", &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, image);
+        bind_text(stmt, 2, digest);
+        sqlite3_bind_int64(stmt, 3, now);
+        if (sqlite3_step(stmt) == SQLITE_ROW)
+                *first = sqlite3_column_int64(stmt, 0);
+        else
+                r = fail(st, "remembering a digest");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_hold(struct state *st, const struct held_row *row, char *replaced, size_t size)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = exec(st, "BEGIN IMMEDIATE");
+
+        replaced[0] = '\0';
+        if (r < 0)
+                return r;
+        r = prepare(st, "SELECT job FROM held WHERE source = ?1 AND tag = ?2 AND job != ?3", &stmt);
+        if (r == 0) {
+                int rc;
+
+                bind_text(stmt, 1, row->source);
+                bind_text(stmt, 2, row->tag);
+                bind_text(stmt, 3, row->job);
+                rc = sqlite3_step(stmt);
+                if (rc == SQLITE_ROW)
+                        snprintf(replaced, size, "%s", col_text(stmt, 0) ?: "");
+                else if (rc != SQLITE_DONE)
+                        r = fail(st, "looking up a held job");
+        }
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (r == 0)
+                r = prepare(st, "INSERT OR REPLACE INTO held(job, source, tag, digest, not_before, reason, time)"
+                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &stmt);
+        if (r == 0) {
+                bind_text(stmt, 1, row->job);
+                bind_text(stmt, 2, row->source);
+                bind_text(stmt, 3, row->tag);
+                bind_text(stmt, 4, row->digest);
+                sqlite3_bind_int64(stmt, 5, row->not_before);
+                bind_text(stmt, 6, row->reason);
+                sqlite3_bind_int64(stmt, 7, row->time ? row->time : (long long)time(NULL));
+                r = step_done(st, stmt, "holding a job");
+        }
+        sqlite3_finalize(stmt);
+        if (r == 0)
+                r = exec(st, "COMMIT");
+        if (r < 0)
+                rollback(st);
+        return r;
+}
+
+int state_unhold(struct state *st, const char *job)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, "DELETE FROM held WHERE job = ?1", &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, job);
+        r = step_done(st, stmt, "releasing a held job");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_each_held(struct state *st, long long due_by, int (*fn)(const struct held_row *row, void *userdata),
+                    void *userdata)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc, r = prepare(st, "SELECT job, source, tag, digest, not_before, reason, time FROM held"
+                            " WHERE ?1 = 0 OR not_before <= ?1 ORDER BY not_before, job", &stmt);
+
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, due_by);
+        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                const struct held_row row = {
+                        .job = col_text(stmt, 0), .source = col_text(stmt, 1), .tag = col_text(stmt, 2),
+                        .digest = col_text(stmt, 3), .not_before = sqlite3_column_int64(stmt, 4),
+                        .reason = col_text(stmt, 5), .time = sqlite3_column_int64(stmt, 6),
+                };
+                r = fn(&row, userdata);
+        }
+        if (r == 0 && rc != SQLITE_DONE)
+                r = fail(st, "listing held jobs");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_refuse(struct state *st, const char *target, const char *digest, const char *reason)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, "INSERT OR REPLACE INTO refused(target, digest, reason, time)"
+                        " VALUES(?1, ?2, ?3, ?4)", &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, target);
+        bind_text(stmt, 2, digest);
+        bind_text(stmt, 3, reason);
+        sqlite3_bind_int64(stmt, 4, (long long)time(NULL));
+        r = step_done(st, stmt, "refusing a digest");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_refused(struct state *st, const char *target, const char *digest, char *reason, size_t size,
+                  long long *when)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc, r = prepare(st, "SELECT reason, time FROM refused WHERE target = ?1 AND digest = ?2", &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, target);
+        bind_text(stmt, 2, digest);
+        rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW) {
+                snprintf(reason, size, "%s", col_text(stmt, 0) ?: "");
+                *when = sqlite3_column_int64(stmt, 1);
+                r = 1;
+        } else if (rc != SQLITE_DONE) {
+                r = fail(st, "looking up a refused digest");
+        }
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_refused_clear(struct state *st, const char *target)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, "DELETE FROM refused WHERE target = ?1", &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, target);
+        r = step_done(st, stmt, "forgetting refused digests");
+        sqlite3_finalize(stmt);
+        return r;
+}
+
+int state_each_refused(struct state *st, int (*fn)(const char *target, const char *digest,
+                                                   const char *reason, long long when, void *userdata),
+                       void *userdata)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc, r = prepare(st, "SELECT target, digest, reason, time FROM refused ORDER BY target, time", &stmt);
+
+        if (r < 0)
+                return r;
+        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+                r = fn(col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2),
+                       sqlite3_column_int64(stmt, 3), userdata);
+        if (r == 0 && rc != SQLITE_DONE)
+                r = fail(st, "listing refused digests");
+        sqlite3_finalize(stmt);
         return r;
 }

@@ -559,6 +559,68 @@ int status_print_tables(FILE *out, const json_t *doc)
         return print_rows(out, "QUEUED", jobs);
 }
 
+static int held_row_json(const struct held_row *h, void *userdata)
+{
+        char until[32], since[32];
+
+        iso_time(h->not_before, until, sizeof(until));
+        iso_time(h->time, since, sizeof(since));
+        json_array_append_new(userdata, json_pack("{s:s,s:s?,s:s?,s:s,s:s,s:s?,s:s}", "image", h->tag ?: "",
+                                                  "source", h->source, "digest", h->digest, "until", until,
+                                                  "since", since, "reason", h->reason, "job", h->job ?: ""));
+        return 0;
+}
+
+static int refused_row_json(const char *target, const char *digest, const char *reason, long long when,
+                            void *userdata)
+{
+        char t[32];
+
+        iso_time(when, t, sizeof(t));
+        json_array_append_new(userdata, json_pack("{s:s,s:s,s:s?,s:s}", "container", target ?: "",
+                                                  "digest", digest ?: "", "reason", reason, "time", t));
+        return 0;
+}
+
+/* "held": pushes that wait for min-age or a window, earliest first;
+ * "refused": digests rolled back on a container, not tried again. */
+static void add_when(struct status_ctx *c, json_t *doc)
+{
+        json_t *held = json_array(), *refused = json_array();
+
+        if (c->st && held)
+                state_each_held(c->st, 0, held_row_json, held);
+        if (c->st && refused)
+                state_each_refused(c->st, refused_row_json, refused);
+        json_object_set_new(doc, "held", held ? held : json_null());
+        json_object_set_new(doc, "refused", refused ? refused : json_null());
+}
+
+/* One line each: "held IMAGE until TIME: REASON", "refused CONTAINER
+ * DIGEST: REASON". */
+static void print_when(FILE *out, const json_t *doc)
+{
+        const json_t *v;
+        size_t i;
+
+        json_array_foreach(json_object_get(doc, "held"), i, v) {
+                if (i == 0)
+                        fputc('\n', out);
+                fprintf(out, "held     %s  until %s: %s\n", json_string_value(json_object_get(v, "image")),
+                        json_string_value(json_object_get(v, "until")),
+                        json_string_value(json_object_get(v, "reason")) ?: "");
+        }
+        json_array_foreach(json_object_get(doc, "refused"), i, v) {
+                if (i == 0)
+                        fputc('\n', out);
+                fprintf(out, "refused  %s  %s: rolled back at %s (%s)\n",
+                        json_string_value(json_object_get(v, "container")),
+                        json_string_value(json_object_get(v, "digest")),
+                        json_string_value(json_object_get(v, "time")),
+                        json_string_value(json_object_get(v, "reason")) ?: "");
+        }
+}
+
 /* What was asked for by name and not shown: say why, one line each. */
 static int report_missing(const struct status_ctx *c, bool docker_up)
 {
@@ -619,6 +681,7 @@ int status_run(const struct config *cfg, const struct status_args *a, FILE *out)
         docker_close(&c.d);
         json_object_set_new(json_object_get(doc, "docker"), "reachable", json_boolean(docker_up));
         json_object_set_new(doc, "queued", queued_json(cfg));
+        add_when(&c, doc);
 
         if (a->json) {
                 s = json_dumps(doc, JSON_INDENT(2));
@@ -627,6 +690,8 @@ int status_run(const struct config *cfg, const struct status_args *a, FILE *out)
                         fprintf(out, "%s\n", s);
         } else {
                 r = status_print_tables(out, doc);
+                if (r == 0)
+                        print_when(out, doc);
         }
         if (r == 0 && (fflush(out) != 0 || ferror(out)))
                 r = -EIO;

@@ -259,6 +259,43 @@ START_TEST(select_and_include_stopped)
 }
 END_TEST
 
+START_TEST(when_to_deploy)
+{
+        long long min_age;
+        const char *age_text, *win_text;
+        const struct window *win;
+
+        ck_assert_int_eq(load("[redock]\nmin-age = 72h\nwindow = Sat,Sun 02:00-05:00 Europe/Berlin\n"
+                              "[source a]\ntoken = t\nwindow = 22:00-02:00 UTC\n[source b]\ntoken = t\nmin-age = 90s\n"), 0);
+        ck_assert_str_eq(errs, "");
+        /* a: its own window, [redock]'s min-age */
+        config_when(&cfg, "a", &min_age, &age_text, &win, &win_text);
+        ck_assert_int_eq(min_age, 72 * 3600);
+        ck_assert_str_eq(age_text, "72h");
+        ck_assert_str_eq(win_text, "22:00-02:00 UTC");
+        ck_assert_int_eq(win->start, 22 * 60);
+        /* b: its own min-age, [redock]'s window */
+        config_when(&cfg, "b", &min_age, &age_text, &win, &win_text);
+        ck_assert_int_eq(min_age, 90);
+        ck_assert_str_eq(win_text, "Sat,Sun 02:00-05:00 Europe/Berlin");
+        config_free(&cfg);
+
+        /* none set: no minimum, any time */
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"), 0);
+        config_when(&cfg, "a", &min_age, &age_text, &win, &win_text);
+        ck_assert_int_eq(min_age, 0);
+        ck_assert_ptr_null(age_text);
+        ck_assert_ptr_null(win);
+        config_free(&cfg);
+
+        ck_assert_int_eq(load("[redock]\nmin-age = 3 days\nwindow = Sat 2:00-05:00\n"
+                              "[source a]\ntoken = t\nwindow = Sat 02:00-05:00 Europe/Atlantis\n"), 3);
+        expect_errs("2: min-age '3 days' is not a duration: a number and one of s, m, h, d, w (90s, 30m, 72h, 7d)\n"
+                    "3: window: '2:00-05:00': want the times as HH:MM-HH:MM (00:00 to 24:00), e.g. 02:00-05:00\n"
+                    "6: window: time zone 'Europe/Atlantis' is not in the TZ database (/usr/share/zoneinfo; package tzdata)\n");
+}
+END_TEST
+
 START_TEST(bad_docker_host)
 {
         ck_assert_int_eq(load("[docker]\nhost = /run/docker.sock\n"), 1);
@@ -1084,6 +1121,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, unknown_key);
         tcase_add_test(tc, bad_docker_host);
         tcase_add_test(tc, select_and_include_stopped);
+        tcase_add_test(tc, when_to_deploy);
         tcase_add_test(tc, bad_numbers);
         tcase_add_test(tc, source_without_token);
         tcase_add_test(tc, bad_source_name);

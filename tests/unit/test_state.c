@@ -168,7 +168,7 @@ START_TEST(open_creates_wal_database)
         ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "wal");
         sqlite3_finalize(stmt);
         sqlite3_close(db);
-        ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+        ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
         ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'history_target'"), 1);
         state_close(st);
 
@@ -781,6 +781,90 @@ START_TEST(state_dir_read_only)
 }
 END_TEST
 
+/* when to deploy: held jobs, one per source and tag */
+static int count_held(const struct held_row *row, void *userdata)
+{
+        (void)row;
+        (*(int *)userdata)++;
+        return 0;
+}
+
+START_TEST(held_jobs)
+{
+        struct state *st = open_state();
+        char replaced[64];
+        int n = 0;
+
+        ck_assert_int_eq(state_hold(st, &(struct held_row){ .job = "j1", .source = "s", .tag = "r/a:t",
+                                                            .digest = D1, .not_before = 100, .reason = "why" },
+                                    replaced, sizeof(replaced)), 0);
+        ck_assert_str_eq(replaced, "");
+        /* the same job again: its new time, nothing replaced */
+        ck_assert_int_eq(state_hold(st, &(struct held_row){ .job = "j1", .source = "s", .tag = "r/a:t",
+                                                            .not_before = 150, .reason = "why" },
+                                    replaced, sizeof(replaced)), 0);
+        ck_assert_str_eq(replaced, "");
+        /* a newer push of the tag replaces it; another source's does not */
+        ck_assert_int_eq(state_hold(st, &(struct held_row){ .job = "j2", .source = "s", .tag = "r/a:t",
+                                                            .digest = D2, .not_before = 200, .reason = "why" },
+                                    replaced, sizeof(replaced)), 0);
+        ck_assert_str_eq(replaced, "j1");
+        ck_assert_int_eq(state_hold(st, &(struct held_row){ .job = "j3", .source = "other", .tag = "r/a:t",
+                                                            .not_before = 300, .reason = "why" },
+                                    replaced, sizeof(replaced)), 0);
+        ck_assert_str_eq(replaced, "");
+        ck_assert_int_eq(state_each_held(st, 0, count_held, &n), 0);
+        ck_assert_int_eq(n, 2);
+        n = 0;
+        ck_assert_int_eq(state_each_held(st, 250, count_held, &n), 0);     /* due by 250: j2 only */
+        ck_assert_int_eq(n, 1);
+        ck_assert_int_eq(state_unhold(st, "j2"), 0);
+        n = 0;
+        ck_assert_int_eq(state_each_held(st, 250, count_held, &n), 0);
+        ck_assert_int_eq(n, 0);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(first_seen_kept)
+{
+        struct state *st = open_state();
+        long long t = 0;
+
+        ck_assert_int_eq(state_first_seen(st, "r/a", D1, 1000, &t), 0);
+        ck_assert_int_eq(t, 1000);
+        ck_assert_int_eq(state_first_seen(st, "r/a", D1, 2000, &t), 0);
+        ck_assert_int_eq(t, 1000);      /* the first time stays */
+        ck_assert_int_eq(state_first_seen(st, "r/a", D2, 2000, &t), 0);
+        ck_assert_int_eq(t, 2000);
+        /* not pruned with the claims */
+        ck_assert_int_eq(state_prune(st, 1, 10), 0);
+        ck_assert_int_eq(state_first_seen(st, "r/a", D1, 3000, &t), 0);
+        ck_assert_int_eq(t, 1000);
+        state_close(st);
+}
+END_TEST
+
+START_TEST(refused_digests)
+{
+        struct state *st = open_state();
+        char reason[64];
+        long long when = 0;
+
+        ck_assert_int_eq(state_refused(st, "web", D1, reason, sizeof(reason), &when), 0);
+        ck_assert_int_eq(state_refuse(st, "web", D1, "unhealthy"), 0);
+        ck_assert_int_eq(state_refused(st, "web", D1, reason, sizeof(reason), &when), 1);
+        ck_assert_str_eq(reason, "unhealthy");
+        ck_assert(when > 0);
+        /* another digest, another container: not refused */
+        ck_assert_int_eq(state_refused(st, "web", D2, reason, sizeof(reason), &when), 0);
+        ck_assert_int_eq(state_refused(st, "api", D1, reason, sizeof(reason), &when), 0);
+        ck_assert_int_eq(state_refused_clear(st, "web"), 0);
+        ck_assert_int_eq(state_refused(st, "web", D1, reason, sizeof(reason), &when), 0);
+        state_close(st);
+}
+END_TEST
+
 static Suite *state_suite(void)
 {
         Suite *s = suite_create("state");
@@ -812,6 +896,9 @@ static Suite *state_suite(void)
         tcase_add_test(tc, two_processes_record);
         tcase_add_test(tc, state_dir_under_a_file);
         tcase_add_test(tc, state_dir_read_only);
+        tcase_add_test(tc, held_jobs);
+        tcase_add_test(tc, first_seen_kept);
+        tcase_add_test(tc, refused_digests);
         suite_add_tcase(s, tc);
         return s;
 }
