@@ -167,6 +167,9 @@ static const char *const source_keys[] = {
 static const char *const registry_keys[] = {
         "username", "password", "password-file", NULL,
 };
+static const char *const api_keys[] = {
+        "token", "token-file", "read-token", "read-token-file", NULL,
+};
 
 static const struct {
         const char *where;      /* as a message names the section */
@@ -176,6 +179,7 @@ static const struct {
         { "[docker]",                  docker_keys },
         { "a [source NAME] section",   source_keys },
         { "a [registry HOST] section", registry_keys },
+        { "[api]",                     api_keys },
 };
 
 const char *const *config_section_keys(const char *section)
@@ -188,6 +192,8 @@ const char *const *config_section_keys(const char *section)
                 return source_keys;
         if (strncmp(section, "registry ", 9) == 0)
                 return registry_keys;
+        if (strcmp(section, "api") == 0)
+                return api_keys;
         return NULL;
 }
 
@@ -825,6 +831,41 @@ static struct registry_cred *find_or_add_cred(struct parse_ctx *p, const char *h
         return r;
 }
 
+/* [api]: the operator API's two secrets (redock api), each given once,
+ * literally or from a file. */
+static int handle_api(struct parse_ctx *p, struct config *cfg, const char *name, const char *value)
+{
+        bool read = strncmp(name, "read-", 5) == 0;
+        bool file = strstr(name, "-file") != NULL;
+        char **slot = read ? &cfg->api_read_token : &cfg->api_token;
+        const char *why = NULL;
+        char *secret = NULL;
+
+        if (!key_in(api_keys, name)) {
+                unknown_key(p, name, api_keys);
+                return 0;
+        }
+        if (*slot) {
+                problem(p, p->line, "%s: [api] has its %s already; give one of %s and %s-file", name,
+                        read ? "read-token" : "token", read ? "read-token" : "token", read ? "read-token" : "token");
+                return 0;
+        }
+        if (!file) {
+                if (!*value || strlen(value) > SECRET_MAX) {
+                        problem(p, p->line, "%s must be 1..%d characters", name, SECRET_MAX);
+                        return 0;
+                }
+                *slot = strdup(value);
+                return *slot ? 0 : -ENOMEM;
+        }
+        if (read_secret_file(value, &secret, &why) < 0) {
+                problem(p, p->line, "%s %s: %s", name, value, why);
+                return 0;
+        }
+        *slot = secret;
+        return 0;
+}
+
 static int handle_registry(struct parse_ctx *p, struct registry_cred *r,
                            const char *name, const char *value)
 {
@@ -934,6 +975,9 @@ static int ini_cb(void *user, const char *section, const char *name,
                 struct registry_cred *rc = find_or_add_cred(p, section + 9);
                 if (rc && !key_refused(p, name, value, keys))
                         r = handle_registry(p, rc, name, value);
+        } else if (strcmp(section, "api") == 0) {
+                if (!key_refused(p, name, value, keys))
+                        r = handle_api(p, p->cfg, name, value);
         } else
                 section_problem(p, "unknown section [%s]", section);
         if (r < 0)
@@ -949,7 +993,7 @@ static void empty_section(struct parse_ctx *p)
         const char *name = p->header;
         int before = p->problems;
 
-        if (strcmp(name, "redock") == 0 || strcmp(name, "docker") == 0)
+        if (strcmp(name, "redock") == 0 || strcmp(name, "docker") == 0 || strcmp(name, "api") == 0)
                 return;
         if (unnamed(name, "source"))
                 section_problem(p, "[source] needs a name: [source NAME], served at /hooks/NAME");
@@ -1187,6 +1231,8 @@ void config_free(struct config *cfg)
                 secret_free(cfg->creds[i].password);
         }
         free(cfg->creds);
+        secret_free(cfg->api_token);
+        secret_free(cfg->api_read_token);
         free(cfg->docker_config);
         free(cfg->scope);
         free(cfg->path);

@@ -93,6 +93,8 @@ struct config {
         size_t n_sources;
         struct registry_cred *creds;
         size_t n_creds;
+        char *api_token;        /* [api] token or token-file: every endpoint */
+        char *api_read_token;   /* [api] read-token or read-token-file: GET only */
 };
 
 /* Load and validate path into cfg.  Every problem is printed to errs as

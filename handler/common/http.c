@@ -509,27 +509,36 @@ int http_write_response(int fd, bool cgi, int status, const char *json_body)
 int http_write_response_allow(int fd, bool cgi, int status, const char *allow,
                               const char *json_body)
 {
-        char head[256], allow_line[64] = "";
-        size_t blen = json_body ? strlen(json_body) : 0;
-        int n;
+        char allow_line[64] = "";
 
         /* RFC 9110 15.5.6: a 405 carries Allow; only a short list of
          * method tokens goes into it */
         if (allow && *allow && strlen(allow) < sizeof(allow_line) - 10 &&
             strspn(allow, "ABCDEFGHIJKLMNOPQRSTUVWXYZ, ") == strlen(allow))
                 snprintf(allow_line, sizeof(allow_line), "Allow: %s\r\n", allow);
+        return http_write_typed(fd, cgi, status, "application/json", allow_line, json_body ? json_body : "",
+                                json_body ? strlen(json_body) : 0, true);
+}
+
+int http_write_typed(int fd, bool cgi, int status, const char *type, const char *extra,
+                     const char *body, size_t blen, bool newline)
+{
+        char head[1024];
+        int n;
+
         if (cgi)
                 n = snprintf(head, sizeof(head),
-                             "Status: %d %s\r\n%sContent-Type: application/json\r\n"
-                             "Content-Length: %zu\r\n\r\n",
-                             status, http_reason(status), allow_line, blen + 1);
+                             "Status: %d %s\r\n%sContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+                             status, http_reason(status), extra ? extra : "", type, blen + newline);
         else
                 n = snprintf(head, sizeof(head),
-                             "HTTP/1.1 %d %s\r\n%sContent-Type: application/json\r\n"
+                             "HTTP/1.1 %d %s\r\n%sContent-Type: %s\r\n"
                              "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                             status, http_reason(status), allow_line, blen + 1);
-        return write_pieces(fd, (struct iovec[]){ { head, (size_t)n }, { (void *)(json_body ? json_body : ""), blen },
-                                                 { (void *)"\n", 1 } }, 3);
+                             status, http_reason(status), extra ? extra : "", type, blen + newline);
+        if (n < 0 || (size_t)n >= sizeof(head))
+                return -ENAMETOOLONG;
+        return write_pieces(fd, (struct iovec[]){ { head, (size_t)n }, { (void *)body, blen },
+                                                 { (void *)"\n", newline } }, 3);
 }
 
 void http_request_free(struct http_request *req)

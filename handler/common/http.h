@@ -79,6 +79,13 @@ int http_write_response(int fd, bool cgi, int status, const char *json_body);
 int http_write_response_allow(int fd, bool cgi, int status, const char *allow,
                               const char *json_body);
 
+/* The general form: body[0..blen) as type ("text/plain; version=0.0.4"),
+ * extra header lines ("Name: value\r\n" each, may be NULL) after the
+ * status line, a newline after the body when newline is set (the JSON
+ * answers end with one).  Returns 0 or -errno. */
+int http_write_typed(int fd, bool cgi, int status, const char *type, const char *extra,
+                     const char *body, size_t blen, bool newline);
+
 const char *http_reason(int status);
 
 /* Frees the request, wiping its head (it may hold a token) first. */

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "api.h"
 #include "apply.h"
 #include "config.h"
 #include "docker.h"
@@ -53,6 +54,7 @@ static void usage(FILE *f)
               "       redock [-c FILE] history [--json] [-n N] [--container NAME] [--outcome O[,O...]]\n"
               "                                [--since AGE|DATE]\n"
               "                                         the newest N decisions (default 20, 0 = all)\n"
+              "       redock [-c FILE] api                serve one operator API request (redock-api.socket)\n"
               "       redock [-c FILE] generator DIR [EARLY LATE]\n"
               "                                         write split mode's drop-in for redock@.service\n"
               "       redock version | --version | -V\n"
@@ -114,6 +116,30 @@ static int become_state_owner(const char *config_path, struct config *cfg)
         if (r > 0 && config_load(config_path, cfg, stderr) != 0)
                 r = -EINVAL;
         return r < 0 ? r : 0;
+}
+
+/* One operator API request on stdin (redock-api.socket) or from CGI. */
+static int verb_api(const char *config_path, int argc)
+{
+        struct config cfg;
+        int rc;
+
+        if (argc > 0) {
+                fputs("redock api: takes no arguments (it serves one request on stdin)\n", stderr);
+                return 2;
+        }
+        if (isatty(STDIN_FILENO) && !getenv("GATEWAY_INTERFACE")) {
+                fputs("redock api: serves one HTTP request on stdin (redock-api.socket, or CGI)\n", stderr);
+                return 2;
+        }
+        if (config_load(config_path, &cfg, stderr) != 0) {
+                http_write_response(STDOUT_FILENO, getenv("GATEWAY_INTERFACE") != NULL, 500,
+                                    "{\"error\":\"configuration\"}");
+                return EXIT_FAILURE;
+        }
+        rc = api_serve(&cfg);
+        config_free(&cfg);
+        return rc;
 }
 
 static int verb_drain(const char *config_path, bool once)
@@ -500,6 +526,8 @@ int main(int argc, char **argv)
                 rc = verb_config(config_path, to, argc, argv);
         else if (strcmp(verb, "generator") == 0)
                 rc = generator_run(config_path, argc, argv);
+        else if (strcmp(verb, "api") == 0)
+                rc = only_options(verb, given, OPT_CONFIG) ?: verb_api(config_path, argc);
         else if (strcmp(verb, "version") == 0) {
                 print_version();
                 rc = EXIT_SUCCESS;

@@ -951,3 +951,25 @@ int state_each_refused(struct state *st, int (*fn)(const char *target, const cha
         sqlite3_finalize(stmt);
         return r;
 }
+
+int state_each_row(struct state *st, int (*fn)(const struct history_row *row, void *userdata), void *userdata)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = SQLITE_DONE, r;
+
+        r = prepare(st, "SELECT time, target, kind, outcome, duration_ms FROM history ORDER BY id", &stmt);
+        if (r < 0)
+                return r;
+        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                const struct history_row row = {
+                        .time = sqlite3_column_int64(stmt, 0), .target = col_text(stmt, 1),
+                        .kind = col_text(stmt, 2), .outcome = col_text(stmt, 3),
+                        .duration_ms = sqlite3_column_int64(stmt, 4),
+                };
+                r = fn(&row, userdata);
+        }
+        if (r == 0 && rc != SQLITE_DONE)
+                r = fail(st, "reading the history");
+        sqlite3_finalize(stmt);
+        return r;
+}

@@ -8,40 +8,13 @@
 
 #include <nettle/base64.h>
 #include <nettle/hmac.h>
-#include <nettle/memops.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
 
 #include "auth.h"
+#include "secret.h"
 #include "hex.h"
 #include "bounds.h"
-
-static void sha256_of(const char *s, size_t len, uint8_t out[SHA256_DIGEST_SIZE])
-{
-        struct sha256_ctx ctx;
-
-        sha256_init(&ctx);
-        sha256_update(&ctx, len, (const uint8_t *)s);
-        sha256_digest(&ctx, SHA256_DIGEST_SIZE, out);
-        explicit_bzero(&ctx, sizeof(ctx));
-}
-
-/* Both sides hashed whole, then one constant-time compare of the two
- * digests: neither the time nor the work tells how much matched, nor
- * the secret's length. */
-bool secret_equal(const char *a, size_t alen, const char *b, size_t blen)
-{
-        uint8_t da[SHA256_DIGEST_SIZE], db[SHA256_DIGEST_SIZE];
-        bool eq;
-
-        sha256_of(a, alen, da);
-        sha256_of(b, blen, db);
-        eq = memeql_sec(da, db, sizeof(da)) != 0;
-        explicit_bzero(da, sizeof(da));
-        explicit_bzero(db, sizeof(db));
-        return eq;
-}
-
 
 /* Copy the percent-decoded value of key from a query string into out.
  * Returns its length, or -1 if absent or too long. */
@@ -150,27 +123,6 @@ static bool hmac_ok(const struct source *src, const struct http_request *req)
         return ok;
 }
 
-/* "Basic base64(user:password)": the password is the token. */
-static bool basic_ok(const char *b64, const char *token, size_t tlen)
-{
-        uint8_t dec[SECRET_MAX * 2];
-        struct base64_decode_ctx ctx;
-        size_t len = strlen(b64), n = 0;
-        const char *colon;
-        bool ok;
-
-        if (len == 0 || BASE64_DECODE_LENGTH(len) > sizeof(dec) || len % 4)
-                return false;
-        base64_decode_init(&ctx);
-        ok = base64_decode_update(&ctx, &n, dec, len, b64) && base64_decode_final(&ctx);
-        colon = ok && n > 0 ? memchr(dec, ':', n) : NULL;
-        ok = colon && secret_equal(colon + 1, n - (size_t)(colon + 1 - (const char *)dec), token, tlen);
-        /* the decoded password, on every path */
-        explicit_bzero(dec, sizeof(dec));
-        explicit_bzero(&ctx, sizeof(ctx));
-        return ok;
-}
-
 static bool token_ok(const struct source *src, const struct http_request *req)
 {
         const char *authz = http_header(req, "Authorization");
@@ -184,7 +136,7 @@ static bool token_ok(const struct source *src, const struct http_request *req)
                         t += basic ? 6 : 7;
                         while (*t == ' ')
                                 t++;
-                        ok |= basic ? basic_ok(t, src->token, tlen)
+                        ok |= basic ? secret_basic_ok(t, src->token, tlen)
                                     : secret_equal(t, strlen(t), src->token, tlen);
                 }
                 /* GitLab and Harbor send the configured value verbatim */

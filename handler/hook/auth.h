@@ -9,11 +9,7 @@
 
 #include "config.h"
 #include "http.h"
-
-/* True when a and b hold the same bytes.  Both sides are hashed with
- * SHA-256 first and the digests compared with CRYPTO_memcmp, so neither
- * the position of the first difference nor the length leaks. */
-bool secret_equal(const char *a, size_t alen, const char *b, size_t blen);
+#include "secret.h"
 
 /* Is the request from this source?  Its address must be in allow-from
  * (when set).  With auth = token the secret may come as

@@ -143,7 +143,7 @@ void route_request(const struct config *cfg, const struct http_request *req,
                         reply(out, 405, "{\"error\":\"use GET\"}");
                         snprintf(out->allow, sizeof(out->allow), "GET, HEAD");
                 } else
-                        reply(out, 200, "{\"status\":\"ok\"}");
+                        reply(out, 200, "{\"message\":\"pong\"}");
                 return;
         }
         reply(out, 404, "{\"error\":\"not found\"}");

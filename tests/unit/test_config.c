@@ -824,6 +824,28 @@ START_TEST(key_given_twice)
 }
 END_TEST
 
+START_TEST(api_section)
+{
+        ck_assert_int_eq(load("[source a]\ntoken = t\n[api]\ntoken = full\nread-token = reader\n"), 0);
+        ck_assert_str_eq(cfg.api_token, "full");
+        ck_assert_str_eq(cfg.api_read_token, "reader");
+        config_free(&cfg);
+        /* no [api]: no API tokens, and the API refuses everything but /ping */
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"), 0);
+        ck_assert_ptr_null(cfg.api_token);
+        ck_assert_ptr_null(cfg.api_read_token);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[source a]\ntoken = t\n"
+                              "[api]\n"                 /* 3 */
+                              "token = a\n"             /* 4 */
+                              "token-file = /nonexistent/redock-api-token\n" /* 5 */
+                              "read-tokn = r\n"),       /* 6 */
+                         2);
+        expect_errs("5: token-file: [api] has its token already; give one of token and token-file\n"
+                    "6: unknown key 'read-tokn' in [api]; did you mean 'read-token'?\n");
+}
+END_TEST
+
 START_TEST(quoted_values)
 {
         ck_assert_int_eq(load("[source a]\n"
@@ -1141,6 +1163,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, auth_keys);
         tcase_add_test(tc, key_given_twice);
         tcase_add_test(tc, quoted_values);
+        tcase_add_test(tc, api_section);
         tcase_add_test(tc, token_exactly_one);
         tcase_add_test(tc, one_message_per_mistake);
         tcase_add_test(tc, section_without_name);
