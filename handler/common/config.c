@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "formats/formats.h"
+#include "imageref.h"
 #include "bounds.h"
 
 /* A key met in a section, to find it given twice. */
@@ -163,7 +164,7 @@ static const char *const source_keys[] = {
         "match-host", "format", NULL,
 };
 static const char *const registry_keys[] = {
-        "username", "password", "password-file", NULL,
+        "username", "password", "password-file", "ca-file", "mirror", NULL,
 };
 
 static const struct {
@@ -803,6 +804,24 @@ static int handle_registry(struct parse_ctx *p, struct registry_cred *r,
                 r->password = secret;
                 return 0;
         }
+        if (strcmp(name, "ca-file") == 0) {
+                if (value[0] != '/') {
+                        problem(p, p->line, "ca-file wants an absolute path, not '%s'", value);
+                        return 0;
+                }
+                if (access(value, R_OK) < 0) {
+                        problem(p, p->line, "ca-file %s: %s", value, strerror(errno));
+                        return 0;
+                }
+                return set_str(&r->ca_file, value);
+        }
+        if (strcmp(name, "mirror") == 0) {
+                if (!imageref_valid_host(value)) {
+                        problem(p, p->line, "mirror wants a registry host (HOST[:PORT]), not '%s'", value);
+                        return 0;
+                }
+                return set_str(&r->mirror, value);
+        }
         unknown_key(p, name, registry_keys);
         return 0;
 }
@@ -1061,9 +1080,13 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 
                 /* a key given but refused has said what is wrong */
                 snprintf(section, sizeof(section), "registry %s", rc->host);
-                if ((!rc->username && !key_given(&p, section, "username")) ||
-                    (!rc->password && !key_given(&p, section, "password") &&
-                     !key_given(&p, section, "password-file")))
+                bool user = rc->username || key_given(&p, section, "username");
+                bool pass = rc->password || key_given(&p, section, "password") ||
+                            key_given(&p, section, "password-file");
+                bool other = key_given(&p, section, "ca-file") || key_given(&p, section, "mirror");
+
+                /* a section for ca-file or mirror alone needs no credentials */
+                if (user != pass || (!user && !other))
                         problem(&p, rc->line, "registry '%s' needs username and password (or password-file)", rc->host);
         }
         for (size_t i = 0; i < cfg->n_sources; i++) {
@@ -1124,6 +1147,8 @@ void config_free(struct config *cfg)
         for (size_t i = 0; i < cfg->n_creds; i++) {
                 free(cfg->creds[i].host);
                 free(cfg->creds[i].username);
+                free(cfg->creds[i].ca_file);
+                free(cfg->creds[i].mirror);
                 secret_free(cfg->creds[i].password);
         }
         free(cfg->creds);

@@ -47,11 +47,14 @@ struct source {
         int line;               /* where the section starts, for errors */
 };
 
-/* [registry HOST]: credentials for pulls from HOST */
+/* [registry HOST]: credentials for pulls from HOST, and how redock's
+ * own client (redock poll) reaches it */
 struct registry_cred {
         char *host;
         char *username;
         char *password;         /* from password or password-file */
+        char *ca_file;          /* ca-file: the CA bundle its TLS certificate is verified with */
+        char *mirror;           /* mirror: HOST[:PORT] asked instead of HOST by redock poll */
         int line;
 };
 
