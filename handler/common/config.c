@@ -895,6 +895,8 @@ static int ini_cb(void *user, const char *section, const char *name,
                         section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", sname);
                         return 1;
                 }
+                if (strcmp(sname, SOURCE_NAME_POLL) == 0)
+                        return 1;       /* said at the section's start */
                 s = find_or_add_source(p, sname);
                 if (!s)
                         return 1;
@@ -934,6 +936,9 @@ static void empty_section(struct parse_ctx *p)
         else if (strncmp(name, "source ", 7) == 0) {
                 if (!source_name_valid(name + 7))
                         section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", name + 7);
+                else if (strcmp(name + 7, SOURCE_NAME_POLL) == 0)
+                        section_problem(p, "source name 'poll' is reserved for the jobs redock poll queues; "
+                                           "choose another name");
                 else if (!find_or_add_source(p, name + 7) && p->problems == before)
                         problem(p, p->section_line, "%s", strerror(ENOMEM));
         } else if (strncmp(name, "registry ", 9) == 0) {

@@ -19,6 +19,10 @@
 
 #include "cidr.h"
 
+/* The source name of redock poll's jobs (engine/poll.h): no [source]
+ * section may take it, so a webhook can never write a job under it. */
+#define SOURCE_NAME_POLL        "poll"
+
 enum auth_mode {
         AUTH_TOKEN,             /* the secret itself, in a header or the URL */
         AUTH_HMAC,              /* an HMAC of the raw body, keyed with it */
