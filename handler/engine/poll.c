@@ -107,6 +107,21 @@ static int add_event(struct poller *p, const struct imageref *ref, const char *t
         return r < 0 ? r : event_list_add(&p->events, &ev);
 }
 
+/* Why a registry gave no digest, in a few words (registry.c logged the
+ * whole of it, with the registry's own error, just before). */
+static const char *why_not(int err)
+{
+        switch (err) {
+        case -EPERM:   return "refused: TLS certificate not trusted, or plain http to a remote host";
+        case -EACCES:  return "access denied";
+        case -ENOENT:  return "no such repository or tag";
+        case -EAGAIN:  return "too many requests (429)";
+        case -EPROTO:  return "no digest in its answer";
+        case -EINVAL:  return "not a registry reference";
+        default:       return strerror(-err);
+        }
+}
+
 /* One decision, one line. */
 static void decided(const char *kind, const char *name, const char *image, const char *digest,
                     const char *what)
@@ -145,7 +160,7 @@ static int poll_container(struct poller *p, const json_t *ins)
                 return -ENOMEM;
         if (a->err < 0) {
                 p->st->failed++;
-                snprintf(what, sizeof(what), "not checked: the registry did not answer (%s)", strerror(-a->err));
+                snprintf(what, sizeof(what), "not checked: %s", why_not(a->err));
                 decided("container", name, image, NULL, what);
                 return 0;
         }
@@ -190,7 +205,8 @@ static void poll_service(struct poller *p, const json_t *svc)
         a = ask(p, &ref, tag);
         if (!a || a->err < 0) {
                 p->st->failed++;
-                decided("service", name, image, NULL, "not checked: the registry did not answer");
+                snprintf(what, sizeof(what), "not checked: %s", a ? why_not(a->err) : strerror(ENOMEM));
+                decided("service", name, image, NULL, what);
                 return;
         }
         if (strcmp(cur, a->digest) == 0) {

@@ -155,7 +155,7 @@ int registry_target(const struct config *cfg, const char *host, const char *repo
                 str_copy(out.host, sizeof(out.host), strcmp(out.name, HUB_NAME) == 0 ? HUB_API_HOST : out.name);
         sec = section_for(cfg, out.host);
         out.ca_file = sec ? sec->ca_file : NULL;
-        out.plain_http = registry_host_is_loopback(out.host);
+        out.loopback = registry_host_is_loopback(out.host);
         *t = out;
         return 0;
 }
@@ -378,8 +378,13 @@ static int send_once(struct registry_conn *c, const char *method, const char *ur
         cc = curl_easy_perform(c->curl);
         if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && r->too_big)) {
                 curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+        } else if (cc == CURLE_SSL_CONNECT_ERROR) {
+                /* no certificate was checked: the handshake itself failed
+                 * (a loopback registry on plain http, for one) */
+                set_error(c, "%s: TLS handshake failed: %s", host, c->curl_err[0] ? c->curl_err : curl_easy_strerror(cc));
+                ret = -EPROTONOSUPPORT;
         } else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-                   cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_SSL_CERTPROBLEM) {
+                   cc == CURLE_SSL_CERTPROBLEM) {
                 set_error(c, "%s: TLS: %s; its certificate is not trusted (for a private CA: [registry %s] ca-file = PATH)",
                           host, c->curl_err[0] ? c->curl_err : curl_easy_strerror(cc), c->t.name);
                 ret = -EPERM;
@@ -528,13 +533,27 @@ static int answer_challenge(struct registry_conn *c, const struct reply *r)
 /* method url on the registry, with 401 answered once and 429 waited
  * out; the final answer in r (status 2xx, or said in c->err and
  * mapped to -errno). */
-static int request(struct registry_conn *c, const char *method, const char *url, struct reply *r)
+static int request(struct registry_conn *c, const char *method, const char *path, struct reply *r)
 {
         bool answered = false;
+        char url[LINK_MAX];
         int retries = 0, ret;
 
         for (;;) {
+                if ((size_t)snprintf(url, sizeof(url), "%s://%s%s", c->t.plain_http ? "http" : "https",
+                                     c->t.host, path) >= sizeof(url)) {
+                        set_error(c, "%s: request too long", c->t.host);
+                        return -E2BIG;
+                }
                 ret = send_once(c, method, url, true, NULL, r);
+                /* a loopback registry that does not speak TLS: http, as
+                 * Docker does with its insecure-by-default registries */
+                if (ret == -EPROTONOSUPPORT && c->t.loopback && !c->t.plain_http) {
+                        c->t.plain_http = true;
+                        continue;
+                }
+                if (ret == -EPROTONOSUPPORT)
+                        ret = -EPERM;
                 if (ret < 0)
                         return ret;
                 if (r->status == 401 && !answered) {
@@ -565,7 +584,7 @@ static int request(struct registry_conn *c, const char *method, const char *url,
                 char why[ERROR_MAX];
 
                 body_error(r, why, sizeof(why));
-                set_error(c, "%s: %s %s: %ld%s%s", c->t.host, method, url + strcspn(url + 8, "/") + 8, r->status,
+                set_error(c, "%s: %s %s: %ld%s%s", c->t.host, method, path, r->status,
                           why, r->status == 401 ? " (credentials refused)" : "");
         }
         switch (r->status) {
@@ -576,19 +595,10 @@ static int request(struct registry_conn *c, const char *method, const char *url,
         }
 }
 
-static void url_of(const struct registry_conn *c, char *buf, size_t size, const char *fmt, const char *arg)
-{
-        int n = snprintf(buf, size, "%s://%s/v2/%s", c->t.plain_http ? "http" : "https", c->t.host,
-                         c->t.repository);
-
-        if (n > 0 && (size_t)n < size)
-                snprintf(buf + n, size - (size_t)n, fmt, arg);
-}
-
 int registry_head_digest(struct registry_conn *c, const char *tag, char *digest, size_t size)
 {
         struct reply r = { .retry_after = -1 };
-        char url[URL_MAX];
+        char path[URL_MAX];
         int ret;
 
         c->err[0] = '\0';
@@ -596,8 +606,8 @@ int registry_head_digest(struct registry_conn *c, const char *tag, char *digest,
                 set_error(c, "%s: bad tag", c->t.host);
                 return -EINVAL;
         }
-        url_of(c, url, sizeof(url), "/manifests/%s", tag);
-        ret = request(c, "HEAD", url, &r);
+        snprintf(path, sizeof(path), "/v2/%s/manifests/%s", c->t.repository, tag);
+        ret = request(c, "HEAD", path, &r);
         if (ret == 0 && (r.digest_too_long || !imageref_valid_digest(r.digest))) {
                 set_error(c, "%s: HEAD %s:%s: no valid Docker-Content-Digest in the answer", c->t.host,
                           c->t.repository, tag);
@@ -612,37 +622,35 @@ int registry_head_digest(struct registry_conn *c, const char *tag, char *digest,
         return ret;
 }
 
-/* Link: </v2/x/tags/list?n=100&last=y>; rel="next" -> the URL, on this
- * registry only (a relative one is made absolute).  false when none. */
-static bool next_page(const struct registry_conn *c, const char *link, char *url, size_t size)
+/* Link: </v2/x/tags/list?n=100&last=y>; rel="next" -> its path, on
+ * this registry only (an absolute URL must name this registry and
+ * scheme).  false when none. */
+static bool next_page(const struct registry_conn *c, const char *link, char *path, size_t size)
 {
-        const char *lt = strchr(link, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-        char origin[REGISTRY_HOST_MAX + 16], host[REGISTRY_HOST_MAX];
-        size_t n;
+        const char *lt = strchr(link, '<'), *gt = lt ? strchr(lt, '>') : NULL, *p;
+        char origin[REGISTRY_HOST_MAX + 16];
+        size_t n, o;
 
         if (!lt || !gt || (!strstr(gt, "rel=\"next\"") && !strstr(gt, "rel=next")))
                 return false;
-        n = (size_t)(gt - lt - 1);
-        snprintf(origin, sizeof(origin), "%s://%s", c->t.plain_http ? "http" : "https", c->t.host);
-        if (lt[1] == '/') {
-                if (strlen(origin) + n >= size)
-                        return false;
-                memcpy(url, origin, strlen(origin));
-                memcpy(url + strlen(origin), lt + 1, n);
-                url[strlen(origin) + n] = '\0';
-        } else if (n < size && n > strlen(origin) && strncmp(lt + 1, origin, strlen(origin)) == 0 &&
-                   lt[1 + strlen(origin)] == '/') {
-                memcpy(url, lt + 1, n);
-                url[n] = '\0';
-        } else
+        p = lt + 1;
+        n = (size_t)(gt - p);
+        o = (size_t)snprintf(origin, sizeof(origin), "%s://%s", c->t.plain_http ? "http" : "https", c->t.host);
+        if (n > o && strncasecmp(p, origin, o) == 0) {
+                p += o;
+                n -= o;
+        }
+        if (n < 4 || strncmp(p, "/v2/", 4) != 0 || n >= size || memchr(p, ' ', n))
                 return false;
-        return url_allowed(url, host, sizeof(host));
+        memcpy(path, p, n);
+        path[n] = '\0';
+        return true;
 }
 
 int registry_list_tags(struct registry_conn *c, char ***tags, size_t *n)
 {
         struct reply r = { .retry_after = -1 };
-        char url[LINK_MAX];
+        char url[LINK_MAX];     /* the path of the page asked */
         char **v = NULL;
         size_t k = 0;
         int ret = 0, pages;
@@ -650,7 +658,7 @@ int registry_list_tags(struct registry_conn *c, char ***tags, size_t *n)
         *tags = NULL;
         *n = 0;
         c->err[0] = '\0';
-        url_of(c, url, sizeof(url), "/tags/list%s", "");
+        snprintf(url, sizeof(url), "/v2/%s/tags/list", c->t.repository);
         for (pages = 0; pages < REGISTRY_TAG_PAGES_MAX; pages++) {
                 json_t *j, *list, *e;
                 size_t i;

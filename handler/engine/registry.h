@@ -11,7 +11,9 @@
  * (against the system's CAs, or [registry HOST] ca-file); there is no
  * switch to skip it.  Plain http only for loopback hosts (127.0.0.0/8,
  * localhost, [::1]), which Docker too treats as insecure registries by
- * default.  Requests to one registry are made one at a time, on one
+ * default, and only when https fails there before any certificate is
+ * seen (the peer does not speak TLS): a certificate that is not trusted
+ * is refused, never answered by falling back to http.  Requests to one registry are made one at a time, on one
  * connection (one in flight per registry).  A 429 is waited out (its
  * Retry-After, at most REGISTRY_RETRY_AFTER_MAX seconds, at most
  * REGISTRY_RETRIES_MAX times).  Every failure is logged once, with the
@@ -28,7 +30,8 @@ struct registry_target {
         char host[REGISTRY_HOST_MAX];           /* asked: the mirror when one is set */
         char name[REGISTRY_HOST_MAX];           /* as the image names it, normalised ("docker.io") */
         char repository[REPOSITORY_MAX];        /* "library/nginx" for Hub's official images */
-        bool plain_http;                        /* a loopback host: http:// */
+        bool loopback;                          /* 127.0.0.0/8, localhost, [::1] */
+        bool plain_http;                        /* a loopback host that does not speak TLS */
         const char *ca_file;                    /* [registry host] ca-file, or NULL */
 };
 
