@@ -895,8 +895,11 @@ static int ini_cb(void *user, const char *section, const char *name,
                         section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", sname);
                         return 1;
                 }
-                if (strcmp(sname, SOURCE_NAME_POLL) == 0)
-                        return 1;       /* said at the section's start */
+                if (strcmp(sname, SOURCE_NAME_POLL) == 0) {
+                        section_problem(p, "source name 'poll' is reserved for the jobs redock poll queues; "
+                                           "choose another name");
+                        return 1;
+                }
                 s = find_or_add_source(p, sname);
                 if (!s)
                         return 1;
