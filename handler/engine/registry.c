@@ -51,6 +51,7 @@ struct registry_conn {
         bool cred_looked_up;
         bool use_basic;                 /* the registry asked for Basic */
         unsigned requests;
+        bool status_error;              /* err says the registry's final status */
         char err[ERROR_MAX];
         char curl_err[CURL_ERROR_SIZE];
 };
@@ -539,6 +540,7 @@ static int request(struct registry_conn *c, const char *method, const char *path
         char url[LINK_MAX];
         int retries = 0, ret;
 
+        c->status_error = false;
         for (;;) {
                 if ((size_t)snprintf(url, sizeof(url), "%s://%s%s", c->t.plain_http ? "http" : "https",
                                      c->t.host, path) >= sizeof(url)) {
@@ -586,6 +588,7 @@ static int request(struct registry_conn *c, const char *method, const char *path
                 body_error(r, why, sizeof(why));
                 set_error(c, "%s: %s %s: %ld%s%s", c->t.host, method, path, r->status,
                           why, r->status == 401 ? " (credentials refused)" : "");
+                c->status_error = true;
         }
         switch (r->status) {
         case 401: case 403: return -EACCES;
@@ -608,6 +611,24 @@ int registry_head_digest(struct registry_conn *c, const char *tag, char *digest,
         }
         snprintf(path, sizeof(path), "/v2/%s/manifests/%s", c->t.repository, tag);
         ret = request(c, "HEAD", path, &r);
+        /* an answer to HEAD has no body: the registry's own words for a
+         * refusal (MANIFEST_UNKNOWN, UNAUTHORIZED, ...) are in a GET's,
+         * asked only then (never while the tag answers) */
+        if (ret < 0 && c->status_error && r.status >= 400 && r.status < 500 && r.status != 429 && !r.len) {
+                struct reply g = { .retry_after = -1 };
+                char why[ERROR_MAX], saved[ERROR_MAX];
+
+                str_copy(saved, sizeof(saved), c->err);
+                why[0] = '\0';
+                if (request(c, "GET", path, &g) < 0 && c->status_error && g.status == r.status)
+                        body_error(&g, why, sizeof(why));
+                if (why[0])
+                        set_error(c, "%s: HEAD %s: %ld%s%s", c->t.host, path, r.status, why,
+                                  r.status == 401 ? " (credentials refused)" : "");
+                else
+                        str_copy(c->err, sizeof(c->err), saved);
+                reply_reset(&g);
+        }
         if (ret == 0 && (r.digest_too_long || !imageref_valid_digest(r.digest))) {
                 set_error(c, "%s: HEAD %s:%s: no valid Docker-Content-Digest in the answer", c->t.host,
                           c->t.repository, tag);
