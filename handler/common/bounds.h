@@ -70,6 +70,7 @@
 #define REGISTRY_REPLY_MAX      (1024 * 1024)   /* a tags/list page, a token, an error */
 #define REGISTRY_TAG_PAGES_MAX  100     /* Link pages followed by registry_list_tags */
 #define REGISTRY_TAGS_MAX       10000   /* tags kept from all pages */
+#define REGISTRY_TAGS_PAGE      1000    /* tags asked per page (?n=) */
 #define REGISTRY_RETRY_AFTER_MAX 60     /* seconds a 429's Retry-After may make us wait */
 #define REGISTRY_RETRIES_MAX    3       /* 429s answered per request before giving up */
 #define REGISTRY_TIMEOUT_S      30      /* one request, connect to last byte */

@@ -375,9 +375,9 @@ static int send_once(struct registry_conn *c, const char *method, const char *ur
                 curl_easy_setopt(c->curl, CURLOPT_PASSWORD, c->cred.password);
         }
         curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdrs);
-        c->requests++;
         cc = curl_easy_perform(c->curl);
         if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && r->too_big)) {
+                c->requests++;
                 curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
         } else if (cc == CURLE_SSL_CONNECT_ERROR) {
                 /* no certificate was checked: the handshake itself failed
@@ -643,10 +643,7 @@ int registry_head_digest(struct registry_conn *c, const char *tag, char *digest,
         return ret;
 }
 
-/* Link: </v2/x/tags/list?n=100&last=y>; rel="next" -> its path, on
- * this registry only (an absolute URL must name this registry and
- * scheme).  false when none. */
-static bool next_page(const struct registry_conn *c, const char *link, char *path, size_t size)
+bool registry_link_next(const char *link, bool plain_http, const char *host, char *path, size_t size)
 {
         const char *lt = strchr(link, '<'), *gt = lt ? strchr(lt, '>') : NULL, *p;
         char origin[REGISTRY_HOST_MAX + 16];
@@ -656,19 +653,22 @@ static bool next_page(const struct registry_conn *c, const char *link, char *pat
                 return false;
         p = lt + 1;
         n = (size_t)(gt - p);
-        o = (size_t)snprintf(origin, sizeof(origin), "%s://%s", c->t.plain_http ? "http" : "https", c->t.host);
+        o = (size_t)snprintf(origin, sizeof(origin), "%s://%s", plain_http ? "http" : "https", host);
+        if (o >= sizeof(origin))
+                return false;
         if (n > o && strncasecmp(p, origin, o) == 0) {
                 p += o;
                 n -= o;
         }
-        if (n < 4 || strncmp(p, "/v2/", 4) != 0 || n >= size || memchr(p, ' ', n))
+        if (n < 4 || strncmp(p, "/v2/", 4) != 0 || n >= size || memchr(p, ' ', n) || memchr(p, '\r', n) ||
+            memchr(p, '\n', n))
                 return false;
         memcpy(path, p, n);
         path[n] = '\0';
         return true;
 }
 
-int registry_list_tags(struct registry_conn *c, char ***tags, size_t *n)
+int registry_list_tags(struct registry_conn *c, unsigned page, char ***tags, size_t *n)
 {
         struct reply r = { .retry_after = -1 };
         char url[LINK_MAX];     /* the path of the page asked */
@@ -679,7 +679,8 @@ int registry_list_tags(struct registry_conn *c, char ***tags, size_t *n)
         *tags = NULL;
         *n = 0;
         c->err[0] = '\0';
-        snprintf(url, sizeof(url), "/v2/%s/tags/list", c->t.repository);
+        snprintf(url, sizeof(url), "/v2/%s/tags/list?n=%u", c->t.repository,
+                 page ? page : REGISTRY_TAGS_PAGE);
         for (pages = 0; pages < REGISTRY_TAG_PAGES_MAX; pages++) {
                 json_t *j, *list, *e;
                 size_t i;
@@ -713,7 +714,7 @@ int registry_list_tags(struct registry_conn *c, char ***tags, size_t *n)
                         k++;
                 }
                 json_decref(j);
-                if (ret < 0 || k >= REGISTRY_TAGS_MAX || !r.link[0] || !next_page(c, r.link, url, sizeof(url)))
+                if (ret < 0 || k >= REGISTRY_TAGS_MAX || !r.link[0] || !registry_link_next(r.link, c->t.plain_http, c->t.host, url, sizeof(url)))
                         break;
         }
         if (ret == 0 && pages == REGISTRY_TAG_PAGES_MAX)

@@ -63,15 +63,23 @@ void registry_close(struct registry_conn *c);
  * -errno.  Each failure is logged, and its text kept (registry_error). */
 int registry_head_digest(struct registry_conn *c, const char *tag, char *digest, size_t size);
 
-/* GET /v2/<repo>/tags/list, following Link rel="next" (same registry
- * only) for at most REGISTRY_TAG_PAGES_MAX pages and
- * REGISTRY_TAGS_MAX tags: *tags an array of *n strings, freed with
+/* GET /v2/<repo>/tags/list?n=PAGE (PAGE 0: REGISTRY_TAGS_PAGE), following
+ * Link rel="next" (same registry only) for at most
+ * REGISTRY_TAG_PAGES_MAX pages and REGISTRY_TAGS_MAX tags, in the
+ * registry's order: *tags an array of *n strings, freed with
  * registry_tags_free().  Errors as registry_head_digest(). */
-int registry_list_tags(struct registry_conn *c, char ***tags, size_t *n);
+int registry_list_tags(struct registry_conn *c, unsigned page, char ***tags, size_t *n);
 void registry_tags_free(char **tags, size_t n);
+
+/* A Link header's rel="next" target as a path on this registry
+ * ("</v2/x/tags/list?n=100&last=y>; rel=\"next\""; an absolute URL only
+ * when it names host with this scheme): into path, true.  false when
+ * there is none, or it points elsewhere.  No I/O. */
+bool registry_link_next(const char *link, bool plain_http, const char *host, char *path, size_t size);
 
 /* The last failure, in words ("" when none). */
 const char *registry_error(const struct registry_conn *c);
 
-/* How many HTTP requests this connection made (tests, logs). */
+/* How many HTTP answers this connection got (a TLS attempt on a
+ * loopback host that speaks plain http is not one). */
 unsigned registry_requests(const struct registry_conn *c);

@@ -96,6 +96,36 @@ START_TEST(refused)
 }
 END_TEST
 
+START_TEST(link_next)
+{
+        char path[64];
+
+        ck_assert(registry_link_next("</v2/a/tags/list?n=2&last=b>; rel=\"next\"", false, "r.example", path,
+                                     sizeof(path)));
+        ck_assert_str_eq(path, "/v2/a/tags/list?n=2&last=b");
+        ck_assert(registry_link_next("<https://r.example/v2/a/tags/list?last=b>; rel=next", false, "r.example",
+                                     path, sizeof(path)));
+        ck_assert_str_eq(path, "/v2/a/tags/list?last=b");
+        ck_assert(registry_link_next("<http://127.0.0.1:5000/v2/a/tags/list?last=b>; rel=\"next\"", true,
+                                     "127.0.0.1:5000", path, sizeof(path)));
+        ck_assert_str_eq(path, "/v2/a/tags/list?last=b");
+        /* another registry, another scheme, not the API, not next: none */
+        ck_assert(!registry_link_next("<https://evil.example/v2/a/tags/list?last=b>; rel=\"next\"", false,
+                                      "r.example", path, sizeof(path)));
+        ck_assert(!registry_link_next("<http://r.example/v2/a/tags/list?last=b>; rel=\"next\"", false,
+                                      "r.example", path, sizeof(path)));
+        ck_assert(!registry_link_next("</etc/passwd>; rel=\"next\"", false, "r.example", path, sizeof(path)));
+        ck_assert(!registry_link_next("</v2/a/tags/list?last=b>; rel=\"prev\"", false, "r.example", path,
+                                      sizeof(path)));
+        ck_assert(!registry_link_next("/v2/a/tags/list?last=b; rel=\"next\"", false, "r.example", path,
+                                      sizeof(path)));
+        ck_assert(!registry_link_next("</v2/a b>; rel=\"next\"", false, "r.example", path, sizeof(path)));
+        /* a path that does not fit: none, not a cut one */
+        ck_assert(!registry_link_next("</v2/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa>; rel=next",
+                                      false, "r.example", path, sizeof(path)));
+}
+END_TEST
+
 static Suite *registry_suite(void)
 {
         Suite *s = suite_create("registry");
@@ -106,6 +136,7 @@ static Suite *registry_suite(void)
         tcase_add_test(tc, mirror_and_ca_file);
         tcase_add_test(tc, loopback);
         tcase_add_test(tc, refused);
+        tcase_add_test(tc, link_next);
         suite_add_tcase(s, tc);
         return s;
 }
