@@ -91,12 +91,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INC_ALL) -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CHECK_LIBS) $(LIBS)
 
+# Small programs the integration tests run (tests/tools/NAME.c): library
+# calls no verb makes yet, on real peers.
+TOOL_SRC   := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INC_ALL) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+
 # The sanitizer build is a separate tree, so both can exist at once.
 san:
 	$(MAKE) BUILD=$(BUILD)/san CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
 		$(BUILD)/san/redock $(BUILD)/san/redock-hook $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
 
-unit: all $(UNIT_BIN)
+unit: all $(UNIT_BIN) $(TOOL_BIN)
 
 # Every test: static analysis and a bounded fuzz run (both stop here on a
 # finding), then unit suites (plain and sanitizer builds), the fuzz corpora

@@ -62,3 +62,15 @@
 #define CRED_HELPER_OUTPUT_MAX  (64 * 1024)     /* a docker-credential-* answer */
 #define CRED_HELPER_TIMEOUT_MS  10000           /* its whole run */
 #define CRED_HELPER_NAME_MAX    64              /* NAME of docker-credential-NAME */
+
+/* Registry client (engine/registry.c, common/wwwauth.c): what a registry
+ * answers is outside input too */
+#define WWWAUTH_HEADER_MAX      2048    /* one WWW-Authenticate value */
+#define WWWAUTH_PARAM_MAX       1024    /* realm, service or scope */
+#define REGISTRY_REPLY_MAX      (1024 * 1024)   /* a tags/list page, a token, an error */
+#define REGISTRY_TAG_PAGES_MAX  100     /* Link pages followed by registry_list_tags */
+#define REGISTRY_TAGS_MAX       10000   /* tags kept from all pages */
+#define REGISTRY_TAGS_PAGE      1000    /* tags asked per page (?n=) */
+#define REGISTRY_RETRY_AFTER_MAX 60     /* seconds a 429's Retry-After may make us wait */
+#define REGISTRY_RETRIES_MAX    3       /* 429s answered per request before giving up */
+#define REGISTRY_TIMEOUT_S      30      /* one request, connect to last byte */

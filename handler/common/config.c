@@ -14,6 +14,7 @@
 #include "config.h"
 #include "duration.h"
 #include "formats/formats.h"
+#include "imageref.h"
 #include "bounds.h"
 
 /* A key met in a section, to find it given twice. */
@@ -165,7 +166,7 @@ static const char *const source_keys[] = {
         "match-host", "format", "min-age", "window", NULL,
 };
 static const char *const registry_keys[] = {
-        "username", "password", "password-file", NULL,
+        "username", "password", "password-file", "ca-file", "mirror", NULL,
 };
 static const char *const api_keys[] = {
         "token", "token-file", "read-token", "read-token-file", NULL,
@@ -887,6 +888,24 @@ static int handle_registry(struct parse_ctx *p, struct registry_cred *r,
                 r->password = secret;
                 return 0;
         }
+        if (strcmp(name, "ca-file") == 0) {
+                if (value[0] != '/') {
+                        problem(p, p->line, "ca-file wants an absolute path, not '%s'", value);
+                        return 0;
+                }
+                if (access(value, R_OK) < 0) {
+                        problem(p, p->line, "ca-file %s: %s", value, strerror(errno));
+                        return 0;
+                }
+                return set_str(&r->ca_file, value);
+        }
+        if (strcmp(name, "mirror") == 0) {
+                if (!imageref_valid_host(value)) {
+                        problem(p, p->line, "mirror wants a registry host (HOST[:PORT]), not '%s'", value);
+                        return 0;
+                }
+                return set_str(&r->mirror, value);
+        }
         unknown_key(p, name, registry_keys);
         return 0;
 }
@@ -960,6 +979,11 @@ static int ini_cb(void *user, const char *section, const char *name,
                         section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", sname);
                         return 1;
                 }
+                if (strcmp(sname, SOURCE_NAME_POLL) == 0) {
+                        section_problem(p, "source name 'poll' is reserved for the jobs redock poll queues; "
+                                           "choose another name");
+                        return 1;
+                }
                 s = find_or_add_source(p, sname);
                 if (!s)
                         return 1;
@@ -1002,6 +1026,9 @@ static void empty_section(struct parse_ctx *p)
         else if (strncmp(name, "source ", 7) == 0) {
                 if (!source_name_valid(name + 7))
                         section_problem(p, "bad source name '%s' (use letters, digits, '.', '_', '-')", name + 7);
+                else if (strcmp(name + 7, SOURCE_NAME_POLL) == 0)
+                        section_problem(p, "source name 'poll' is reserved for the jobs redock poll queues; "
+                                           "choose another name");
                 else if (!find_or_add_source(p, name + 7) && p->problems == before)
                         problem(p, p->section_line, "%s", strerror(ENOMEM));
         } else if (strncmp(name, "registry ", 9) == 0) {
@@ -1148,9 +1175,13 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 
                 /* a key given but refused has said what is wrong */
                 snprintf(section, sizeof(section), "registry %s", rc->host);
-                if ((!rc->username && !key_given(&p, section, "username")) ||
-                    (!rc->password && !key_given(&p, section, "password") &&
-                     !key_given(&p, section, "password-file")))
+                bool user = rc->username || key_given(&p, section, "username");
+                bool pass = rc->password || key_given(&p, section, "password") ||
+                            key_given(&p, section, "password-file");
+                bool other = key_given(&p, section, "ca-file") || key_given(&p, section, "mirror");
+
+                /* a section for ca-file or mirror alone needs no credentials */
+                if (user != pass || (!user && !other))
                         problem(&p, rc->line, "registry '%s' needs username and password (or password-file)", rc->host);
         }
         for (size_t i = 0; i < cfg->n_sources; i++) {
@@ -1228,6 +1259,8 @@ void config_free(struct config *cfg)
         for (size_t i = 0; i < cfg->n_creds; i++) {
                 free(cfg->creds[i].host);
                 free(cfg->creds[i].username);
+                free(cfg->creds[i].ca_file);
+                free(cfg->creds[i].mirror);
                 secret_free(cfg->creds[i].password);
         }
         free(cfg->creds);

@@ -29,6 +29,10 @@ struct deploy_when {
         char *window_text;      /* as written; NULL = not set (any time) */
 };
 
+/* The source name of redock poll's jobs (engine/poll.h): no [source]
+ * section may take it, so a webhook can never write a job under it. */
+#define SOURCE_NAME_POLL        "poll"
+
 enum auth_mode {
         AUTH_TOKEN,             /* the secret itself, in a header or the URL */
         AUTH_HMAC,              /* an HMAC of the raw body, keyed with it */
@@ -58,11 +62,14 @@ struct source {
         int line;               /* where the section starts, for errors */
 };
 
-/* [registry HOST]: credentials for pulls from HOST */
+/* [registry HOST]: credentials for pulls from HOST, and how redock's
+ * own client (redock poll) reaches it */
 struct registry_cred {
         char *host;
         char *username;
         char *password;         /* from password or password-file */
+        char *ca_file;          /* ca-file: the CA bundle its TLS certificate is verified with */
+        char *mirror;           /* mirror: HOST[:PORT] asked instead of HOST by redock poll */
         int line;
 };
 

@@ -1,10 +1,12 @@
 /* jobcheck: re-validation of jobs in the drain. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hostmap.h"
 #include "imageref.h"
 #include "jobcheck.h"
+#include "poll.h"
 
 int job_admit(const struct config *cfg, struct job *job, char *why, size_t why_size)
 {
@@ -20,6 +22,17 @@ int job_admit(const struct config *cfg, struct job *job, char *why, size_t why_s
                 return -EINVAL;
         }
         src = config_source(cfg, job->source);
+        /* redock poll's own jobs: no source maps their host (config.c
+         * refuses a [source poll]); they name what a selected container
+         * already pulls, so they are checked against the grammar alone */
+        if (!src && strcmp(job->source, POLL_SOURCE) == 0) {
+                if (!imageref_valid_host(ev->registry) || !imageref_valid_repository(ev->repository) ||
+                    !imageref_valid_tag(ev->tag) || (ev->digest[0] && !imageref_valid_digest(ev->digest))) {
+                        snprintf(why, why_size, "bad registry, repository, tag or digest");
+                        return -EINVAL;
+                }
+                return 0;
+        }
         if (!src) {
                 snprintf(why, why_size, "source '%s' is not configured", job->source);
                 return -EINVAL;

@@ -25,6 +25,7 @@
 #include "intake.h"
 #include "log.h"
 #include "parseverb.h"
+#include "poll.h"
 #include "privdrop.h"
 #include "shutdown.h"
 #include "since.h"
@@ -44,6 +45,9 @@ static void usage(FILE *f)
               "       redock [-c FILE] update [--force] NAME...\n"
               "                                         check and replace these containers now\n"
               "       redock [-c FILE] update --all     the same for every selected container\n"
+              "       redock [-c FILE] poll [--dry-run] [--no-drain]\n"
+              "                                         ask the registries for the selected containers' tags,\n"
+              "                                         queue and apply what changed\n"
               "       redock [-c FILE] status [--json] [NAME...]\n"
               "                                         watched containers, their labels, last outcome, the queue\n"
               "       redock [-c FILE] config check     validate the configuration\n"
@@ -65,6 +69,8 @@ static void usage(FILE *f)
               "         --once              drain: one try, no waiting for the lock, no retries\n"
               "         --all               update: every selected container\n"
               "         --force             update: also a container that is not selected\n"
+              "         --dry-run           poll: decide and log, queue nothing\n"
+              "         --no-drain          poll: queue only; redock-drain.path applies it\n"
               "         --json              status: one JSON document; history: one JSON object per line\n"
               "         -n, --lines N       history: how many rows\n"
               "         --container NAME    history: this container's or service's decisions only\n"
@@ -183,6 +189,36 @@ static int verb_update(const char *config_path, const struct update_request *req
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+static int verb_poll(const char *config_path, const struct poll_opts *po, bool no_drain, int argc)
+{
+        struct poll_stats ps;
+        struct config cfg;
+        int r;
+
+        if (argc != 0) {
+                fputs("redock poll: takes no names; it polls every selected container and service\n", stderr);
+                return 2;
+        }
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
+                return EXIT_FAILURE;
+        r = poll_run(&cfg, po, &ps);
+        if (r == 0)
+                log_msg(LOG_INFO, "poll: %d target(s), %d tag(s) asked, %d changed, %d unchanged, %d failed, %d job(s) queued",
+                        ps.targets, ps.asked, ps.changed, ps.unchanged, ps.failed, ps.queued);
+        /* what was queued is applied now, as the webhook's inline drain
+         * does (no waiting for the lock: a drain that holds it takes
+         * these jobs too), unless redock-drain.path is to */
+        if (r == 0 && ps.queued > 0 && !no_drain) {
+                struct drain_stats st;
+
+                r = drain_queue(&cfg, &st, false);
+                log_msg(LOG_INFO, "drain: %d job(s) done, %d updated, %d unchanged, %d failed, %d kept",
+                        st.jobs, st.updated, st.unchanged, st.failed, st.kept);
+        }
+        config_free(&cfg);
+        return r < 0 || ps.failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 static int verb_config(const char *config_path, const char *to, int argc, char **argv)
 {
         struct config cfg;
@@ -254,6 +290,7 @@ enum {
         OPT_CONFIG = 1 << 0, OPT_TO = 1 << 1, OPT_SOURCE = 1 << 2, OPT_HEADER = 1 << 3,
         OPT_JSON = 1 << 4, OPT_LINES = 1 << 5, OPT_ONCE = 1 << 6, OPT_CONTAINER = 1 << 7,
         OPT_OUTCOME = 1 << 8, OPT_SINCE = 1 << 9, OPT_ALL = 1 << 10, OPT_FORCE = 1 << 11,
+        OPT_DRY_RUN = 1 << 12, OPT_NO_DRAIN = 1 << 13,
 };
 
 static const struct { unsigned bit; const char *name; } opt_names[] = {
@@ -261,6 +298,7 @@ static const struct { unsigned bit; const char *name; } opt_names[] = {
         { OPT_HEADER, "-H/--header" }, { OPT_JSON, "--json" }, { OPT_LINES, "-n/--lines" },
         { OPT_ONCE, "--once" }, { OPT_CONTAINER, "--container" }, { OPT_OUTCOME, "--outcome" },
         { OPT_SINCE, "--since" }, { OPT_ALL, "--all" }, { OPT_FORCE, "--force" },
+        { OPT_DRY_RUN, "--dry-run" }, { OPT_NO_DRAIN, "--no-drain" },
 };
 
 /* 0 when every option given is one verb takes; else says which is not
@@ -401,6 +439,8 @@ int main(int argc, char **argv)
                 { "container", required_argument, NULL, 'C' },
                 { "outcome", required_argument,  NULL, 'O' },
                 { "since",  required_argument, NULL, 'S' },
+                { "dry-run", no_argument,      NULL, 'D' },
+                { "no-drain", no_argument,     NULL, 'N' },
                 { "help",   no_argument,       NULL, 'h' },
                 { "version", no_argument,      NULL, 'V' },
                 { NULL, 0, NULL, 0 },
@@ -410,6 +450,8 @@ int main(int argc, char **argv)
         struct parse_args pa = { 0 };
         struct history_args ha = { .limit = 20 };
         struct update_request ur = { 0 };
+        struct poll_opts po = { 0 };
+        bool no_drain = false;
         const char *verb;
         bool once = false;
         unsigned given = 0;
@@ -460,6 +502,14 @@ int main(int argc, char **argv)
                 case 'F':
                         given |= OPT_FORCE;
                         ur.force = true;
+                        break;
+                case 'D':
+                        given |= OPT_DRY_RUN;
+                        po.dry_run = true;
+                        break;
+                case 'N':
+                        given |= OPT_NO_DRAIN;
+                        no_drain = true;
                         break;
                 case 'C':
                         given |= OPT_CONTAINER;
@@ -513,6 +563,9 @@ int main(int argc, char **argv)
         else if (strcmp(verb, "update") == 0)
                 rc = only_options(verb, given, OPT_CONFIG | OPT_ALL | OPT_FORCE) ?:
                      verb_update(config_path, &ur, argc, argv);
+        else if (strcmp(verb, "poll") == 0)
+                rc = only_options(verb, given, OPT_CONFIG | OPT_DRY_RUN | OPT_NO_DRAIN) ?:
+                     verb_poll(config_path, &po, no_drain, argc);
         else if (strcmp(verb, "status") == 0)
                 rc = only_options(verb, given, OPT_CONFIG | OPT_JSON) ?:
                      verb_status(config_path, ha.json, argc, argv);

@@ -36,13 +36,7 @@
 #define HUB_HOST        "docker.io"
 #define HUB_SERVER      "https://index.docker.io/v1/"
 
-/* What a lookup found; every member is ours and wiped on release. */
-struct cred {
-        char *username;
-        char *password;
-        char *identitytoken;
-        const char *from;       /* where it came from, for the log */
-};
+#define cred regauth_cred
 
 static void wipe_free(char *s)
 {
@@ -555,33 +549,68 @@ static int encode_header(const struct cred *c, const char *server, char **out)
         return 0;
 }
 
+/* The lookup both callers share: 1 with c filled, 0 none, -errno.
+ * want is the normalised host, server what helpers are asked for. */
+static int lookup(const struct config *cfg, const char *host, char *want, size_t size,
+                  const char **server, struct cred *c)
+{
+        json_malloc_t saved_malloc;
+        json_free_t saved_free;
+        int r;
+
+        if (!norm_host(host && *host ? host : HUB_HOST, want, size))
+                return 0;       /* no host this long has credentials */
+        *server = strcmp(want, HUB_HOST) == 0 ? HUB_SERVER : want;
+        json_get_alloc_funcs(&saved_malloc, &saved_free);
+        json_set_alloc_funcs(malloc, wiping_free);
+        r = from_config(cfg, want, c);
+        if (r == 0 && cfg->docker_config && *cfg->docker_config)
+                r = from_docker_config(cfg->docker_config, want, *server, c);
+        json_set_alloc_funcs(saved_malloc, saved_free);
+        if (r <= 0)
+                cred_clear(c);
+        return r;
+}
+
 int regauth_for_host(const struct config *cfg, const char *host, char **out)
 {
         char want[REGISTRY_HOST_MAX];
-        const char *server;
+        const char *server = NULL;
         struct cred c = { 0 };
         json_malloc_t saved_malloc;
         json_free_t saved_free;
         int r;
 
         *out = NULL;
-        if (!norm_host(host && *host ? host : HUB_HOST, want, sizeof(want)))
-                return 0;       /* no host this long has credentials */
-        server = strcmp(want, HUB_HOST) == 0 ? HUB_SERVER : want;
-
-        json_get_alloc_funcs(&saved_malloc, &saved_free);
-        json_set_alloc_funcs(malloc, wiping_free);
-        r = from_config(cfg, want, &c);
-        if (r == 0 && cfg->docker_config && *cfg->docker_config)
-                r = from_docker_config(cfg->docker_config, want, server, &c);
+        r = lookup(cfg, host, want, sizeof(want), &server, &c);
         if (r > 0) {
+                json_get_alloc_funcs(&saved_malloc, &saved_free);
+                json_set_alloc_funcs(malloc, wiping_free);
                 r = encode_header(&c, server, out);
+                json_set_alloc_funcs(saved_malloc, saved_free);
                 if (r == 0)
                         log_msg(LOG_DEBUG, "registry credentials for %s from %s", want, c.from);
         }
         cred_clear(&c);
-        json_set_alloc_funcs(saved_malloc, saved_free);
         return r < 0 ? r : 0;
+}
+
+int regauth_lookup(const struct config *cfg, const char *host, struct regauth_cred *out)
+{
+        char want[REGISTRY_HOST_MAX];
+        const char *server = NULL;
+        int r;
+
+        memset(out, 0, sizeof(*out));
+        r = lookup(cfg, host, want, sizeof(want), &server, out);
+        if (r > 0)
+                log_msg(LOG_DEBUG, "registry credentials for %s from %s", want, out->from);
+        return r;
+}
+
+void regauth_cred_clear(struct regauth_cred *c)
+{
+        cred_clear(c);
 }
 
 void regauth_free(char *value)

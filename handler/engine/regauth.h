@@ -17,5 +17,23 @@
  * secrets never). */
 int regauth_for_host(const struct config *cfg, const char *host, char **out);
 
+/* What a lookup found; every member is ours and wiped by
+ * regauth_cred_clear().  Either username and password, or an
+ * identitytoken (an OAuth2 refresh token, from docker login to some
+ * registries). */
+struct regauth_cred {
+        char *username;
+        char *password;
+        char *identitytoken;
+        const char *from;       /* where it came from, for the log (static) */
+};
+
+/* The same lookup, as the credentials themselves, for redock's own
+ * registry client (registry.c): 1 with out filled, 0 when none are known
+ * for host, -errno as above.  Clear out with regauth_cred_clear() in
+ * every case. */
+int regauth_lookup(const struct config *cfg, const char *host, struct regauth_cred *out);
+void regauth_cred_clear(struct regauth_cred *c);
+
 /* Wipes and frees a value from regauth_for_host(). */
 void regauth_free(char *value);

@@ -1041,6 +1041,46 @@ START_TEST(key_lists_match_handlers)
 }
 END_TEST
 
+/* [registry HOST] ca-file and mirror (redock poll's client): a section
+ * with either alone needs no credentials; each value is checked. */
+START_TEST(registry_ca_file_and_mirror)
+{
+        char text[512], want[512];
+
+        snprintf(text, sizeof(text), "[registry r.example]\nca-file = %s\nmirror = m.example:5000\n", conf);
+        write_file(conf, "", 0600);
+        ck_assert_int_eq(load(text), 0);
+        ck_assert_int_eq(cfg.n_creds, 1);
+        ck_assert_str_eq(cfg.creds[0].ca_file, conf);
+        ck_assert_str_eq(cfg.creds[0].mirror, "m.example:5000");
+        ck_assert_ptr_null(cfg.creds[0].username);
+        config_free(&cfg);
+
+        ck_assert_int_eq(load("[registry r.example]\nca-file = ca.pem\n"), 1);
+        expect_errs("2: ca-file wants an absolute path, not 'ca.pem'\n");
+        snprintf(text, sizeof(text), "[registry r.example]\nca-file = %s/absent.pem\n", dir);
+        ck_assert_int_eq(load(text), 1);
+        snprintf(want, sizeof(want), "2: ca-file %s/absent.pem: %s\n", dir, strerror(ENOENT));
+        expect_errs("%s", want);
+        ck_assert_int_eq(load("[registry r.example]\nmirror = https://m.example/\n"), 1);
+        expect_errs("2: mirror wants a registry host (HOST[:PORT]), not 'https://m.example/'\n");
+        /* a section with none of them still needs credentials */
+        ck_assert_int_eq(load("[registry r.example]\n"), 1);
+        expect_errs("1: registry 'r.example' needs username and password (or password-file)\n");
+        /* and a password without a user is still refused with a mirror */
+        ck_assert_int_eq(load("[registry r.example]\nmirror = m.example\npassword = p\n"), 1);
+        expect_errs("1: registry 'r.example' needs username and password (or password-file)\n");
+}
+END_TEST
+
+/* "poll" names the jobs redock poll queues: no webhook source takes it */
+START_TEST(source_poll_reserved)
+{
+        ck_assert_int_eq(load("[source poll]\ntoken = t\n"), 1);
+        expect_errs("1: source name 'poll' is reserved for the jobs redock poll queues; choose another name\n");
+}
+END_TEST
+
 START_TEST(no_source_warning)
 {
         FILE *f;
@@ -1175,6 +1215,8 @@ static Suite *config_suite(void)
         tcase_add_test(tc, gitlab_format);
         tcase_add_test(tc, apply_quoted_file_secret);
         tcase_add_test(tc, empty_sections);
+        tcase_add_test(tc, registry_ca_file_and_mirror);
+        tcase_add_test(tc, source_poll_reserved);
         suite_add_tcase(s, tc);
         return s;
 }

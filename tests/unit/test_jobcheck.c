@@ -113,6 +113,25 @@ START_TEST(forged_jobs_refused)
 }
 END_TEST
 
+/* redock poll's jobs: no [source poll] maps their host (config.c
+ * refuses one), so they are admitted on the grammar alone, any host */
+START_TEST(poll_jobs)
+{
+        char why[256] = "";
+        struct job j = job_of("poll", "ghcr.io", "team/app", "stable", D64);
+
+        ck_assert_int_eq(job_admit(&cfg, &j, why, sizeof(why)), 0);
+        ck_assert_str_eq(j.ev.registry, "ghcr.io");
+        j = job_of("poll", "docker.io", "library/nginx", "1.27", "");
+        ck_assert_int_eq(job_admit(&cfg, &j, why, sizeof(why)), 0);
+        refused(job_of("poll", "", "team/app", "stable", D64), "bad registry, repository, tag or digest");
+        refused(job_of("poll", "ghcr.io", "Team/App", "stable", D64), "bad registry, repository, tag or digest");
+        refused(job_of("poll", "ghcr.io", "team/app", "-x", D64), "bad registry, repository, tag or digest");
+        refused(job_of("poll", "ghcr.io", "team/app", "stable", "sha256:zz"), "bad registry, repository, tag or digest");
+        refused(job_of("poll", "http://ghcr.io", "team/app", "stable", D64), "bad registry, repository, tag or digest");
+}
+END_TEST
+
 static Suite *jobcheck_suite(void)
 {
         Suite *s = suite_create("jobcheck");
@@ -120,6 +139,7 @@ static Suite *jobcheck_suite(void)
 
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, admitted_and_mapped);
+        tcase_add_test(tc, poll_jobs);
         tcase_add_test(tc, forged_jobs_refused);
         suite_add_tcase(s, tc);
         return s;
