@@ -23,6 +23,7 @@
 #include "http.h"
 #include "intake.h"
 #include "log.h"
+#include "notify.h"
 #include "parseverb.h"
 #include "privdrop.h"
 #include "shutdown.h"
@@ -53,6 +54,8 @@ static void usage(FILE *f)
               "       redock [-c FILE] history [--json] [-n N] [--container NAME] [--outcome O[,O...]]\n"
               "                                [--since AGE|DATE]\n"
               "                                         the newest N decisions (default 20, 0 = all)\n"
+              "       redock [-c FILE] notify test [NAME...]\n"
+              "                                         send a test message to these notifiers (default all)\n"
               "       redock [-c FILE] generator DIR [EARLY LATE]\n"
               "                                         write split mode's drop-in for redock@.service\n"
               "       redock version | --version | -V\n"
@@ -114,6 +117,49 @@ static int become_state_owner(const char *config_path, struct config *cfg)
         if (r > 0 && config_load(config_path, cfg, stderr) != 0)
                 r = -EINVAL;
         return r < 0 ? r : 0;
+}
+
+/* notify test [NAME...]: a test message to each named [notify NAME]
+ * (all when none is named), read as the drain reads the configuration;
+ * one line per notifier, "NAME\tsent" or "NAME\tfailed\tWHY". */
+static int verb_notify(const char *config_path, int argc, char **argv)
+{
+        struct config cfg;
+        int bad = 0;
+
+        if (argc < 1 || strcmp(argv[0], "test") != 0) {
+                fputs("usage: redock notify test [NAME...]\n", stderr);
+                return 2;
+        }
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
+                return EXIT_FAILURE;
+        if (cfg.n_notifiers == 0) {
+                fprintf(stderr, "redock notify test: %s has no [notify NAME] section\n", cfg.path);
+                bad++;
+        }
+        for (int i = 1; i < argc; i++)
+                if (!config_notifier(&cfg, argv[i])) {
+                        fprintf(stderr, "redock notify test: no [notify %s] in %s\n", argv[i], cfg.path);
+                        bad++;
+                }
+        for (size_t k = 0; bad == 0 && k < cfg.n_notifiers; k++) {
+                const struct notifier *nt = &cfg.notifiers[k];
+                bool wanted = argc == 1;
+                char why[256] = "";
+
+                for (int i = 1; i < argc; i++)
+                        wanted |= strcmp(argv[i], nt->name) == 0;
+                if (!wanted)
+                        continue;
+                if (notify_test(nt, why, sizeof(why)) == 0) {
+                        printf("%s\tsent\n", nt->name);
+                } else {
+                        printf("%s\tfailed\t%s\n", nt->name, why);
+                        bad++;
+                }
+        }
+        config_free(&cfg);
+        return bad ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static int verb_drain(const char *config_path, bool once)
@@ -498,6 +544,8 @@ int main(int argc, char **argv)
                      verb_history(config_path, &ha, argc);
         else if (strcmp(verb, "config") == 0)
                 rc = verb_config(config_path, to, argc, argv);
+        else if (strcmp(verb, "notify") == 0)
+                rc = only_options(verb, given, OPT_CONFIG) ?: verb_notify(config_path, argc, argv);
         else if (strcmp(verb, "generator") == 0)
                 rc = generator_run(config_path, argc, argv);
         else if (strcmp(verb, "version") == 0) {
