@@ -125,7 +125,8 @@ static int become_state_owner(const char *config_path, struct config *cfg)
 static int verb_notify(const char *config_path, int argc, char **argv)
 {
         struct config cfg;
-        int bad = 0;
+        int bad = 0, failed = 0;
+        bool stop = false;
 
         if (argc < 1 || strcmp(argv[0], "test") != 0) {
                 fputs("usage: redock notify test [NAME...]\n", stderr);
@@ -142,7 +143,8 @@ static int verb_notify(const char *config_path, int argc, char **argv)
                         fprintf(stderr, "redock notify test: no [notify %s] in %s\n", argv[i], cfg.path);
                         bad++;
                 }
-        for (size_t k = 0; bad == 0 && k < cfg.n_notifiers; k++) {
+        /* a name that is not there: nothing is sent */
+        for (size_t k = 0; bad == 0 && k < cfg.n_notifiers && !stop; k++) {
                 const struct notifier *nt = &cfg.notifiers[k];
                 bool wanted = argc == 1;
                 char why[256] = "";
@@ -155,11 +157,13 @@ static int verb_notify(const char *config_path, int argc, char **argv)
                         printf("%s\tsent\n", nt->name);
                 } else {
                         printf("%s\tfailed\t%s\n", nt->name, why);
-                        bad++;
+                        failed++;
                 }
+                fflush(stdout);
+                stop = shutdown_requested();
         }
         config_free(&cfg);
-        return bad ? EXIT_FAILURE : EXIT_SUCCESS;
+        return bad || failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static int verb_drain(const char *config_path, bool once)
