@@ -190,8 +190,13 @@ static void item_line(FILE *f, const struct notify_item *it)
                 it->duration_ms);
         if (it->source)
                 fprintf(f, " (source %s)", it->source);
-        if (it->reason)
-                fprintf(f, "; reason: %s", it->reason);
+        /* one line per outcome in every text: a reason's line breaks
+         * would start what looks like another outcome */
+        if (it->reason) {
+                fputs("; reason: ", f);
+                for (const char *r = it->reason; *r; r++)
+                        fputc((unsigned char)*r < 0x20 || *r == 0x7f ? ' ' : *r, f);
+        }
 }
 
 static char *item_text(const struct notify_item *it)
