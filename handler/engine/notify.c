@@ -547,7 +547,7 @@ static int send_once(const struct notifier *nt, const char *body, const char *ti
                 /* a refused login or recipient is not cured by waiting */
                 r = cc == CURLE_LOGIN_DENIED || cc == CURLE_USE_SSL_FAILED || cc == CURLE_UNSUPPORTED_PROTOCOL
                             ? -EPROTO : -EAGAIN;
-                if (nt->type == NOTIFY_EMAIL && status)
+                if (nt->type == NOTIFY_EMAIL && status >= 400)   /* the server's refusal */
                         snprintf(why + strlen(why), size - strlen(why), " (SMTP %ld)", status);
         } else if (nt->type == NOTIFY_EMAIL || (status >= 200 && status < 300)) {
                 r = 0;

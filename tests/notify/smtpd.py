@@ -4,7 +4,8 @@
 smtpd.py PORT CERT KEY USER PASSWORD RECORDS PIDFILE
 
 Listens on 127.0.0.1:PORT, requires STARTTLS before anything else and
-AUTH (USER, PASSWORD) before a message; appends one JSON line per message
+AUTH (USER, PASSWORD) before a message (with CERT "-": a plain server that
+offers neither, for the client that must refuse it); appends one JSON line per message
 to RECORDS: {"from", "to", "tls", "authenticated", "content"}.  Writes its pid to
 PIDFILE; the test stops it by that pid.
 """
@@ -39,10 +40,13 @@ class Handler:
         return "250 OK"
 
 
-ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-ctx.load_cert_chain(cert, key)
-controller = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=ctx,
-                        require_starttls=True, authenticator=authenticator, auth_require_tls=True)
+if cert == "-":
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+else:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=ctx,
+                            require_starttls=True, authenticator=authenticator, auth_require_tls=True)
 controller.start()
 with open(pidfile, "w") as f:
     f.write(str(os.getpid()))
