@@ -26,7 +26,8 @@ port = int(port)
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user
           and auth_data.password.decode() == password)
-    return AuthResult(success=ok)
+    # handled=False: a refusal is answered 535 (else the client waits)
+    return AuthResult(success=ok, handled=False)
 
 
 class Handler:
