@@ -73,6 +73,49 @@ struct registry_cred {
         int line;
 };
 
+/* [notify NAME]: where messages about outcomes go (engine/notify.c). */
+enum notify_type {
+        NOTIFY_SLACK, NOTIFY_TEAMS, NOTIFY_WEBHOOK, NOTIFY_NTFY, NOTIFY_GOTIFY, NOTIFY_EMAIL,
+};
+
+/* The events a notifier may want, as bits of notifier.events. */
+enum notify_event {
+        NOTIFY_EV_UPDATED = 1 << 0,
+        NOTIFY_EV_ROLLED_BACK = 1 << 1,
+        NOTIFY_EV_FAILED = 1 << 2,
+        NOTIFY_EV_FOUND = 1 << 3,       /* monitor-only and dry-run: a newer image */
+        NOTIFY_EV_PENDING = 1 << 4,     /* approvals (issue 17): accepted, not sent yet */
+        NOTIFY_EV_POLL_ERROR = 1 << 5,
+        NOTIFY_EV_ALL = (1 << 6) - 1,
+};
+
+struct notifier {
+        char *name;
+        enum notify_type type;
+        bool type_set;
+        char *url;              /* url or url-file (a secret when from the file) */
+        char *secret;           /* secret-file: webhook's HMAC key */
+        char *token;            /* token-file: ntfy's or Gotify's token */
+        char *smtp_url;         /* email: smtp://HOST:PORT or smtps://HOST:PORT */
+        char *username;
+        char *password;         /* password-file */
+        char *from;
+        char **to;
+        size_t n_to;
+        bool starttls;          /* smtp://: STARTTLS required (default) */
+        char *ca_file;          /* a CA bundle for a private receiver's TLS */
+        unsigned events;        /* NOTIFY_EV_* bits */
+        char **sources;         /* glob patterns; none = every source */
+        size_t n_sources;
+        char **containers;      /* glob patterns; none = every container */
+        size_t n_containers;
+        int timeout_ms;         /* one try's deadline */
+        int line;
+};
+
+/* The events key's word for bit ev, or NULL. */
+const char *notify_event_name(unsigned ev);
+
 struct config {
         char *path;
         char *docker_host;      /* unix://PATH or tcp://HOST:PORT */
@@ -102,6 +145,8 @@ struct config {
         size_t n_creds;
         char *api_token;        /* [api] token or token-file: every endpoint */
         char *api_read_token;   /* [api] read-token or read-token-file: GET only */
+        struct notifier *notifiers;
+        size_t n_notifiers;
 };
 
 /* Load and validate path into cfg.  Every problem is printed to errs as
@@ -119,6 +164,7 @@ int config_warn(const struct config *cfg, FILE *out);
 const char *const *config_section_keys(const char *section);
 
 const struct source *config_source(const struct config *cfg, const char *name);
+const struct notifier *config_notifier(const struct config *cfg, const char *name);
 
 /* The min-age and window a job of source (NULL: none) waits for: the
  * source's own keys, else [redock]'s.  *min_age_text / *window NULL

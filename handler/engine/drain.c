@@ -21,6 +21,7 @@
 #include "listing.h"
 #include "log.h"
 #include "match.h"
+#include "notify.h"
 #include "policy.h"
 #include "queue.h"
 #include "repair.h"
@@ -103,6 +104,7 @@ struct drain_ctx {
         bool failed;                    /* an update of that push failed */
         bool held;                      /* that push waits (min-age, window) */
         bool repaired;                  /* inflight/ looked at in this drain */
+        struct notify_batch notes;      /* this pass's outcomes, for the notifiers */
 };
 
 static void record(struct drain_ctx *c, const char *target, const char *kind, const char *image,
@@ -121,6 +123,8 @@ static void record(struct drain_ctx *c, const char *target, const char *kind, co
 
         if (c->state)
                 state_record(c->state, &row);
+        notify_note(&c->notes, row.source, target, kind, image, row.old_digest, row.new_digest, outcome,
+                    duration_ms, row.error);
 }
 
 /* Log a Swarm service's outcome and count it as a container's would be. */
@@ -945,6 +949,9 @@ int drain_queue(const struct config *cfg, struct drain_stats *st, bool patient)
                 if (r == 0 && c.state)
                         state_prune(c.state, cfg->dedup_window, 10000);
                 close(lock);
+                /* the pass's outcomes are decided and its jobs gone: a
+                 * slow receiver holds neither the queue nor an update */
+                notify_flush(cfg, &c.notes);
                 if (r == 0 && st->kept == 0) {
                         /* new jobs may have come while we held the lock */
                         if (!queue_has_jobs(cfg->queue_dir))
@@ -1092,6 +1099,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                 if (failed(&res))
                         bad++;
         }
+        notify_flush(cfg, &c.notes);
         if (todo != names)
                 names_free(todo, n);
         if (all)

@@ -24,6 +24,7 @@
 #include "http.h"
 #include "intake.h"
 #include "log.h"
+#include "notify.h"
 #include "parseverb.h"
 #include "poll.h"
 #include "privdrop.h"
@@ -59,6 +60,8 @@ static void usage(FILE *f)
               "                                [--since AGE|DATE]\n"
               "                                         the newest N decisions (default 20, 0 = all)\n"
               "       redock [-c FILE] api                serve one operator API request (redock-api.socket)\n"
+              "       redock [-c FILE] notify test [NAME...]\n"
+              "                                         send a test message to these notifiers (default all)\n"
               "       redock [-c FILE] generator DIR [EARLY LATE]\n"
               "                                         write split mode's drop-in for redock@.service\n"
               "       redock version | --version | -V\n"
@@ -146,6 +149,53 @@ static int verb_api(const char *config_path, int argc)
         rc = api_serve(&cfg);
         config_free(&cfg);
         return rc;
+}
+
+/* notify test [NAME...]: a test message to each named [notify NAME]
+ * (all when none is named), read as the drain reads the configuration;
+ * one line per notifier, "NAME\tsent" or "NAME\tfailed\tWHY". */
+static int verb_notify(const char *config_path, int argc, char **argv)
+{
+        struct config cfg;
+        int bad = 0, failed = 0;
+        bool stop = false;
+
+        if (argc < 1 || strcmp(argv[0], "test") != 0) {
+                fputs("usage: redock notify test [NAME...]\n", stderr);
+                return 2;
+        }
+        if (config_load(config_path, &cfg, stderr) != 0 || become_state_owner(config_path, &cfg) < 0)
+                return EXIT_FAILURE;
+        if (cfg.n_notifiers == 0) {
+                fprintf(stderr, "redock notify test: %s has no [notify NAME] section\n", cfg.path);
+                bad++;
+        }
+        for (int i = 1; i < argc; i++)
+                if (!config_notifier(&cfg, argv[i])) {
+                        fprintf(stderr, "redock notify test: no [notify %s] in %s\n", argv[i], cfg.path);
+                        bad++;
+                }
+        /* a name that is not there: nothing is sent */
+        for (size_t k = 0; bad == 0 && k < cfg.n_notifiers && !stop; k++) {
+                const struct notifier *nt = &cfg.notifiers[k];
+                bool wanted = argc == 1;
+                char why[256] = "";
+
+                for (int i = 1; i < argc; i++)
+                        wanted |= strcmp(argv[i], nt->name) == 0;
+                if (!wanted)
+                        continue;
+                if (notify_test(nt, why, sizeof(why)) == 0) {
+                        printf("%s\tsent\n", nt->name);
+                } else {
+                        printf("%s\tfailed\t%s\n", nt->name, why);
+                        failed++;
+                }
+                fflush(stdout);
+                stop = shutdown_requested();
+        }
+        config_free(&cfg);
+        return bad || failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static int verb_drain(const char *config_path, bool once)
@@ -577,6 +627,8 @@ int main(int argc, char **argv)
                      verb_history(config_path, &ha, argc);
         else if (strcmp(verb, "config") == 0)
                 rc = verb_config(config_path, to, argc, argv);
+        else if (strcmp(verb, "notify") == 0)
+                rc = only_options(verb, given, OPT_CONFIG) ?: verb_notify(config_path, argc, argv);
         else if (strcmp(verb, "generator") == 0)
                 rc = generator_run(config_path, argc, argv);
         else if (strcmp(verb, "api") == 0)

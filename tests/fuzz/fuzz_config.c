@@ -36,6 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         for (size_t i = 0; i < cfg.n_creds; i++)
                 FUZZ_ASSERT(cfg.creds[i].host && cfg.creds[i].username && cfg.creds[i].password);
+        /* a notifier that loads can be sent to: its type and target */
+        for (size_t i = 0; i < cfg.n_notifiers; i++) {
+                const struct notifier *nt = &cfg.notifiers[i];
+                FUZZ_ASSERT(nt->name && source_name_valid(nt->name) && nt->type_set);
+                FUZZ_ASSERT(config_notifier(&cfg, nt->name) == nt);
+                FUZZ_ASSERT(nt->events && nt->timeout_ms >= 1000);
+                if (nt->type == NOTIFY_EMAIL)
+                        FUZZ_ASSERT(nt->smtp_url && nt->from && nt->n_to && !nt->url);
+                else
+                        FUZZ_ASSERT(nt->url && (!strncmp(nt->url, "http://", 7) || !strncmp(nt->url, "https://", 8)));
+                FUZZ_ASSERT(nt->type != NOTIFY_GOTIFY || nt->token);
+        }
         config_free(&cfg);
         return 0;
 }

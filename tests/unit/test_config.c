@@ -1024,7 +1024,7 @@ END_TEST
  * so the suggestions and the duplicate check know the real keys. */
 START_TEST(key_lists_match_handlers)
 {
-        static const char *const sections[] = { "redock", "docker", "source a", "registry r" };
+        static const char *const sections[] = { "redock", "docker", "source a", "registry r", "notify n" };
         char text[256];
 
         for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
