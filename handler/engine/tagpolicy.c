@@ -283,6 +283,10 @@ static int judge(const struct tagpolicy *pol, const char *running_tag, const cha
 
         say(why, size, "%s", "");
         tagpolicy_describe(pol, name, sizeof(name));
+        if (pol->kind == TAGPOLICY_PIN && strcmp(tag, pol->arg) != 0) {
+                say(why, size, "it follows exactly %s (%s)", pol->arg, name);
+                return 0;
+        }
         if (strcmp(tag, running_tag) == 0) {
                 say(why, size, "%s is the tag it runs", tag);
                 return 0;
@@ -292,10 +296,7 @@ static int judge(const struct tagpolicy *pol, const char *running_tag, const cha
                 say(why, size, "it follows its own tag %s (digest)", running_tag);
                 return 0;
         case TAGPOLICY_PIN:
-                if (strcmp(tag, pol->arg) == 0)
-                        return 1;
-                say(why, size, "it follows exactly %s (%s)", pol->arg, name);
-                return 0;
+                return 1;
         case TAGPOLICY_GLOB:
         case TAGPOLICY_REGEXP:
                 if (!pattern_matches(pol, tag)) {
