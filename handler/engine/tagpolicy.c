@@ -357,6 +357,43 @@ bool tagpolicy_accepts(const struct tagpolicy *pol, const char *running_tag, con
         return judge(pol, running_tag, tag, why, why_size) == 1;
 }
 
+void tagpolicy_following(const struct tagpolicy *pol, const char *running_tag, char *buf, size_t size)
+{
+        struct tagversion cur;
+        bool v = tagversion_parse(running_tag, &cur) == 0;
+
+        switch (pol->kind) {
+        case TAGPOLICY_DIGEST:
+                say(buf, size, "%s", running_tag);
+                break;
+        case TAGPOLICY_PIN:
+                say(buf, size, "%s", pol->arg);
+                break;
+        case TAGPOLICY_SEMVER_PATCH:
+                if (v)
+                        say(buf, size, "newest %s%llu.%llu.x", cur.v ? "v" : "", cur.major, cur.minor);
+                else
+                        say(buf, size, "nothing: %s is not a version", running_tag);
+                break;
+        case TAGPOLICY_SEMVER_MINOR:
+                if (v)
+                        say(buf, size, "newest %s%llu.x.x", cur.v ? "v" : "", cur.major);
+                else
+                        say(buf, size, "nothing: %s is not a version", running_tag);
+                break;
+        case TAGPOLICY_SEMVER_MAJOR:
+                if (v)
+                        say(buf, size, "newest version");
+                else
+                        say(buf, size, "nothing: %s is not a version", running_tag);
+                break;
+        case TAGPOLICY_GLOB:
+        case TAGPOLICY_REGEXP:
+                say(buf, size, "newest match of %s", pol->arg);
+                break;
+        }
+}
+
 bool tagpolicy_follows(const struct tagpolicy *pol, const char *running_tag, const char *tag)
 {
         if (pol->kind == TAGPOLICY_PIN)

@@ -83,5 +83,10 @@ bool tagpolicy_accepts(const struct tagpolicy *pol, const char *running_tag, con
 const char *tagpolicy_choose(const struct tagpolicy *pol, const char *running_tag, char *const *tags, size_t n,
                              char *why, size_t why_size);
 
+/* What a container running running_tag follows under pol, for status:
+ * "1.2.0" (digest), "stable" (pin:), "newest 1.2.x", "newest 1.x.x",
+ * "newest version", "newest match of PATTERN". */
+void tagpolicy_following(const struct tagpolicy *pol, const char *running_tag, char *buf, size_t size);
+
 /* Does pol follow pushes of tag at all (a move, or the running tag)? */
 bool tagpolicy_follows(const struct tagpolicy *pol, const char *running_tag, const char *tag);

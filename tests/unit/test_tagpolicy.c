@@ -310,6 +310,29 @@ START_TEST(accepts_says_why)
 }
 END_TEST
 
+static void following_is(const char *label, const char *running, const char *want)
+{
+        struct tagpolicy p;
+        char buf[600];
+
+        ck_assert_int_eq(tagpolicy_parse(label, &p, NULL, 0), 0);
+        tagpolicy_following(&p, running, buf, sizeof(buf));
+        ck_assert_str_eq(buf, want);
+        tagpolicy_free(&p);
+}
+
+START_TEST(following_for_status)
+{
+        following_is("digest", "1.2.0", "1.2.0");
+        following_is("pin:stable", "1.2.0", "stable");
+        following_is("semver-patch", "1.2.0", "newest 1.2.x");
+        following_is("semver-minor", "v1.2.0", "newest v1.x.x");
+        following_is("semver-major", "1.2.0", "newest version");
+        following_is("semver-minor", "latest", "nothing: latest is not a version");
+        following_is("glob:1.*", "1.2.0", "newest match of 1.*");
+}
+END_TEST
+
 static Suite *tagpolicy_suite(void)
 {
         Suite *s = suite_create("tagpolicy");
@@ -327,6 +350,7 @@ static Suite *tagpolicy_suite(void)
         tcase_add_test(tc, pin_and_digest);
         tcase_add_test(tc, follows_pushes);
         tcase_add_test(tc, accepts_says_why);
+        tcase_add_test(tc, following_for_status);
         suite_add_tcase(s, tc);
         return s;
 }
