@@ -56,8 +56,7 @@ static const char *const migrations[] = {
         "PRAGMA user_version = 2;",
         /* 3: a tag policy moves a container to another tag: the
          * reference it ran before, NULL when it stayed on its own */
-        "ALTER TABLE history ADD COLUMN old_image TEXT;"
-        "PRAGMA user_version = 3;",
+        "ALTER TABLE history ADD COLUMN old_image TEXT; PRAGMA user_version = 3;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
