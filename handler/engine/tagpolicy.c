@@ -40,6 +40,126 @@ static bool valid_tag(const char *t)
         return strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
 }
 
+/* glibc's regcomp copies an atom once per repetition that "+" or an
+ * interval asks for, so stacked and nested ones multiply ("a++++++...",
+ * "((a{99}){99}){99}" take gigabytes).  What the copies would come to is
+ * estimated before, and a pattern past this is refused. */
+#define REGEXP_SIZE_MAX 10000
+#define REGEXP_DEPTH_MAX 64
+
+/* The count of an interval at *p ("{m}", "{m,}", "{m,n}"), moving *p to
+ * its '}' (or where it stops); counts are cut at REGEXP_SIZE_MAX + 1. */
+static unsigned long interval_count(const char **p)
+{
+        unsigned long m = 0, n;
+        const char *q = *p + 1;
+
+        for (; *q >= '0' && *q <= '9'; q++)
+                m = m > REGEXP_SIZE_MAX ? m : m * 10 + (unsigned long)(*q - '0');
+        n = m;
+        if (*q == ',') {
+                for (n = 0, q++; *q >= '0' && *q <= '9'; q++)
+                        n = n > REGEXP_SIZE_MAX ? n : n * 10 + (unsigned long)(*q - '0');
+                if (n < m)
+                        n = m;
+        }
+        *p = *q ? q : q - 1;
+        return n > 1 ? n : 1;
+}
+
+/* Past a bracket expression starting at p ('['): its closing ']', or
+ * the end.  ']' first is literal; [:class:], [.x.], [=x=] inside. */
+static const char *bracket_end(const char *p)
+{
+        p++;
+        if (*p == '^')
+                p++;
+        if (*p == ']')
+                p++;
+        while (*p && *p != ']') {
+                if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+                        const char *end = strstr(p + 2, (const char[]){ p[1], ']', '\0' });
+
+                        if (!end)
+                                return p + strlen(p);
+                        p = end + 1;
+                }
+                p++;
+        }
+        return p;
+}
+
+/* Refuse what POSIX ERE does not have or leaves undefined and glibc
+ * makes costly: a back reference (exponential matching), repetition
+ * operators in a row ("a**", "a+*": seconds to compile), repetitions whose
+ * copies come past REGEXP_SIZE_MAX, groups nested deeper than
+ * REGEXP_DEPTH_MAX.  0 or -EINVAL with the reason. */
+static int regexp_affordable(const char *re, char *err, size_t err_size)
+{
+        /* per open group: its size so far, and the size of its last atom */
+        unsigned long size[REGEXP_DEPTH_MAX + 1] = { 0 }, last[REGEXP_DEPTH_MAX + 1] = { 0 };
+        int depth = 0;
+        bool repeated = false;  /* the last token was a repetition operator */
+
+        for (const char *p = re; *p; p++) {
+                unsigned long atom = 1, times = 0;
+                bool repeat = *p == '*' || *p == '?' || *p == '+' || (*p == '{' && p[1] >= '0' && p[1] <= '9');
+
+                if (repeat && repeated) {
+                        say(err, err_size, "regexp: repetition operators in a row (%.2s) are undefined in POSIX "
+                            "extended regular expressions", p - 1);
+                        return -EINVAL;
+                }
+                repeated = repeat;
+
+                if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
+                        say(err, err_size, "regexp: back references (\\%c) are not POSIX extended", p[1]);
+                        return -EINVAL;
+                }
+                if (*p == '\\' && p[1]) {
+                        p++;
+                } else if (*p == '[') {
+                        p = bracket_end(p);
+                        if (!*p)
+                                break;
+                } else if (*p == '(') {
+                        if (depth == REGEXP_DEPTH_MAX) {
+                                say(err, err_size, "regexp: groups nested deeper than %d", REGEXP_DEPTH_MAX);
+                                return -EINVAL;
+                        }
+                        depth++;
+                        size[depth] = last[depth] = 0;
+                        continue;
+                } else if (*p == ')' && depth > 0) {
+                        atom = size[depth] + 1;
+                        depth--;
+                } else if (*p == '|') {
+                        last[depth] = 0;
+                        continue;
+                } else if (*p == '*' || *p == '?') {
+                        continue;
+                } else if (*p == '+') {
+                        times = 2;
+                } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+                        times = interval_count(&p);
+                }
+                if (times) {
+                        /* the last atom again, times - 1 more copies of it */
+                        size[depth] += last[depth] * (times - 1);
+                        last[depth] *= times;
+                } else {
+                        size[depth] += atom;
+                        last[depth] = atom;
+                }
+                if (size[depth] > REGEXP_SIZE_MAX || last[depth] > REGEXP_SIZE_MAX) {
+                        say(err, err_size, "regexp: its repetitions (+, {m,n}) would make it too large to "
+                            "compile (over %d copies)", REGEXP_SIZE_MAX);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
 int tagpolicy_parse(const char *label, struct tagpolicy *ret, char *err, size_t err_size)
 {
         static const struct { const char *name; enum tagpolicy_kind kind; } plain[] = {
@@ -91,6 +211,8 @@ int tagpolicy_parse(const char *label, struct tagpolicy *ret, char *err, size_t 
                         return -EINVAL;
                 }
                 memcpy(ret->arg, label + 7, len - 7 + 1);
+                if (regexp_affordable(ret->arg, err, err_size) < 0)
+                        return -EINVAL;
                 r = regcomp(&ret->re, ret->arg, REG_EXTENDED);
                 if (r != 0) {
                         char msg[128];

@@ -80,6 +80,45 @@ START_TEST(parse_bad_regexp)
 }
 END_TEST
 
+/* what glibc makes costly is refused before regcomp */
+START_TEST(regexp_costs)
+{
+        struct tagpolicy p;
+
+        parse_bad("regexp:((a{99}){99}){99}", -EINVAL, "regexp: its repetitions (+, {m,n}) would make it too "
+                  "large to compile (over 10000 copies)");
+        parse_bad("regexp:a{1,10001}", -EINVAL, "regexp: its repetitions (+, {m,n}) would make it too "
+                  "large to compile (over 10000 copies)");
+        parse_bad("regexp:(((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)", -EINVAL, "regexp: its repetitions (+, "
+                  "{m,n}) would make it too large to compile (over 10000 copies)");
+        parse_bad("regexp:a**", -EINVAL, "regexp: repetition operators in a row (**) are undefined in POSIX "
+                  "extended regular expressions");
+        parse_bad("regexp:a{2}+", -EINVAL, "regexp: repetition operators in a row (}+) are undefined in POSIX "
+                  "extended regular expressions");
+        {
+                char deep[TAGPOLICY_LABEL_MAX] = "regexp:";
+
+                for (int i = 0; i < 65; i++)
+                        strcat(deep, "(");
+                strcat(deep, "a");
+                for (int i = 0; i < 65; i++)
+                        strcat(deep, ")");
+                parse_bad(deep, -EINVAL, "regexp: groups nested deeper than 64");
+        }
+        parse_bad("regexp:(a*)\\1", -EINVAL, "regexp: back references (\\1) are not POSIX extended");
+        /* a literal or bracketed brace, and affordable intervals, are fine */
+        ck_assert_int_eq(tagpolicy_parse("regexp:[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,100}", &p, NULL, 0), 0);
+        tagpolicy_free(&p);
+        ck_assert_int_eq(tagpolicy_parse("regexp:^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
+                                         &p, NULL, 0), 0);
+        tagpolicy_free(&p);
+        ck_assert_int_eq(tagpolicy_parse("regexp:((a{9}){9}){9}", &p, NULL, 0), 0);
+        tagpolicy_free(&p);
+        ck_assert_int_eq(tagpolicy_parse("regexp:[{]9999}\\{9999}[[:digit:]{]+", &p, NULL, 0), 0);
+        tagpolicy_free(&p);
+}
+END_TEST
+
 START_TEST(pin_limit)
 {
         char label[4 + TAG_MAX + 2] = "pin:";
@@ -341,6 +380,7 @@ static Suite *tagpolicy_suite(void)
         tcase_add_test(tc, parse_labels);
         tcase_add_test(tc, parse_refused);
         tcase_add_test(tc, parse_bad_regexp);
+        tcase_add_test(tc, regexp_costs);
         tcase_add_test(tc, pin_limit);
         tcase_add_test(tc, versions);
         tcase_add_test(tc, ordering);
