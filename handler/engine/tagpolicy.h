@@ -24,9 +24,6 @@
 
 #include "bounds.h"
 
-/* the longest redock.policy value taken: "regexp:" + a pattern */
-#define TAGPOLICY_LABEL_MAX 512
-
 enum tagpolicy_kind {
         TAGPOLICY_DIGEST,
         TAGPOLICY_SEMVER_PATCH,
