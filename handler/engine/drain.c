@@ -339,9 +339,6 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
         return 0;
 }
 
-/* Replace the containers that follow the push.  The whole host is
- * listed, for the dependency graph; only the followers and what depends
- * on them are inspected. */
 /* For a follower that moves to the pushed tag under its policy: the
  * reference it moves to (allocated), said in the log; NULL otherwise. */
 static char *move_to(struct drain_ctx *c, const json_t *ins, const char *image, const char *to_tag,
@@ -359,6 +356,9 @@ static char *move_to(struct drain_ctx *c, const json_t *ins, const char *image, 
         return strdup(ref);
 }
 
+/* Replace the containers that follow the push.  The whole host is
+ * listed, for the dependency graph; only the followers and what depends
+ * on them are inspected. */
 static int replace_followers(struct drain_ctx *c, const char *image)
 {
         const struct job *job = c->job;
@@ -391,6 +391,11 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         json_array_foreach(all, i, ins)
                 if (follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy))) {
                         to_image[i] = move_to(c, ins, image, to_tag, policy);
+                        /* NULL only out of memory: a parsed reference with
+                         * another tag fits IMAGE_REF_MAX.  Never the old tag
+                         * in place of the new one: left for the next push */
+                        if (to_tag[0] && !to_image[i])
+                                continue;
                         idx[n++] = i;
                 }
         err = inspect_tied(&c->d, all, &g, idx, n);
@@ -427,9 +432,8 @@ static int followers_run_digest(struct drain_ctx *c, const json_t *opted_in)
         size_t i;
 
         json_array_foreach(opted_in, i, ins) {
-                int r;
-
                 char to_tag[TAG_MAX], policy[600];
+                int r;
 
                 if (!follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
                         continue;
