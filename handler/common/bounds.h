@@ -27,6 +27,9 @@
 #define MEDIA_TYPE_MAX          128
 #define EVENT_ID_MAX            128
 #define IMAGE_REF_MAX           (REGISTRY_HOST_MAX + REPOSITORY_MAX + TAG_MAX + DIGEST_MAX + 4)
+/* a container's redock.policy label ("regexp:" + a pattern); longer is
+ * refused (tagpolicy.c) */
+#define TAGPOLICY_LABEL_MAX     512
 
 /* Payloads */
 #define JSON_MAX_DEPTH          32      /* deeper nesting is rejected */

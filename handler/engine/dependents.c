@@ -166,7 +166,7 @@ static int dependents_restart(struct dependents *dp, const struct update_result 
 
 int dependents_update(struct dependents *dp, struct update_result *res)
 {
-        const struct update_opts opts = { .cfg = dp->cfg };
+        const struct update_opts opts = { .cfg = dp->cfg, .to_image = dp->to_image };
         struct update *u;
 
         update_begin(dp->d, dp->g->nodes[dp->target].name, &opts, res, &u);

@@ -30,6 +30,7 @@ struct dependents {
         bool *stopped;                  /* by index in g: stopped by us */
         char **new_id;                  /* by index in g: id after a recreate */
         const char **stopping;          /* what dependents_stop stops, NULL-terminated */
+        const char *to_image;           /* the target moves to this reference (update_opts), or NULL */
 };
 
 /* Plan for target (an index in g).  0, -ELOOP with the cycle in why, or

@@ -87,12 +87,6 @@ static int runs_digest(struct docker *d, const json_t *ins, const char *digest)
         return yes;
 }
 
-/* replace_followers and followers_run_digest ask match.c */
-static bool follows_push(const struct config *cfg, const json_t *ins, const struct push_event *ev)
-{
-        return match_follows_push(cfg, ins, ev);
-}
-
 /* What one drain has open: Docker, the state database (may be NULL:
  * history is then not recorded, the work goes on). */
 struct drain_ctx {
@@ -101,20 +95,38 @@ struct drain_ctx {
         struct state *state;
         struct drain_stats *st;
         const struct job *job;          /* the newest job of the push at hand */
+        /* every push of the pass, for tag policies: a container moves to
+         * the best tag among them (match_tag_push) */
+        const struct push_event **pass;
+        size_t n_pass;
         bool failed;                    /* an update of that push failed */
         bool held;                      /* that push waits (min-age, window) */
         bool repaired;                  /* inflight/ looked at in this drain */
         struct notify_batch notes;      /* this pass's outcomes, for the notifiers */
 };
 
+/* Does the container follow the push at hand (c->job)?  When it moves to
+ * the pushed tag under its redock.policy, that tag into to_tag (else "");
+ * the policy as written into policy. */
+static bool follows_push(const struct drain_ctx *c, const json_t *ins, char *to_tag, size_t to_size,
+                         char *policy, size_t policy_size)
+{
+        const struct push_event *one = &c->job->ev;
+        enum match_tag m = match_tag_push(c->cfg, ins, one, c->pass ? c->pass : &one, c->pass ? c->n_pass : 1,
+                                          to_tag, to_size, policy, policy_size);
+
+        return m == MATCH_TAG_SAME || m == MATCH_TAG_MOVE;
+}
+
 static void record(struct drain_ctx *c, const char *target, const char *kind, const char *image,
-                   const char *old_digest, const char *new_digest, const char *outcome,
-                   long long duration_ms, const char *error)
+                   const char *old_image, const char *old_digest, const char *new_digest,
+                   const char *outcome, long long duration_ms, const char *error)
 {
         const struct history_row row = {
                 .source = c->job ? c->job->source : NULL,
                 .event_id = c->job && c->job->ev.event_id[0] ? c->job->ev.event_id : NULL,
                 .target = target, .kind = kind, .image = image,
+                .old_image = old_image && *old_image ? old_image : NULL,
                 .old_digest = old_digest && *old_digest ? old_digest : NULL,
                 .new_digest = new_digest && *new_digest ? new_digest : NULL,
                 .outcome = outcome, .duration_ms = duration_ms,
@@ -143,7 +155,7 @@ static void report_service(const struct swarm_result *res, void *userdata)
                 c->st->failed++;
         log_ctx(bad ? LOG_ERR : LOG_NOTICE, &ctx, "service %s: %s%s%s (%lld ms)", res->service,
                 res->outcome, res->reason[0] ? ": " : "", res->reason, res->duration_ms);
-        record(c, res->service, "service", res->image, NULL, c->job->ev.digest, res->outcome,
+        record(c, res->service, "service", res->image, NULL, NULL, c->job->ev.digest, res->outcome,
                res->duration_ms, res->reason);
 }
 
@@ -199,7 +211,7 @@ static void report_container(struct drain_ctx *c, const char *image, const struc
                         res->changed ? "" : ", nothing changed", res->reason);
                 break;
         }
-        record(c, name, "container", res->image[0] ? res->image : image, res->old_digest,
+        record(c, name, "container", res->image[0] ? res->image : image, res->old_image, res->old_digest,
                res->new_digest, update_outcome_name(res->outcome), res->duration_ms, res->reason);
         remember_refusal(c, res);
 }
@@ -238,7 +250,7 @@ static void conclude(struct drain_ctx *c, const char *image, const struct update
  * the swap and started after it.  A dependency cycle is a failed update
  * that changes nothing. */
 static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *g, const json_t *all,
-                                  size_t i, struct update_result *res)
+                                  size_t i, const char *to_image, struct update_result *res)
 {
         struct dependents dp;
         char why[512] = "";
@@ -256,6 +268,7 @@ static int update_with_dependents(struct drain_ctx *c, const struct deps_graph *
                 failed_unchanged(res, g->nodes[i].name, reason);
                 return 0;
         }
+        dp.to_image = to_image;
         r = dependents_update(&dp, res);
         dependents_free(&dp);
         return r;
@@ -267,6 +280,7 @@ struct at_once {
         const struct deps_graph *g;
         const json_t *all;
         const size_t *idx;
+        char *const *to_image;          /* by index in g: the reference it moves to, or NULL */
 };
 
 /* In an update process of batch_run: its own Docker connection, as a
@@ -279,7 +293,7 @@ static int update_one_of_many(void *arg, size_t i, struct update_result *res)
 
         r = docker_open(&cc.d, cc.cfg->docker_host);
         if (r == 0)
-                r = update_with_dependents(&cc, a->g, a->all, a->idx[i], res);
+                r = update_with_dependents(&cc, a->g, a->all, a->idx[i], a->to_image[a->idx[i]], res);
         docker_close(&cc.d);
         return r;
 }
@@ -287,9 +301,9 @@ static int update_one_of_many(void *arg, size_t i, struct update_result *res)
 /* rolling = no: every target at once, each in its own process, each
  * health-gated and rolled back on its own; a failure stops nobody else. */
 static int update_at_once(struct drain_ctx *c, const struct deps_graph *g, const json_t *all,
-                          const size_t *idx, size_t n, const char *image)
+                          const size_t *idx, size_t n, char *const *to_image, const char *image)
 {
-        struct at_once a = { .c = c, .g = g, .all = all, .idx = idx };
+        struct at_once a = { .c = c, .g = g, .all = all, .idx = idx, .to_image = to_image };
         struct update_result *res = calloc(n, sizeof(*res));
         int *rc = calloc(n, sizeof(*rc)), err = 0;
 
@@ -320,7 +334,8 @@ static int update_at_once(struct drain_ctx *c, const struct deps_graph *g, const
  * first failure stops the rest.  With cycle set (the targets' cycle), each
  * is a failed update that changes nothing.  0, or -errno to keep the job. */
 static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const json_t *all,
-                          const size_t *idx, size_t n, const char *cycle, const char *image)
+                          const size_t *idx, size_t n, char *const *to_image, const char *cycle,
+                          const char *image)
 {
         for (size_t i = 0; i < n; i++) {
                 struct update_result res;
@@ -334,7 +349,7 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
                         cycle_reason(reason, sizeof(reason), cycle);
                         failed_unchanged(&res, g->nodes[idx[i]].name, reason);
                 } else {
-                        r = update_with_dependents(c, g, all, idx[i], &res);
+                        r = update_with_dependents(c, g, all, idx[i], to_image[idx[i]], &res);
                 }
                 if (r < 0)
                         return r;       /* Docker went away: keep the job */
@@ -374,17 +389,35 @@ static bool refused_digest(struct drain_ctx *c, const json_t *ins, const char *i
         return true;
 }
 
+/* For a follower that moves to the pushed tag under its policy: the
+ * reference it moves to (allocated), said in the log; NULL otherwise. */
+static char *move_to(struct drain_ctx *c, const json_t *ins, const char *image, const char *to_tag,
+                     const char *policy)
+{
+        const char *running = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
+        const char *name = json_string_value(json_object_get(ins, "Name"));
+        char ref[IMAGE_REF_MAX];
+
+        if (!to_tag[0] || !running || match_retag(running, to_tag, ref, sizeof(ref)) < 0)
+                return NULL;
+        name = name && name[0] == '/' ? name + 1 : name;
+        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = c->job->source, .container = name, .image = image },
+                "push of %s: %s moves from %s to %s (%s)", image, name ? name : "?", running, ref, policy);
+        return strdup(ref);
+}
+
 /* Replace the containers that follow the push.  The whole host is
  * listed, for the dependency graph; only the followers and what depends
  * on them are inspected. */
 static int replace_followers(struct drain_ctx *c, const char *image)
 {
         const struct job *job = c->job;
-        char why[512] = "";
+        char why[512] = "", to_tag[TAG_MAX], policy[600];
+        char **to_image = NULL;
         const json_t *ins;
         json_t *all;
         struct deps_graph g;
-        size_t *idx, n = 0, i;
+        size_t *idx, n = 0, i, n_all;
         bool cycle, at_once = false;
         int err = 0;
 
@@ -395,22 +428,30 @@ static int replace_followers(struct drain_ctx *c, const char *image)
                 json_decref(all);
                 return err;
         }
-        idx = calloc(json_array_size(all) ? json_array_size(all) : 1, sizeof(*idx));
-        if (!idx || deps_build(all, &g) < 0) {
+        n_all = json_array_size(all);
+        idx = calloc(n_all ? n_all : 1, sizeof(*idx));
+        to_image = calloc(n_all ? n_all : 1, sizeof(*to_image));
+        if (!idx || !to_image || deps_build(all, &g) < 0) {
                 free(idx);
+                free(to_image);
                 json_decref(all);
                 return -ENOMEM;
         }
         /* node i of g is container i of all */
         json_array_foreach(all, i, ins)
-                if (follows_push(c->cfg, ins, &job->ev) && !refused_digest(c, ins, image))
+                if (follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)) &&
+                    !refused_digest(c, ins, image)) {
+                        to_image[i] = move_to(c, ins, image, to_tag, policy);
+                        /* NULL only out of memory: a parsed reference with
+                         * another tag fits IMAGE_REF_MAX.  Never the old tag
+                         * in place of the new one: left for the next push */
+                        if (to_tag[0] && !to_image[i])
+                                continue;
                         idx[n++] = i;
+                }
         err = inspect_tied(&c->d, all, &g, idx, n);
-        if (err < 0) {
-                free(idx);
-                json_decref(all);
-                return err;
-        }
+        if (err < 0)
+                goto out;
         /* what others depend on goes first */
         cycle = deps_sort(&g, idx, n, why, sizeof(why)) == -ELOOP;
         if (!c->cfg->rolling && !cycle && n > 1) {
@@ -422,9 +463,13 @@ static int replace_followers(struct drain_ctx *c, const char *image)
                                 "push of %s: %s, so its %zu containers are replaced one at a time",
                                 image, related, n);
         }
-        err = at_once ? update_at_once(c, &g, all, idx, n, image)
-                      : update_in_turn(c, &g, all, idx, n, cycle ? why : NULL, image);
+        err = at_once ? update_at_once(c, &g, all, idx, n, to_image, image)
+                      : update_in_turn(c, &g, all, idx, n, to_image, cycle ? why : NULL, image);
         deps_free(&g);
+out:
+        for (i = 0; i < n_all; i++)
+                free(to_image[i]);
+        free(to_image);
         free(idx);
         json_decref(all);
         return err;
@@ -438,9 +483,10 @@ static int followers_run_digest(struct drain_ctx *c, const json_t *opted_in)
         size_t i;
 
         json_array_foreach(opted_in, i, ins) {
+                char to_tag[TAG_MAX], policy[600];
                 int r;
 
-                if (!follows_push(c->cfg, ins, &c->job->ev))
+                if (!follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
                         continue;
                 r = runs_digest(&c->d, ins, c->job->ev.digest);
                 if (r <= 0)
@@ -462,13 +508,23 @@ static void log_misses(struct drain_ctx *c, const json_t *opted_in, const char *
         json_array_foreach(opted_in, i, ins) {
                 const char *name = json_string_value(json_object_get(ins, "Name"));
                 struct log_ctx ctx = { .source = job->source, .image = image };
-                char why[1024];
-                enum match_miss m = match_near_miss(c->cfg, ins, job->source, &job->ev, why, sizeof(why));
+                char why[1024], to_tag[TAG_MAX];
+                enum match_miss m;
+                enum match_tag t;
 
                 if (!name)
                         continue;
                 name += name[0] == '/';
                 ctx.container = name;
+                /* a tag policy that does not take this push: why */
+                t = match_tag_push(c->cfg, ins, &job->ev, c->pass ? c->pass : &(const struct push_event *){ &job->ev },
+                                   c->pass ? c->n_pass : 1, to_tag, sizeof(to_tag), why, sizeof(why));
+                if (t == MATCH_TAG_STAYS || t == MATCH_TAG_REFUSED || t == MATCH_TAG_BAD_LABEL) {
+                        log_ctx(t == MATCH_TAG_STAYS ? LOG_INFO : LOG_WARNING, &ctx, "push of %s: %s %s", image,
+                                name, why);
+                        continue;
+                }
+                m = match_near_miss(c->cfg, ins, job->source, &job->ev, why, sizeof(why));
                 if (m == MATCH_STOPPED)
                         log_ctx(LOG_INFO, &ctx, "push of %s: %s is not running (%s), left alone (include-stopped = no)",
                                 image, name, why);
@@ -522,9 +578,10 @@ static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long
 
         json_array_foreach(opted_in, i, ins) {
                 const char *v = policy_min_age(json_object_get(json_object_get(ins, "Config"), "Labels"));
+                char to_tag[TAG_MAX], policy[600];
                 long long secs;
 
-                if (!v || !follows_push(c->cfg, ins, &c->job->ev))
+                if (!v || !follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
                         continue;
                 if (duration_parse(v, &secs) < 0) {
                         log_ctx(LOG_WARNING, &(struct log_ctx){ .source = c->job->source,
@@ -607,9 +664,12 @@ static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_c
 
         snprintf(image, sizeof(image), "%s/%s:%s", job->ev.registry[0] ? job->ev.registry : "*",
                  job->ev.repository, job->ev.tag);
-        json_array_foreach(opted_in, i, ins)
-                if (follows_push(c->cfg, ins, &job->ev))
+        json_array_foreach(opted_in, i, ins) {
+                char to_tag[TAG_MAX], policy[600];
+
+                if (follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
                         n++;
+        }
         if (n == 0) {
                 log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
                                                      .digest = job->ev.digest[0] ? job->ev.digest : NULL },
@@ -846,6 +906,12 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
 
         claim_jobs(c, pj, nj);
         fault_point("after-claim");
+        /* the pushes tag policies choose among: those not dropped as redeliveries */
+        c->pass = calloc(nj ? nj : 1, sizeof(*c->pass));
+        c->n_pass = 0;
+        for (size_t i = 0; c->pass && i < nj; i++)
+                if (!pj[i].done)
+                        c->pass[c->n_pass++] = &pj[i].job.ev;
         if (count_left(pj, nj) > 0 && !(opted_in = match_candidates(&c->d, c->cfg, &r)))
                 goto docker_failed;
 
@@ -881,6 +947,8 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         }
         c->st->kept = count_left(pj, nj);
         json_decref(opted_in);
+        free(c->pass);
+        c->pass = NULL;
         free(pj);
         return r;
 
@@ -895,6 +963,8 @@ docker_failed:
         docker_close(&c->d);
         *connected = false;
         json_decref(opted_in);
+        free(c->pass);
+        c->pass = NULL;
         free(pj);
         return -EAGAIN;
 }
@@ -1085,7 +1155,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                 if (req->force && c.state && state_refused_clear(c.state, todo[i]) == 0)
                         log_msg(LOG_DEBUG, "%s: refused digests forgotten (--force)", todo[i]);
 
-                r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, &res)
+                r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, NULL, &res)
                            : update_container(&c.d, todo[i], &opts, &res);
                 if (r < 0) {
                         fprintf(out, "%s\terror\t-\t%s\n", todo[i], strerror(-r));

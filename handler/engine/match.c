@@ -1,6 +1,7 @@
 /* match: which containers a push reaches, and why the others do not. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "listing.h"
 #include "match.h"
 #include "policy.h"
+#include "tagpolicy.h"
 
 /* Is this container opted in under [redock] select (its labels alone)? */
 static bool opted_in(const struct config *cfg, const json_t *labels)
@@ -352,4 +354,92 @@ bool match_describe(const struct config *cfg, const json_t *ins, char *buf, size
         }
         snprintf(buf, size, "source %s", s->name);
         return true;
+}
+
+/* Does ref name ev's repository on ev's host (or an alias), whatever the tag? */
+static bool same_repository(const struct config *cfg, const struct imageref *ref, const struct push_event *ev)
+{
+        struct push_event as_tag = *ev;
+
+        snprintf(as_tag.tag, sizeof(as_tag.tag), "%s", ref->tag);
+        return ref_follows(cfg, ref, &as_tag);
+}
+
+enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const struct push_event *ev,
+                              const struct push_event *const *pass, size_t n, char *to_tag, size_t to_size,
+                              char *why, size_t why_size)
+{
+        const json_t *labels = json_object_get(json_object_get(ins, "Config"), "Labels");
+        char err[256], **tags = NULL;
+        const char *best;
+        struct imageref ref;
+        struct tagpolicy tp;
+        struct policy pol;
+        enum match_tag m = MATCH_TAG_NONE;
+        size_t k = 0;
+        int r;
+
+        to_tag[0] = '\0';
+        why[0] = '\0';
+        if (!match_selected(cfg, ins, NULL, 0) || image_ref(ins, &ref) < 0 || !same_repository(cfg, &ref, ev))
+                return MATCH_TAG_NONE;
+        policy_from_labels(labels, &pol);
+        r = tagpolicy_parse(pol.tag_policy, &tp, err, sizeof(err));
+        if (r < 0) {
+                snprintf(why, why_size, "left alone: its label redock.policy=%.80s%s is refused: %s",
+                         pol.tag_policy, strlen(pol.tag_policy) > 80 ? "..." : "", err);
+                m = MATCH_TAG_BAD_LABEL;
+                goto out;
+        }
+        tagpolicy_describe(&tp, why, why_size);
+        if (tp.kind == TAGPOLICY_DIGEST) {
+                m = strcmp(ref.tag, ev->tag) == 0 ? MATCH_TAG_SAME : MATCH_TAG_NONE;
+                goto out;
+        }
+        /* the tags of this repository pushed in the pass */
+        tags = calloc(n ? n : 1, sizeof(*tags));
+        if (!tags)
+                goto out;
+        for (size_t i = 0; i < n; i++)
+                if (same_repository(cfg, &ref, pass[i]))
+                        tags[k++] = (char *)pass[i]->tag;
+        best = tagpolicy_choose(&tp, ref.tag, tags, k, err, sizeof(err));
+        if (best && strcmp(best, ev->tag) == 0) {
+                snprintf(to_tag, to_size, "%s", best);
+                m = MATCH_TAG_MOVE;
+        } else if (!best && strcmp(ref.tag, ev->tag) == 0 && tagpolicy_follows(&tp, ref.tag, ev->tag)) {
+                m = MATCH_TAG_SAME;
+        } else {
+                char policy[TAGPOLICY_LABEL_MAX + 8], reason[512];
+
+                tagpolicy_describe(&tp, policy, sizeof(policy));
+                if (best)
+                        snprintf(reason, sizeof(reason), "it moves to %s, the best of this pass's pushes", best);
+                else if (err[0])        /* the choice was refused as a whole */
+                        snprintf(reason, sizeof(reason), "%s", err);
+                else
+                        tagpolicy_accepts(&tp, ref.tag, ev->tag, reason, sizeof(reason));
+                snprintf(why, why_size, "stays on %s (%s): %s", ref.tag, policy, reason);
+                m = err[0] && !best ? MATCH_TAG_REFUSED : MATCH_TAG_STAYS;
+        }
+out:
+        free(tags);
+        tagpolicy_free(&tp);
+        policy_free(&pol);
+        return m;
+}
+
+int match_retag(const char *image, const char *tag, char *out, size_t size)
+{
+        const char *slash, *colon;
+        size_t keep;
+        int n;
+
+        if (!image || strchr(image, '@'))
+                return -EINVAL;
+        slash = strrchr(image, '/');
+        colon = strrchr(image, ':');
+        keep = colon && (!slash || colon > slash) ? (size_t)(colon - image) : strlen(image);
+        n = snprintf(out, size, "%.*s:%s", (int)keep, image, tag);
+        return n < 0 || (size_t)n >= size ? -E2BIG : 0;
 }

@@ -59,3 +59,30 @@ enum match_miss match_near_miss(const struct config *cfg, const json_t *ins, con
  * summary), or why none does: "source NAME", or "nothing: <why>"
  * naming the key that would fix a near miss.  true when followed. */
 bool match_describe(const struct config *cfg, const json_t *ins, char *buf, size_t size);
+
+/* Tag policies (label redock.policy, tagpolicy.h): how a container stands
+ * to push ev, given every push of the drain pass (ev among them).  A
+ * container moves to the best tag its policy allows among the pass's
+ * pushes of its repository; any policy follows a push of the tag it runs
+ * (a new digest of it) when no such move is in the pass, pin: only when
+ * it runs the pinned tag. */
+enum match_tag {
+        MATCH_TAG_NONE,         /* not selected, not its repository, or digest and another tag */
+        MATCH_TAG_SAME,         /* follows ev on the tag it runs */
+        MATCH_TAG_MOVE,         /* follows ev to ev's tag (into to_tag) */
+        MATCH_TAG_STAYS,        /* its repository, not a tag its policy takes now: why */
+        MATCH_TAG_REFUSED,      /* the same, because a glob or regexp match is not a version: why */
+        MATCH_TAG_BAD_LABEL,    /* its redock.policy label is refused: why */
+};
+
+/* to_tag: the tag it moves to (MATCH_TAG_MOVE), else "".  why: for STAYS
+ * and REFUSED "stays on TAG (POLICY): reason", for BAD_LABEL "left alone:
+ * ...", for MOVE and SAME the policy as written. */
+enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const struct push_event *ev,
+                              const struct push_event *const *pass, size_t n, char *to_tag, size_t to_size,
+                              char *why, size_t why_size);
+
+/* image with its tag replaced by tag (the user's spelling of the host and
+ * repository kept), into out.  0, -EINVAL (pinned by digest, or no
+ * image), -E2BIG. */
+int match_retag(const char *image, const char *tag, char *out, size_t size);

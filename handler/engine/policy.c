@@ -51,6 +51,8 @@ static const char *const L_SIGNAL[] = { "redock.stop-signal", "com.centurylinkla
 static const char *const L_STOP_TIMEOUT[] = { "redock.stop-timeout", NULL };
 static const char *const L_HEALTH_TIMEOUT[] = { "redock.health-timeout", NULL };
 static const char *const L_ROLLBACK[] = { "redock.rollback", NULL };
+/* no other updater's label: Watchtower follows only the tag it runs */
+static const char *const L_TAG_POLICY[] = { "redock.policy", NULL };
 #define L_HOOK_TIMEOUT "redock.hook-timeout"
 /* Watchtower's, in minutes; 0 there means no timeout */
 #define L_WT_PRE_TIMEOUT "com.centurylinklabs.watchtower.lifecycle.pre-update-timeout"
@@ -157,6 +159,9 @@ int policy_from_labels(const json_t *labels, struct policy *p)
         hook_timeout(labels, L_WT_POST_TIMEOUT, &p->post_timeout);
         p->pre_update = label(labels, L_PRE);
         p->post_update = label(labels, L_POST);
+        p->tag_policy = label(labels, L_TAG_POLICY);
+        if (p->tag_policy && !*p->tag_policy)
+                p->tag_policy = NULL;
 
         deps = label(labels, L_DEPENDS);
         if (deps) {

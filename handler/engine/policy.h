@@ -33,6 +33,9 @@ struct policy {
         struct hook_timeout pre_timeout, post_timeout;
         const char *pre_update; /* shell command run in the old container */
         const char *post_update;/* shell command run in the new container */
+        /* redock.policy as written, or NULL (digest): which tag it
+         * follows, parsed by tagpolicy.c */
+        const char *tag_policy;
         char *depends_on[POLICY_MAX_DEPS]; /* container names this one needs */
         int n_depends_on;
 };

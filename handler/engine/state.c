@@ -68,6 +68,9 @@ static const char *const migrations[] = {
         "CREATE TABLE refused(target TEXT, digest TEXT, reason TEXT, time INTEGER,"
         " PRIMARY KEY(target, digest)) WITHOUT ROWID;"
         "PRAGMA user_version = 3;",
+        /* 4: a tag policy moves a container to another tag: the
+         * reference it ran before, NULL when it stayed on its own */
+        "ALTER TABLE history ADD COLUMN old_image TEXT; PRAGMA user_version = 4;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -411,8 +414,8 @@ int state_record(struct state *st, const struct history_row *row)
 {
         sqlite3_stmt *stmt = NULL;
         int r = prepare(st, "INSERT INTO history(time, source, event_id, target, kind, image,"
-                        " old_digest, new_digest, outcome, duration_ms, error)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &stmt);
+                        " old_digest, new_digest, outcome, duration_ms, error, old_image)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &stmt);
 
         if (r < 0)
                 return r;
@@ -427,6 +430,7 @@ int state_record(struct state *st, const struct history_row *row)
         bind_text(stmt, 9, row->outcome);
         sqlite3_bind_int64(stmt, 10, row->duration_ms);
         bind_text(stmt, 11, row->error);
+        bind_text(stmt, 12, row->old_image);
         r = step_done(st, stmt, "recording history");
         sqlite3_finalize(stmt);
         return r;
@@ -439,7 +443,7 @@ const char *const state_outcomes[] = { "updated", "unchanged", "rolled-back", "f
 
 /* Columns of the history query, in SELECT order. */
 enum { H_ID, H_TIME, H_SOURCE, H_EVENT_ID, H_TARGET, H_KIND, H_IMAGE, H_OLD, H_NEW,
-       H_OUTCOME, H_DURATION, H_ERROR };
+       H_OUTCOME, H_DURATION, H_ERROR, H_OLD_IMAGE };
 
 /* Columns of the table.  DETAIL is why a decision came out as it did:
  * an error, or a note such as "monitor-only: not replaced" (JSON keeps
@@ -491,7 +495,16 @@ static void format_cells(sqlite3_stmt *stmt, struct cells *c)
         iso_time(sqlite3_column_int64(stmt, H_TIME), c->v[C_TIME], CELL_MAX);
         table_cell(c->v[C_TARGET], CELL_MAX, col_text(stmt, H_TARGET));
         table_cell(c->v[C_OUTCOME], CELL_MAX, col_text(stmt, H_OUTCOME));
-        table_cell(c->v[C_IMAGE], CELL_MAX, col_text(stmt, H_IMAGE));
+        /* a move to another tag: "OLD REFERENCE → NEW TAG" */
+        if (col_text(stmt, H_OLD_IMAGE) && col_text(stmt, H_IMAGE)) {
+                const char *img = col_text(stmt, H_IMAGE), *colon = strrchr(img, ':'), *slash = strrchr(img, '/');
+
+                snprintf(tmp, sizeof(tmp), "%s → %s", col_text(stmt, H_OLD_IMAGE),
+                         colon && (!slash || colon > slash) ? colon + 1 : img);
+                table_cell(c->v[C_IMAGE], CELL_MAX, tmp);
+        } else {
+                table_cell(c->v[C_IMAGE], CELL_MAX, col_text(stmt, H_IMAGE));
+        }
         short_digest(old, sizeof(old), col_text(stmt, H_OLD));
         short_digest(new, sizeof(new), col_text(stmt, H_NEW));
         snprintf(tmp, sizeof(tmp), "%s → %s", old, new);
@@ -578,7 +591,7 @@ static int print_json_row(sqlite3_stmt *stmt, FILE *out)
         json_t *j;
 
         iso_time(sqlite3_column_int64(stmt, H_TIME), when, sizeof(when));
-        j = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}",
+        j = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}",
                       "id", (json_int_t)sqlite3_column_int64(stmt, H_ID),
                       "time", when,
                       "source", json_text(stmt, H_SOURCE),
@@ -586,6 +599,7 @@ static int print_json_row(sqlite3_stmt *stmt, FILE *out)
                       "target", json_text(stmt, H_TARGET),
                       "kind", json_text(stmt, H_KIND),
                       "image", json_text(stmt, H_IMAGE),
+                      "old_image", json_text(stmt, H_OLD_IMAGE),
                       "old_digest", json_text(stmt, H_OLD),
                       "new_digest", json_text(stmt, H_NEW),
                       "outcome", json_text(stmt, H_OUTCOME),
@@ -620,7 +634,7 @@ static int history_query(struct state *st, const struct history_filter *f, sqlit
         int r;
 
         n = (size_t)snprintf(sql, sizeof(sql), "SELECT id, time, source, event_id, target, kind, image,"
-                             " old_digest, new_digest, outcome, duration_ms, error FROM history"
+                             " old_digest, new_digest, outcome, duration_ms, error, old_image FROM history"
                              " WHERE (?1 IS NULL OR target = ?1) AND time >= ?2");
         if (f->n_outcomes > 0) {
                 n += (size_t)snprintf(sql + n, sizeof(sql) - n, " AND outcome IN (");

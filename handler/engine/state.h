@@ -25,7 +25,8 @@ struct history_row {
         const char *event_id;           /* may be NULL */
         const char *target;             /* container or service name */
         const char *kind;               /* "container" or "service" */
-        const char *image;              /* reference it follows */
+        const char *image;              /* reference it follows (moves to, under a tag policy) */
+        const char *old_image;          /* the reference it ran, when it moved to another; NULL */
         const char *old_digest;         /* may be NULL */
         const char *new_digest;         /* may be NULL */
         const char *outcome;            /* "updated", "unchanged", "rolled-back", "failed", ... */

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "docker.h"
+#include "imageref.h"
 #include "match.h"
 #include "policy.h"
 #include "queue.h"
@@ -20,6 +21,7 @@
 #include "status.h"
 #include "swarmspec.h"
 #include "table.h"
+#include "tagpolicy.h"
 
 #define CELL_MAX        512     /* table cells are cut here; JSON has it all */
 #define COLS_MAX        32      /* keys of a row that become columns */
@@ -139,6 +141,34 @@ static void add_last_outcome(struct status_ctx *c, json_t *row, const char *name
         }
 }
 
+/* "tag_policy" (redock.policy as it is taken, or why it is refused) and
+ * "follows_tag" (what that means for the tag it runs). */
+static void tag_policy_keys(const json_t *ins, json_t *row)
+{
+        const json_t *config = json_object_get(ins, "Config");
+        const char *image = json_string_value(json_object_get(config, "Image"));
+        char desc[TAGPOLICY_LABEL_MAX + 300], err[256], following[TAGPOLICY_LABEL_MAX + 32];
+        struct imageref ref;
+        struct tagpolicy tp;
+        struct policy pol;
+        bool parsed = image && imageref_parse(image, &ref) == 0 && ref.tag[0];
+
+        policy_from_labels(json_object_get(config, "Labels"), &pol);
+        if (tagpolicy_parse(pol.tag_policy, &tp, err, sizeof(err)) < 0) {
+                snprintf(desc, sizeof(desc), "refused: %.200s", err);
+                json_object_set_new(row, "tag_policy", json_string(desc));
+                json_object_set_new(row, "follows_tag", json_string("nothing: its redock.policy is refused"));
+        } else {
+                tagpolicy_describe(&tp, desc, sizeof(desc));
+                json_object_set_new(row, "tag_policy", json_string(desc));
+                if (parsed)
+                        tagpolicy_following(&tp, ref.tag, following, sizeof(following));
+                json_object_set_new(row, "follows_tag", parsed ? json_string(following) : json_null());
+        }
+        tagpolicy_free(&tp);
+        policy_free(&pol);
+}
+
 /* More keys for a container's row, from its inspect object (they become
  * columns of the table by themselves).  Room for what another part of
  * redock can say about a container, e.g. which source follows it. */
@@ -149,6 +179,7 @@ static void status_row_extra(const struct config *cfg, const json_t *ins, json_t
         /* "source NAME", or "nothing: why" with the key that would fix it */
         match_describe(cfg, ins, followed, sizeof(followed));
         json_object_set_new(row, "followed_by", json_string(followed));
+        tag_policy_keys(ins, row);
 }
 
 /* One container's row, from its inspect object.  IMAGE is Config.Image,

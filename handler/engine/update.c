@@ -255,6 +255,7 @@ struct update {
         struct policy pol;
         char name[256], repo[600], tmpname[300], oldname[300], new_id[80];
         const char *image, *old_id, *old_image_id;
+        const char *target;     /* what it is pulled and created from: opts->to_image, else image */
         bool was_running, run_after;
         bool intent_written;
         /* the swap is over for certain (done, or undone and verified):
@@ -306,7 +307,10 @@ static enum step look_at_old(struct update *s, const char *name_in)
                 set_reason(res, "unexpected inspect reply");
                 return STEP_DONE;
         }
-        snprintf(res->image, sizeof(res->image), "%s", s->image);
+        s->target = s->opts->to_image && *s->opts->to_image ? s->opts->to_image : s->image;
+        snprintf(res->image, sizeof(res->image), "%s", s->target);
+        if (strcmp(s->target, s->image) != 0)
+                snprintf(res->old_image, sizeof(res->old_image), "%s", s->image);
         snprintf(res->old_image_id, sizeof(res->old_image_id), "%s", s->old_image_id);
         snprintf(res->container_id, sizeof(res->container_id), "%s", s->old_id);
         return STEP_NEXT;
@@ -341,14 +345,14 @@ static enum step pull_new(struct update *s)
         char *auth = NULL, *slash, *colon;
         int status, r;
 
-        if (imageref_parse(s->image, &ref) < 0 || ref.digest[0]) {
+        if (imageref_parse(s->target, &ref) < 0 || ref.digest[0]) {
                 res->outcome = UPDATE_SKIPPED;
                 set_reason(res, ref.digest[0] ? "pinned by digest" : "unparsable image reference");
                 return STEP_DONE;
         }
         /* the repository as the user wrote it: Docker records RepoDigests
          * under that spelling ("nginx@sha256:...") */
-        snprintf(s->repo, sizeof(s->repo), "%s", s->image);
+        snprintf(s->repo, sizeof(s->repo), "%s", s->target);
         slash = strrchr(s->repo, '/');
         colon = strrchr(s->repo, ':');
         if (colon && (!slash || colon > slash))
@@ -366,10 +370,10 @@ static enum step pull_new(struct update *s)
                 s->r = r == -ENOENT || r == -EACCES || r == -EINVAL ? 0 : r;
                 return STEP_DONE;
         }
-        s->new_img = ctr_inspect(s->d, "images", s->image, &status);
+        s->new_img = ctr_inspect(s->d, "images", s->target, &status);
         new_image_id = json_string_value(json_object_get(s->new_img, "Id"));
         if (!new_image_id) {
-                set_reason(res, "pulled image %s not found (%d)", s->image, status);
+                set_reason(res, "pulled image %s not found (%d)", s->target, status);
                 if (status < 0)
                         s->r = status;
                 return STEP_DONE;
@@ -406,7 +410,7 @@ static enum step create_new(struct update *s)
         json_t *reply = NULL;
         int status, r;
 
-        s->spec = recreate_spec(s->old, s->old_img, s->image, s->d->api_minor, &s->later);
+        s->spec = recreate_spec(s->old, s->old_img, s->target, s->d->api_minor, &s->later);
         if (!s->spec) {
                 set_reason(res, "cannot build the new container's config");
                 return STEP_DONE;

@@ -29,12 +29,18 @@ struct update_opts {
         bool recreate;
         bool start;                     /* start the new one even if the old one is stopped now */
         const char *netns_to;           /* the new one joins this container's network namespace */
+        /* the reference to move to (a tag policy's new tag), or NULL: the
+         * image it runs.  Pulled, compared and created from instead of
+         * Config.Image; a rollback puts the old container, on its old
+         * reference, back. */
+        const char *to_image;
 };
 
 struct update_result {
         enum update_outcome outcome;
         char name[256];
-        char image[512];                /* the reference it runs */
+        char image[512];                /* the reference it runs, or moves to */
+        char old_image[512];            /* the reference it ran when it moves to another; "" */
         char old_image_id[80];
         char new_image_id[80];
         char old_digest[180];

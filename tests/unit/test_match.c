@@ -4,6 +4,7 @@
  * image, labels, name or state it is about. */
 #include "check_main.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "bounds.h"
 #include "config.h"
 #include "event.h"
 #include "listing.h"
@@ -265,6 +267,91 @@ START_TEST(list_summary)
 }
 END_TEST
 
+/* Tag policies: which push of a pass each container moves to. */
+static enum match_tag tag_push(const json_t *c, const struct push_event *ev, const struct push_event *const *pass,
+                               size_t n, char *to, char *why)
+{
+        return match_tag_push(&cfg, c, ev, pass, n, to, TAG_MAX, why, 1024);
+}
+
+START_TEST(tag_policy_moves)
+{
+        json_t *minor = container("/m", REG "/team/app:1.2.0", "running", "redock.enable", "true",
+                                  "redock.policy", "semver-minor", NULL);
+        json_t *plain = container("/p", REG "/team/app:1.2.0", "running", "redock.enable", "true", NULL);
+        struct push_event v13 = push(REG, "team/app", "1.3.0"), v20 = push(REG, "team/app", "2.0.0"),
+                          v12 = push(REG, "team/app", "1.2.0"), v125 = push(REG, "team/app", "1.2.5"),
+                          other = push(REG, "team/other", "1.3.0");
+        const struct push_event *pass[] = { &v125, &v13, &v20, &v12, &other };
+        char to[TAG_MAX], why[1024];
+
+        load(SOURCE);
+        ck_assert_int_eq(tag_push(minor, &v13, pass, 5, to, why), MATCH_TAG_MOVE);
+        ck_assert_str_eq(to, "1.3.0");
+        ck_assert_str_eq(why, "semver-minor");
+        ck_assert_int_eq(tag_push(minor, &v20, pass, 5, to, why), MATCH_TAG_STAYS);
+        ck_assert_str_eq(why, "stays on 1.2.0 (semver-minor): it moves to 1.3.0, the best of this pass's pushes");
+        ck_assert_int_eq(tag_push(minor, &v12, pass, 5, to, why), MATCH_TAG_STAYS);
+        ck_assert_int_eq(tag_push(minor, &other, pass, 5, to, why), MATCH_TAG_NONE);
+        /* alone in its pass */
+        ck_assert_int_eq(tag_push(minor, &v20, (const struct push_event *[]){ &v20 }, 1, to, why), MATCH_TAG_STAYS);
+        ck_assert_str_eq(why, "stays on 1.2.0 (semver-minor): 2.0.0 is a new major version (semver-minor takes "
+                              "1.x.x only)");
+        ck_assert_str_eq(to, "");
+        /* a new digest of the tag it runs, no move in the pass */
+        ck_assert_int_eq(tag_push(minor, &v12, (const struct push_event *[]){ &v12, &v20 }, 2, to, why),
+                         MATCH_TAG_SAME);
+        /* digest: today's behaviour */
+        ck_assert_int_eq(tag_push(plain, &v12, pass, 5, to, why), MATCH_TAG_SAME);
+        ck_assert_int_eq(tag_push(plain, &v13, pass, 5, to, why), MATCH_TAG_NONE);
+        json_decref(minor);
+        json_decref(plain);
+}
+END_TEST
+
+START_TEST(tag_policy_refusals)
+{
+        json_t *bad = container("/b", REG "/team/app:1.2.0", "running", "redock.enable", "true",
+                                "redock.policy", "semver", NULL);
+        json_t *glob = container("/g", REG "/team/app:1.2.0", "running", "redock.enable", "true",
+                                 "redock.policy", "glob:1.*", NULL);
+        json_t *off = container("/o", REG "/team/app:1.2.0", "running", "redock.policy", "semver-major", NULL);
+        struct push_event v1x = push(REG, "team/app", "1.x"), v13 = push(REG, "team/app", "1.3.0");
+        char to[TAG_MAX], why[1024];
+
+        load(SOURCE);
+        ck_assert_int_eq(tag_push(bad, &v13, (const struct push_event *[]){ &v13 }, 1, to, why),
+                         MATCH_TAG_BAD_LABEL);
+        ck_assert_str_eq(why, "left alone: its label redock.policy=semver is refused: not a policy: write digest, "
+                              "semver-patch, semver-minor, semver-major, glob:PATTERN, regexp:RE or pin:TAG");
+        ck_assert_int_eq(tag_push(glob, &v1x, (const struct push_event *[]){ &v1x, &v13 }, 2, to, why),
+                         MATCH_TAG_REFUSED);
+        ck_assert_str_eq(why, "stays on 1.2.0 (glob:1.*): 1.x matches glob:1.* but is not a version "
+                              "(MAJOR.MINOR.PATCH, v optional): glob:1.* orders the tags it matches by version");
+        ck_assert_int_eq(tag_push(glob, &v13, (const struct push_event *[]){ &v13 }, 1, to, why), MATCH_TAG_MOVE);
+        /* not opted in: nothing at all */
+        ck_assert_int_eq(tag_push(off, &v13, (const struct push_event *[]){ &v13 }, 1, to, why), MATCH_TAG_NONE);
+        json_decref(bad);
+        json_decref(glob);
+        json_decref(off);
+}
+END_TEST
+
+START_TEST(retag)
+{
+        char out[IMAGE_REF_MAX];
+
+        ck_assert_int_eq(match_retag(REG "/team/app:1.2.0", "1.3.0", out, sizeof(out)), 0);
+        ck_assert_str_eq(out, REG "/team/app:1.3.0");
+        ck_assert_int_eq(match_retag(REG "/team/app", "1.3.0", out, sizeof(out)), 0);
+        ck_assert_str_eq(out, REG "/team/app:1.3.0");
+        ck_assert_int_eq(match_retag("nginx", "1.25.3", out, sizeof(out)), 0);
+        ck_assert_str_eq(out, "nginx:1.25.3");
+        ck_assert_int_eq(match_retag("nginx@sha256:00", "1", out, sizeof(out)), -EINVAL);
+        ck_assert_int_eq(match_retag(REG "/a:1", "2", out, 10), -E2BIG);
+}
+END_TEST
+
 static Suite *match_suite(void)
 {
         Suite *s = suite_create("match");
@@ -280,6 +367,9 @@ static Suite *match_suite(void)
         tcase_add_test(tc, select_all);
         tcase_add_test(tc, never_followed);
         tcase_add_test(tc, list_summary);
+        tcase_add_test(tc, tag_policy_moves);
+        tcase_add_test(tc, tag_policy_refusals);
+        tcase_add_test(tc, retag);
         suite_add_tcase(s, tc);
         return s;
 }

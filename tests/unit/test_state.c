@@ -168,7 +168,7 @@ START_TEST(open_creates_wal_database)
         ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "wal");
         sqlite3_finalize(stmt);
         sqlite3_close(db);
-        ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
+        ck_assert_int_eq(raw_int("PRAGMA user_version"), 4);
         ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'history_target'"), 1);
         state_close(st);
 
@@ -441,7 +441,7 @@ START_TEST(history_json)
 
                 ck_assert_msg(j != NULL, "line %d: %s", n, err.text);
                 ck_assert(json_is_object(j));
-                ck_assert_uint_eq(json_object_size(j), 12);
+                ck_assert_uint_eq(json_object_size(j), 13);
                 ck_assert_ptr_null(strstr(line, "\": "));    /* compact */
                 id = json_integer_value(json_object_get(j, "id"));
                 ck_assert_int_lt(id, prev_id);          /* newest first */
@@ -865,6 +865,50 @@ START_TEST(refused_digests)
 }
 END_TEST
 
+/* A database of schema 2 (before tag policies) gains old_image, its rows
+ * keep NULL there; a move to another tag shows both references. */
+START_TEST(history_old_image)
+{
+        const struct history_row moved = {
+                .time = 1700000100, .source = "reg", .target = "web", .kind = "container",
+                .image = "127.0.0.1:5000/team/app:1.3.0", .old_image = "127.0.0.1:5000/team/app:1.2.0",
+                .outcome = "updated", .duration_ms = 5,
+        };
+        char *out;
+        struct state *st;
+        sqlite3 *db;
+
+        ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_exec(db,
+                "CREATE TABLE history(id INTEGER PRIMARY KEY, time INTEGER, source TEXT,"
+                " event_id TEXT, target TEXT, kind TEXT, image TEXT, old_digest TEXT,"
+                " new_digest TEXT, outcome TEXT, duration_ms INTEGER, error TEXT);"
+                "CREATE INDEX history_target ON history(target, id);"
+                "CREATE TABLE seen_id(source TEXT, tag TEXT, event_id TEXT, job TEXT, time INTEGER,"
+                " PRIMARY KEY(source, tag, event_id)) WITHOUT ROWID;"
+                "CREATE TABLE seen_tag(source TEXT, tag TEXT, digest TEXT, job TEXT, time INTEGER,"
+                " PRIMARY KEY(source, tag)) WITHOUT ROWID;"
+                "INSERT INTO history(time, target, kind, image, outcome, duration_ms)"
+                " VALUES(1700000000, 'old', 'container', 'team/app:stable', 'updated', 1);"
+                "PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        st = open_state();
+        ck_assert_int_eq(raw_int("PRAGMA user_version"), 4);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history WHERE old_image IS NULL"), 1);
+        ck_assert_int_eq(state_record(st, &moved), 0);
+        out = capture(st, 0, false);
+        ck_assert_msg(strstr(out, "127.0.0.1:5000/team/app:1.2.0 → 1.3.0"), "%s", out);
+        ck_assert_msg(strstr(out, " team/app:stable "), "%s", out);
+        free(out);
+        out = capture(st, 1, true);
+        ck_assert_msg(strstr(out, "\"image\":\"127.0.0.1:5000/team/app:1.3.0\",\"old_image\":\"127.0.0.1:5000/team/app:1.2.0\""),
+                      "%s", out);
+        free(out);
+        state_close(st);
+}
+END_TEST
+
 static Suite *state_suite(void)
 {
         Suite *s = suite_create("state");
@@ -899,6 +943,7 @@ static Suite *state_suite(void)
         tcase_add_test(tc, held_jobs);
         tcase_add_test(tc, first_seen_kept);
         tcase_add_test(tc, refused_digests);
+        tcase_add_test(tc, history_old_image);
         suite_add_tcase(s, tc);
         return s;
 }
