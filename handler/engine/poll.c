@@ -12,12 +12,14 @@
 #include "imageref.h"
 #include "log.h"
 #include "match.h"
+#include "policy.h"
 #include "poll.h"
 #include "queue.h"
 #include "registry.h"
 #include "shutdown.h"
 #include "strutil.h"
 #include "swarmspec.h"
+#include "tagpolicy.h"
 
 /* One repository:tag asked, with its answer: every target following it
  * shares this (the registry is asked once). */
@@ -29,6 +31,16 @@ struct asked {
         int err;                        /* 0, or its -errno */
 };
 
+/* One repository's tags, listed once per run for the tag policies that
+ * choose among them. */
+struct listed {
+        char registry[REGISTRY_HOST_MAX];
+        char repository[REPOSITORY_MAX];
+        char **tags;
+        size_t n;
+        int err;                        /* 0, or its -errno */
+};
+
 struct poller {
         const struct config *cfg;
         const struct poll_opts *o;
@@ -36,17 +48,81 @@ struct poller {
         struct docker d;
         struct asked *v;
         size_t n;
+        struct listed *lv;
+        size_t ln;
         struct event_list events;
 };
 
-/* The tag a target follows.  Today that is the tag it was started with
- * (the "digest" policy: same tag, new digest).  A container's tag
- * policy (redock.policy: semver-*, glob:, regexp:, pin:) chooses
- * another tag here, from registry_list_tags(). */
-static int followed_tag(const json_t *labels, const struct imageref *ref, char *tag, size_t size)
+/* ref's repository's tags, listed once per run.  NULL on ENOMEM. */
+static const struct listed *list_tags(struct poller *p, const struct imageref *ref)
 {
-        (void)labels;
-        return str_copy(tag, size, ref->tag);
+        struct registry_target t;
+        struct registry_conn *c = NULL;
+        struct listed *l, *grown;
+
+        for (size_t i = 0; i < p->ln; i++)
+                if (hostmap_same_host(p->lv[i].registry, ref->registry) &&
+                    strcmp(p->lv[i].repository, ref->repository) == 0)
+                        return &p->lv[i];
+        grown = reallocarray(p->lv, p->ln + 1, sizeof(*p->lv));
+        if (!grown)
+                return NULL;
+        p->lv = grown;
+        l = &p->lv[p->ln++];
+        memset(l, 0, sizeof(*l));
+        str_copy(l->registry, sizeof(l->registry), ref->registry);
+        str_copy(l->repository, sizeof(l->repository), ref->repository);
+        l->err = registry_target(p->cfg, ref->registry, ref->repository, &t);
+        if (l->err == 0)
+                l->err = registry_open(p->cfg, &t, &c);
+        if (l->err == 0)
+                l->err = registry_list_tags(c, 0, &l->tags, &l->n);     /* logs */
+        registry_close(c);
+        return l;
+}
+
+/* The tag a container follows: the tag it was started with (the digest
+ * policy: same tag, new digest), or the one its redock.policy chooses
+ * among the repository's tags (semver-*, glob:, regexp:) or names (pin:).
+ * A policy that cannot choose (a bad label, tags that cannot be listed,
+ * no newer tag) leaves it on its own tag, said in the log.  The job
+ * queued for the chosen tag is then applied as a push of it would be
+ * (match.c moves the container).  0, or -ENOMEM. */
+static int followed_tag(struct poller *p, const char *name, const json_t *labels, const struct imageref *ref,
+                        char *tag, size_t size)
+{
+        struct policy pol;
+        struct tagpolicy tp;
+        char why[256] = "";
+        const char *chosen = NULL;
+        int r = 0;
+
+        str_copy(tag, size, ref->tag);
+        policy_from_labels(labels, &pol);
+        if (pol.tag_policy && tagpolicy_parse(pol.tag_policy, &tp, why, sizeof(why)) < 0) {
+                log_ctx(LOG_WARNING, &(struct log_ctx){ .source = POLL_SOURCE, .container = name },
+                        "poll: container %s: redock.policy=%s: %s; it follows its own tag %s", name,
+                        pol.tag_policy, why, ref->tag);
+        } else if (pol.tag_policy && tp.kind == TAGPOLICY_PIN) {
+                str_copy(tag, size, tp.arg);
+        } else if (pol.tag_policy && tp.kind != TAGPOLICY_DIGEST) {
+                const struct listed *l = list_tags(p, ref);
+
+                if (!l)
+                        r = -ENOMEM;
+                else if (l->err == 0)
+                        chosen = tagpolicy_choose(&tp, ref->tag, l->tags, l->n, why, sizeof(why));
+                if (chosen)
+                        str_copy(tag, size, chosen);
+                else if (l && (l->err < 0 || why[0]))
+                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = POLL_SOURCE, .container = name },
+                                "poll: container %s stays on %s (redock.policy=%s): %s", name, ref->tag,
+                                pol.tag_policy, l->err < 0 ? "its repository's tags could not be listed" : why);
+        }
+        if (pol.tag_policy)
+                tagpolicy_free(&tp);
+        policy_free(&pol);
+        return r;
 }
 
 /* What the registry says repository:tag names now, asked once per run. */
@@ -153,8 +229,8 @@ static int poll_container(struct poller *p, const json_t *ins)
                 decided("container", name, image, NULL, "not polled: its image names no tag (pinned by digest)");
                 return 0;
         }
-        if (followed_tag(json_object_get(config, "Labels"), &ref, tag, sizeof(tag)) < 0)
-                return 0;
+        if (followed_tag(p, name, json_object_get(config, "Labels"), &ref, tag, sizeof(tag)) < 0)
+                return -ENOMEM;
         a = ask(p, &ref, tag);
         if (!a)
                 return -ENOMEM;
@@ -197,11 +273,12 @@ static void poll_service(struct poller *p, const json_t *svc)
                 return;
         p->st->targets++;
         if (swarm_image_split(image, ref_s, sizeof(ref_s), cur, sizeof(cur)) < 0 ||
-            imageref_parse(ref_s, &ref) < 0 || !ref.tag[0] ||
-            followed_tag(json_object_get(json_object_get(svc, "Spec"), "Labels"), &ref, tag, sizeof(tag)) < 0) {
+            imageref_parse(ref_s, &ref) < 0 || !ref.tag[0]) {
                 decided("service", name, image, NULL, "not polled: its image names no tag");
                 return;
         }
+        /* services follow the tag they run (tag policies are containers') */
+        str_copy(tag, sizeof(tag), ref.tag);
         a = ask(p, &ref, tag);
         if (!a || a->err < 0) {
                 p->st->failed++;
@@ -294,6 +371,9 @@ int poll_run(const struct config *cfg, const struct poll_opts *o, struct poll_st
 out:
         event_list_free(&p.events);
         free(p.v);
+        for (size_t k = 0; k < p.ln; k++)
+                registry_tags_free(p.lv[k].tags, p.lv[k].n);
+        free(p.lv);
         json_decref(all);
         docker_close(&p.d);
         return r;
