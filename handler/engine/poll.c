@@ -12,11 +12,13 @@
 #include "imageref.h"
 #include "log.h"
 #include "match.h"
+#include "notify.h"
 #include "policy.h"
 #include "poll.h"
 #include "queue.h"
 #include "registry.h"
 #include "shutdown.h"
+#include "state.h"
 #include "strutil.h"
 #include "swarmspec.h"
 #include "tagpolicy.h"
@@ -51,6 +53,8 @@ struct poller {
         struct listed *lv;
         size_t ln;
         struct event_list events;
+        struct state *state;            /* may be NULL: no refusals known */
+        struct notify_batch notes;      /* poll-error, for [notify] */
 };
 
 /* ref's repository's tags, listed once per run.  NULL on ENOMEM. */
@@ -214,10 +218,11 @@ static int poll_container(struct poller *p, const json_t *ins)
         const json_t *config = json_object_get(ins, "Config");
         const char *image = json_string_value(json_object_get(config, "Image"));
         const char *id = json_string_value(json_object_get(ins, "Image"));
-        char tag[TAG_MAX], what[LOG_MSG_MAX / 2];
+        char tag[TAG_MAX], what[LOG_MSG_MAX / 2], reason[256];
         const struct asked *a;
         struct imageref ref;
         json_t *img = NULL;
+        long long when;
         int s;
 
         if (name && name[0] == '/')
@@ -238,6 +243,8 @@ static int poll_container(struct poller *p, const json_t *ins)
                 p->st->failed++;
                 snprintf(what, sizeof(what), "not checked: %s", why_not(a->err));
                 decided("container", name, image, NULL, what);
+                notify_note(&p->notes, POLL_SOURCE, name, "container", image, NULL, NULL, "poll-error", 0,
+                            why_not(a->err));
                 return 0;
         }
         s = docker_callf(&p->d, "GET", NULL, &img, 0, "/images/%s/json", id);
@@ -246,6 +253,14 @@ static int poll_container(struct poller *p, const json_t *ins)
         if (s == 200 && image_has_digest(img, &ref, a->digest)) {
                 p->st->unchanged++;
                 decided("container", name, image, a->digest, "unchanged");
+        } else if (p->state && state_refused(p->state, name, a->digest, reason, sizeof(reason), &when) == 1) {
+                /* rolled back on this container: not queued again until
+                 * a new digest, or redock update NAME --force */
+                p->st->changed++;
+                snprintf(what, sizeof(what),
+                         "%s:%s is %s now, which was rolled back on it (%s): not queued; a new digest, or redock update %s --force, tries again",
+                         ref.repository, tag, a->digest, reason, name);
+                decided("container", name, image, a->digest, what);
         } else {
                 p->st->changed++;
                 snprintf(what, sizeof(what), "%s:%s is %s now, the container runs another: %s", ref.repository,
@@ -284,6 +299,8 @@ static void poll_service(struct poller *p, const json_t *svc)
                 p->st->failed++;
                 snprintf(what, sizeof(what), "not checked: %s", a ? why_not(a->err) : strerror(ENOMEM));
                 decided("service", name, image, NULL, what);
+                notify_note(&p->notes, POLL_SOURCE, name, "service", image, NULL, NULL, "poll-error", 0,
+                            a ? why_not(a->err) : strerror(ENOMEM));
                 return;
         }
         if (strcmp(cur, a->digest) == 0) {
@@ -336,6 +353,9 @@ int poll_run(const struct config *cfg, const struct poll_opts *o, struct poll_st
                 docker_close(&p.d);
                 return r;
         }
+        /* no database yet: nothing was ever rolled back */
+        if (state_open(cfg->state_dir, &p.state) < 0)
+                p.state = NULL;
         all = match_candidates(&p.d, cfg, &r);
         if (all)
                 r = match_resolve_moved(&p.d, cfg, all);
@@ -369,6 +389,10 @@ int poll_run(const struct config *cfg, const struct poll_opts *o, struct poll_st
         }
         r = 0;
 out:
+        /* after the jobs are queued: a notifier never holds them */
+        notify_flush(cfg, &p.notes);
+        if (p.state)
+                state_close(p.state);
         event_list_free(&p.events);
         free(p.v);
         for (size_t k = 0; k < p.ln; k++)
