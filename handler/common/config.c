@@ -12,6 +12,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "strutil.h"
 #include "duration.h"
 #include "formats/formats.h"
 #include "imageref.h"
@@ -1473,13 +1474,6 @@ const struct notifier *config_notifier(const struct config *cfg, const char *nam
         return NULL;
 }
 
-static void list_free(char **list, size_t n)
-{
-        for (size_t i = 0; i < n; i++)
-                free(list[i]);
-        free(list);
-}
-
 const struct source *config_source(const struct config *cfg, const char *name)
 {
         for (size_t i = 0; i < cfg->n_sources; i++)
@@ -1544,9 +1538,9 @@ void config_free(struct config *cfg)
                 free(nt->username);
                 free(nt->from);
                 free(nt->ca_file);
-                list_free(nt->to, nt->n_to);
-                list_free(nt->sources, nt->n_sources);
-                list_free(nt->containers, nt->n_containers);
+                strv_free(nt->to, nt->n_to);
+                strv_free(nt->sources, nt->n_sources);
+                strv_free(nt->containers, nt->n_containers);
         }
         free(cfg->notifiers);
         free(cfg->docker_config);

@@ -1,8 +1,9 @@
 /* strutil: copying outside strings into fixed buffers, whole or not at
- * all: a name cut to fit could name something else. */
+ * all (a name cut to fit could name something else); arrays of strings. */
 #pragma once
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The n bytes at src as a string in dst (size bytes); -EINVAL when they
@@ -20,4 +21,12 @@ static inline int str_copy_n(char *dst, size_t size, const char *src, size_t n)
 static inline int str_copy(char *dst, size_t size, const char *src)
 {
         return str_copy_n(dst, size, src ? src : "", src ? strlen(src) : 0);
+}
+
+/* An array of n allocated strings, and the array itself. */
+static inline void strv_free(char **v, size_t n)
+{
+        for (size_t i = 0; v && i < n; i++)
+                free(v[i]);
+        free(v);
 }

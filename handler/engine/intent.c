@@ -15,6 +15,7 @@
 
 #include "fsutil.h"
 #include "intent.h"
+#include "strutil.h"
 
 static int path_of(const char *state_dir, const char *name, char *buf, size_t size, bool mkdirs)
 {
@@ -189,7 +190,5 @@ int intent_list(const char *state_dir, char ***names, size_t *n)
 
 void intent_names_free(char **names, size_t n)
 {
-        for (size_t i = 0; i < n; i++)
-                free(names[i]);
-        free(names);
+        strv_free(names, n);
 }

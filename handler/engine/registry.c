@@ -733,7 +733,5 @@ int registry_list_tags(struct registry_conn *c, unsigned page, char ***tags, siz
 
 void registry_tags_free(char **tags, size_t n)
 {
-        for (size_t i = 0; i < n; i++)
-                free(tags[i]);
-        free(tags);
+        strv_free(tags, n);
 }

@@ -117,6 +117,20 @@ static int step_done(struct state *st, sqlite3_stmt *stmt, const char *what)
         return 0;
 }
 
+/* One statement with one text parameter (?1), run to its end. */
+static int exec_text(struct state *st, const char *sql, const char *text, const char *what)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = prepare(st, sql, &stmt);
+
+        if (r < 0)
+                return r;
+        bind_text(stmt, 1, text);
+        r = step_done(st, stmt, what);
+        sqlite3_finalize(stmt);
+        return r;
+}
+
 static int query_int(struct state *st, const char *sql, long long *v)
 {
         sqlite3_stmt *stmt = NULL;
@@ -861,15 +875,7 @@ int state_hold(struct state *st, const struct held_row *row, char *replaced, siz
 
 int state_unhold(struct state *st, const char *job)
 {
-        sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "DELETE FROM held WHERE job = ?1", &stmt);
-
-        if (r < 0)
-                return r;
-        bind_text(stmt, 1, job);
-        r = step_done(st, stmt, "releasing a held job");
-        sqlite3_finalize(stmt);
-        return r;
+        return exec_text(st, "DELETE FROM held WHERE job = ?1", job, "releasing a held job");
 }
 
 int state_each_held(struct state *st, long long due_by, int (*fn)(const struct held_row *row, void *userdata),
@@ -937,15 +943,7 @@ int state_refused(struct state *st, const char *target, const char *digest, char
 
 int state_refused_clear(struct state *st, const char *target)
 {
-        sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "DELETE FROM refused WHERE target = ?1", &stmt);
-
-        if (r < 0)
-                return r;
-        bind_text(stmt, 1, target);
-        r = step_done(st, stmt, "forgetting refused digests");
-        sqlite3_finalize(stmt);
-        return r;
+        return exec_text(st, "DELETE FROM refused WHERE target = ?1", target, "forgetting refused digests");
 }
 
 int state_each_refused(struct state *st, int (*fn)(const char *target, const char *digest,
