@@ -696,16 +696,18 @@ int state_print_history(struct state *st, FILE *out, const struct history_filter
         return r;
 }
 
-int state_each_target(struct state *st, int (*fn)(const struct history_row *row, void *userdata),
-                      void *userdata)
+/* Every row sql selects (the columns HISTORY_COLUMNS names, in that
+ * order) to fn, in the statement's order; what names the read for an
+ * error. */
+#define HISTORY_COLUMNS "time, source, event_id, target, kind, image, old_digest, new_digest," \
+                        " outcome, duration_ms, error"
+static int each_history_row(struct state *st, const char *sql, const char *what,
+                            int (*fn)(const struct history_row *row, void *userdata), void *userdata)
 {
         sqlite3_stmt *stmt = NULL;
         int rc = SQLITE_DONE, r;
 
-        /* the newest row of each target: ids only grow */
-        r = prepare(st, "SELECT time, source, event_id, target, kind, image, old_digest, new_digest,"
-                    " outcome, duration_ms, error FROM history WHERE id IN"
-                    " (SELECT MAX(id) FROM history GROUP BY target) ORDER BY kind, target", &stmt);
+        r = prepare(st, sql, &stmt);
         if (r < 0)
                 return r;
         while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -720,9 +722,18 @@ int state_each_target(struct state *st, int (*fn)(const struct history_row *row,
                 r = fn(&row, userdata);
         }
         if (r == 0 && rc != SQLITE_DONE)
-                r = fail(st, "reading the last outcomes");
+                r = fail(st, what);
         sqlite3_finalize(stmt);
         return r;
+}
+
+int state_each_target(struct state *st, int (*fn)(const struct history_row *row, void *userdata),
+                      void *userdata)
+{
+        /* the newest row of each target: ids only grow */
+        return each_history_row(st, "SELECT " HISTORY_COLUMNS " FROM history WHERE id IN"
+                                " (SELECT MAX(id) FROM history GROUP BY target) ORDER BY kind, target",
+                                "reading the last outcomes", fn, userdata);
 }
 
 int state_last_outcome(struct state *st, const char *target, char *outcome, size_t size,
@@ -966,22 +977,6 @@ int state_each_refused(struct state *st, int (*fn)(const char *target, const cha
 
 int state_each_row(struct state *st, int (*fn)(const struct history_row *row, void *userdata), void *userdata)
 {
-        sqlite3_stmt *stmt = NULL;
-        int rc = SQLITE_DONE, r;
-
-        r = prepare(st, "SELECT time, target, kind, outcome, duration_ms FROM history ORDER BY id", &stmt);
-        if (r < 0)
-                return r;
-        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-                const struct history_row row = {
-                        .time = sqlite3_column_int64(stmt, 0), .target = col_text(stmt, 1),
-                        .kind = col_text(stmt, 2), .outcome = col_text(stmt, 3),
-                        .duration_ms = sqlite3_column_int64(stmt, 4),
-                };
-                r = fn(&row, userdata);
-        }
-        if (r == 0 && rc != SQLITE_DONE)
-                r = fail(st, "reading the history");
-        sqlite3_finalize(stmt);
-        return r;
+        return each_history_row(st, "SELECT " HISTORY_COLUMNS " FROM history ORDER BY id", "reading the history",
+                                fn, userdata);
 }

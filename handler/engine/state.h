@@ -91,13 +91,13 @@ int state_print_history(struct state *st, FILE *out, const struct history_filter
 int state_each_target(struct state *st, int (*fn)(const struct history_row *row, void *userdata),
                       void *userdata);
 
-/* The last outcome recorded for target: fills outcome/time (outcome ""
- * when none).  For `redock status`. */
-/* Every history row, oldest first, with time, target, kind, outcome and
- * duration_ms set (the rest NULL or 0): what the metrics count.  The
- * history is pruned (state_prune), so this stays bounded. */
+/* Every history row, oldest first, as state_each_target gives them: what
+ * the metrics count.  The history is pruned (state_prune), so this stays
+ * bounded. */
 int state_each_row(struct state *st, int (*fn)(const struct history_row *row, void *userdata), void *userdata);
 
+/* The last outcome recorded for target: fills outcome/time (outcome ""
+ * when none).  For `redock status`. */
 int state_last_outcome(struct state *st, const char *target, char *outcome, size_t size,
                        long long *time);
 
