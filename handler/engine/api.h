@@ -5,6 +5,7 @@
  *
  *   GET /ping        {"message":"pong"}, without a token
  *   GET /metrics     Prometheus text (metrics.h)
+ *   and the endpoints apiroute.h lists, each in its own module
  *
  * Everything but /ping wants "Authorization: Bearer TOKEN" or Basic auth
  * with the token as the password (any user name): [api] token for every

@@ -1,0 +1,18 @@
+/* apipage: not written yet (issue 17); answers 404 meanwhile. */
+#include "apiroute.h"
+
+int api_page(const struct api_call *call)
+{
+        return api_answer(call, 404, "{\"error\":\"not found\"}");
+}
+
+int api_status(const struct api_call *call)
+{
+        return api_answer(call, 404, "{\"error\":\"not found\"}");
+}
+
+int api_history(const struct api_call *call)
+{
+        return api_answer(call, 404, "{\"error\":\"not found\"}");
+}
+

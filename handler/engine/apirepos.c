@@ -1,0 +1,13 @@
+/* apirepos: not written yet (issue 17); answers 404 meanwhile. */
+#include "apiroute.h"
+
+int api_repos(const struct api_call *call)
+{
+        return api_answer(call, 404, "{\"error\":\"not found\"}");
+}
+
+int api_tags(const struct api_call *call)
+{
+        return api_answer(call, 404, "{\"error\":\"not found\"}");
+}
+
