@@ -75,7 +75,7 @@ static const char *const migrations[] = {
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 /* Log the connection's last error; every SQLite failure ends here. */
-static int fail(const struct state *st, const char *what)
+int state_fail(const struct state *st, const char *what)
 {
         log_msg(LOG_ERR, "state %s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
         return -EIO;
@@ -84,7 +84,7 @@ static int fail(const struct state *st, const char *what)
 static int exec(struct state *st, const char *sql)
 {
         if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-                return fail(st, sql);
+                return state_fail(st, sql);
         return 0;
 }
 
@@ -99,7 +99,7 @@ static void rollback(struct state *st)
 static int prepare(struct state *st, const char *sql, sqlite3_stmt **stmt)
 {
         if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-                return fail(st, "prepare");
+                return state_fail(st, "prepare");
         return 0;
 }
 
@@ -113,7 +113,7 @@ static int bind_text(sqlite3_stmt *stmt, int i, const char *s)
 static int step_done(struct state *st, sqlite3_stmt *stmt, const char *what)
 {
         if (sqlite3_step(stmt) != SQLITE_DONE)
-                return fail(st, what);
+                return state_fail(st, what);
         return 0;
 }
 
@@ -137,7 +137,7 @@ static int query_int(struct state *st, const char *sql, long long *v)
         int r = prepare(st, sql, &stmt);
 
         if (r == 0 && sqlite3_step(stmt) != SQLITE_ROW)
-                r = fail(st, sql);
+                r = state_fail(st, sql);
         if (r == 0)
                 *v = sqlite3_column_int64(stmt, 0);
         sqlite3_finalize(stmt);
@@ -177,7 +177,7 @@ static int set_journal_mode(struct state *st)
                 nanosleep(&pause, NULL);
         }
         if (r == 0 && rc != SQLITE_ROW)
-                r = fail(st, "PRAGMA journal_mode = WAL");
+                r = state_fail(st, "PRAGMA journal_mode = WAL");
         if (r == 0) {
                 mode = sqlite3_column_text(stmt, 0);
                 /* e.g. a file system without shared memory: still correct,
@@ -240,7 +240,7 @@ int state_open(const char *state_dir, struct state **stp)
         }
         if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                             NULL) != SQLITE_OK) {
-                r = fail(st, "open");
+                r = state_fail(st, "open");
                 goto out;
         }
         sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
@@ -256,6 +256,11 @@ out:
         }
         *stp = st;
         return 0;
+}
+
+sqlite3 *state_db(struct state *st)
+{
+        return st->db;
 }
 
 void state_close(struct state *st)
@@ -306,7 +311,7 @@ static int claim_holder(struct state *st, const char *sql, const char *source, c
                 if (digest)
                         snprintf(digest, dsize, "%s", col_text(stmt, 1) ?: "");
         } else if (rc != SQLITE_DONE)
-                r = fail(st, "looking up a claim");
+                r = state_fail(st, "looking up a claim");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -558,7 +563,7 @@ static int print_table(struct state *st, sqlite3_stmt *stmt, FILE *out)
                                 w[i] = table_width(c->v[i]);
         }
         if (rc != SQLITE_DONE) {
-                r = fail(st, "reading history");
+                r = state_fail(st, "reading history");
                 goto out;
         }
         table_line(out, headers, w, NCOLS);
@@ -568,7 +573,7 @@ static int print_table(struct state *st, sqlite3_stmt *stmt, FILE *out)
                 print_cells(out, c, w);
         }
         if (rc != SQLITE_DONE)
-                r = fail(st, "reading history");
+                r = state_fail(st, "reading history");
 out:
         free(c);
         return r;
@@ -635,7 +640,7 @@ static int print_json(struct state *st, sqlite3_stmt *stmt, FILE *out)
         while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
                 r = print_json_row(stmt, out);
         if (r == 0 && rc != SQLITE_DONE)
-                r = fail(st, "reading history");
+                r = state_fail(st, "reading history");
         return r;
 }
 
@@ -722,7 +727,7 @@ static int each_history_row(struct state *st, const char *sql, const char *what,
                 r = fn(&row, userdata);
         }
         if (r == 0 && rc != SQLITE_DONE)
-                r = fail(st, what);
+                r = state_fail(st, what);
         sqlite3_finalize(stmt);
         return r;
 }
@@ -759,7 +764,7 @@ int state_last_outcome(struct state *st, const char *target, char *outcome, size
                 if (when)
                         *when = sqlite3_column_int64(stmt, 1);
         } else if (rc != SQLITE_DONE) {
-                r = fail(st, "reading the last outcome");
+                r = state_fail(st, "reading the last outcome");
         }
         sqlite3_finalize(stmt);
         return r;
@@ -835,7 +840,7 @@ int state_first_seen(struct state *st, const char *image, const char *digest, lo
         if (sqlite3_step(stmt) == SQLITE_ROW)
                 *first = sqlite3_column_int64(stmt, 0);
         else
-                r = fail(st, "remembering a digest");
+                r = state_fail(st, "remembering a digest");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -859,7 +864,7 @@ int state_hold(struct state *st, const struct held_row *row, char *replaced, siz
                 if (rc == SQLITE_ROW)
                         snprintf(replaced, size, "%s", col_text(stmt, 0) ?: "");
                 else if (rc != SQLITE_DONE)
-                        r = fail(st, "looking up a held job");
+                        r = state_fail(st, "looking up a held job");
         }
         sqlite3_finalize(stmt);
         stmt = NULL;
@@ -908,7 +913,7 @@ int state_each_held(struct state *st, long long due_by, int (*fn)(const struct h
                 r = fn(&row, userdata);
         }
         if (r == 0 && rc != SQLITE_DONE)
-                r = fail(st, "listing held jobs");
+                r = state_fail(st, "listing held jobs");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -946,7 +951,7 @@ int state_refused(struct state *st, const char *target, const char *digest, char
                 *when = sqlite3_column_int64(stmt, 1);
                 r = 1;
         } else if (rc != SQLITE_DONE) {
-                r = fail(st, "looking up a refused digest");
+                r = state_fail(st, "looking up a refused digest");
         }
         sqlite3_finalize(stmt);
         return r;
@@ -970,7 +975,7 @@ int state_each_refused(struct state *st, int (*fn)(const char *target, const cha
                 r = fn(col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2),
                        sqlite3_column_int64(stmt, 3), userdata);
         if (r == 0 && rc != SQLITE_DONE)
-                r = fail(st, "listing refused digests");
+                r = state_fail(st, "listing refused digests");
         sqlite3_finalize(stmt);
         return r;
 }

@@ -39,6 +39,13 @@ struct history_row {
 int state_open(const char *state_dir, struct state **st);
 void state_close(struct state *st);
 
+/* For the modules that keep their own tables in the same database (their
+ * CREATE TABLE is a migration in state.c): the connection, and the one
+ * way to log a failure on it (returns -EIO). */
+struct sqlite3;
+struct sqlite3 *state_db(struct state *st);
+int state_fail(const struct state *st, const char *what);
+
 /* What the drain makes of a job it takes from the queue. */
 enum event_claim {
         EVENT_NEW = 0,          /* claimed by this job: act on it */
