@@ -86,11 +86,14 @@ START_TEST(regexp_costs)
         struct tagpolicy p;
 
         parse_bad("regexp:((a{99}){99}){99}", -EINVAL, "regexp: its repetitions (+, {m,n}) would make it too "
-                  "large to compile (over 10000 copies)");
-        parse_bad("regexp:a{1,10001}", -EINVAL, "regexp: its repetitions (+, {m,n}) would make it too "
-                  "large to compile (over 10000 copies)");
+                  "large to compile (over 1000 copies)");
+        parse_bad("regexp:a{1,1001}", -EINVAL, "regexp: its repetitions (+, {m,n}) would make it too "
+                  "large to compile (over 1000 copies)");
         parse_bad("regexp:(((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)", -EINVAL, "regexp: its repetitions (+, "
-                  "{m,n}) would make it too large to compile (over 10000 copies)");
+                  "{m,n}) would make it too large to compile (over 1000 copies)");
+        /* copies that may match nothing: the closures grow with their square */
+        parse_bad("regexp:(a*){9999}", -EINVAL, "regexp: its repetitions (+, {m,n}) would make it too large to "
+                  "compile (over 1000 copies)");
         parse_bad("regexp:a**", -EINVAL, "regexp: repetition operators in a row (**) are undefined in POSIX "
                   "extended regular expressions");
         parse_bad("regexp:a{2}+", -EINVAL, "regexp: repetition operators in a row (}+) are undefined in POSIX "
