@@ -507,6 +507,17 @@ out:
         return ret;
 }
 
+/* What a 401 after our answer to its challenge means: the credentials
+ * we sent were refused, or we had none to send (an anonymous token that
+ * grants nothing on this repository, as token servers answer for a
+ * private one). */
+static const char *refusal_note(const struct registry_conn *c, long status)
+{
+        if (status != 401)
+                return "";
+        return c->cred.username || c->cred.identitytoken ? " (credentials refused)" : " (no credentials configured)";
+}
+
 /* A 401's challenge answered: 0 to try again, -errno (said) when not. */
 static int answer_challenge(struct registry_conn *c, const struct reply *r)
 {
@@ -586,8 +597,7 @@ static int request(struct registry_conn *c, const char *method, const char *path
                 char why[ERROR_MAX];
 
                 body_error(r, why, sizeof(why));
-                set_error(c, "%s: %s %s: %ld%s%s", c->t.host, method, path, r->status,
-                          why, r->status == 401 ? " (credentials refused)" : "");
+                set_error(c, "%s: %s %s: %ld%s%s", c->t.host, method, path, r->status, why, refusal_note(c, r->status));
                 c->status_error = true;
         }
         switch (r->status) {
@@ -624,7 +634,7 @@ int registry_head_digest(struct registry_conn *c, const char *tag, char *digest,
                         body_error(&g, why, sizeof(why));
                 if (why[0])
                         set_error(c, "%s: HEAD %s: %ld%s%s", c->t.host, path, r.status, why,
-                                  r.status == 401 ? " (credentials refused)" : "");
+                                  refusal_note(c, r.status));
                 else
                         str_copy(c->err, sizeof(c->err), saved);
                 reply_reset(&g);
