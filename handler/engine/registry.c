@@ -888,7 +888,8 @@ int registry_image_created(struct registry_conn *c, const char *digest, long lon
                 set_error(c, "%s: config %s@%s: its created time is before 2000 (a reproducible build's placeholder), not its age",
                           c->t.host, c->t.repository, want);
         else if (ret < 0)
-                set_error(c, "%s: config %s@%s: created is not an RFC 3339 time", c->t.host, c->t.repository, want);
+                set_error(c, "%s: config %s@%s: not JSON, or its created is not an RFC 3339 time", c->t.host,
+                          c->t.repository, want);
 out:
         if (ret < 0)
                 log_ctx(ret == -ENOENT || ret == -ERANGE ? LOG_NOTICE : LOG_ERR,
