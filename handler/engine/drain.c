@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "duration.h"
 #include "hold.h"
+#include "imagecfg.h"
 #include "dependents.h"
 #include "deps.h"
 #include "docker.h"
@@ -24,6 +25,7 @@
 #include "notify.h"
 #include "policy.h"
 #include "queue.h"
+#include "registry.h"
 #include "repair.h"
 #include "shutdown.h"
 #include "since.h"
@@ -544,29 +546,43 @@ static void utc_time(long long t, char *buf, size_t size)
                 snprintf(buf, size, "%lld", t);
 }
 
-/* The image's created time as Docker has it ("2026-12-01T23:10:23.12Z"),
- * when the pushed digest is here already (built or pulled on this host);
- * else 0. */
+/* The image's created time (only asked when a min-age applies): as
+ * Docker has it ("2026-12-01T23:10:23.12Z") when the pushed digest is
+ * here already (built or pulled on this host), else from the registry's
+ * image config (a poll finds changes before anything is pulled: one GET
+ * of the manifest, one of the config blob).  0 when neither knows, or
+ * says a reproducible build's placeholder (1970): the caller then
+ * counts from when redock first saw the digest. */
 static long long image_created(struct drain_ctx *c)
 {
         const struct push_event *ev = &c->job->ev;
+        struct registry_target t;
+        struct registry_conn *rc = NULL;
         const char *created;
         json_t *img = NULL;
-        long long t = 0;
-        char date[20];
+        long long when = 0;
+        int status;
 
         if (!ev->digest[0] || !ev->registry[0])
                 return 0;
-        if (docker_callf(&c->d, "GET", NULL, &img, 0, "/images/%s/%s@%s/json", ev->registry, ev->repository,
-                         ev->digest) == 200 &&
-            (created = json_string_value(json_object_get(img, "Created"))) && strlen(created) >= 19) {
-                memcpy(date, created, 19);
-                date[19] = '\0';
-                if (since_parse(date, 0, &t) < 0)
-                        t = 0;
-        }
+        status = docker_callf(&c->d, "GET", NULL, &img, 0, "/images/%s/%s@%s/json", ev->registry, ev->repository,
+                              ev->digest);
+        if (status == 200 && (created = json_string_value(json_object_get(img, "Created"))) &&
+            imagecfg_parse_time(created, &when) < 0)
+                when = 0;
         json_decref(img);
-        return t;
+        if (status == 200)
+                return when;
+        /* not on this host: the registry's word (registry.c logs its failures) */
+        if (registry_target(c->cfg, ev->registry, ev->repository, &t) == 0 && registry_open(c->cfg, &t, &rc) == 0 &&
+            registry_image_created(rc, ev->digest, &when) == 0)
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = c->job->source, .digest = ev->digest },
+                        "min-age: %s/%s@%s was created %lld s ago (its image config, from the registry)",
+                        ev->registry, ev->repository, ev->digest, (long long)time(NULL) - when);
+        else
+                when = 0;
+        registry_close(rc);
+        return when;
 }
 
 /* The largest redock.min-age among the followers (a label that is not

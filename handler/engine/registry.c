@@ -16,9 +16,11 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <nettle/sha2.h>
 
 #include "clock.h"
 #include "hostmap.h"
+#include "imagecfg.h"
 #include "imageref.h"
 #include "log.h"
 #include "regauth.h"
@@ -68,6 +70,16 @@ struct reply {
         bool challenge_too_long;
         long retry_after;               /* seconds, -1 when none */
         char link[LINK_MAX];
+        char location[LINK_MAX];        /* a redirect's target ("" too long) */
+};
+
+/* Where a request goes, which decides what it carries: the registry
+ * gets our token (or Basic when it asked for it), the token realm our
+ * credentials, and the storage a blob redirect points at nothing. */
+enum dest {
+        TO_REGISTRY,
+        TO_REALM,
+        TO_STORAGE,
 };
 
 static void reply_reset(struct reply *r)
@@ -245,7 +257,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *data)
 
         /* a new status line: the headers before belonged to another answer */
         if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
-                r->digest[0] = r->challenge[0] = r->link[0] = '\0';
+                r->digest[0] = r->challenge[0] = r->link[0] = r->location[0] = '\0';
                 r->digest_too_long = r->challenge_too_long = false;
                 r->retry_after = -1;
         } else if (header_value(line, n, "Docker-Content-Digest", &v, &vl)) {
@@ -274,6 +286,9 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *data)
         } else if (header_value(line, n, "Link", &v, &vl)) {
                 if (str_copy_n(r->link, sizeof(r->link), v, vl) < 0)
                         r->link[0] = '\0';      /* too long: no next page */
+        } else if (header_value(line, n, "Location", &v, &vl)) {
+                if (str_copy_n(r->location, sizeof(r->location), v, vl) < 0)
+                        r->location[0] = '\0';  /* too long: not followed */
         }
         return n;
 }
@@ -324,9 +339,9 @@ out:
         return ok;
 }
 
-/* One request, no retries.  auth: send our token or Basic credentials.
- * 0 with r filled, or -errno for a transport failure (c->err said). */
-static int send_once(struct registry_conn *c, const char *method, const char *url, bool registry_url,
+/* One request, no retries, carrying what its dest may see.  0 with r
+ * filled, or -errno for a transport failure (c->err said). */
+static int send_once(struct registry_conn *c, const char *method, const char *url, enum dest dest,
                      const char *form, struct reply *r)
 {
         struct curl_slist *hdrs = NULL;
@@ -360,7 +375,7 @@ static int send_once(struct registry_conn *c, const char *method, const char *ur
                 curl_easy_setopt(c->curl, CURLOPT_NOBODY, 1L);
         else if (form)
                 curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, form);
-        if (registry_url) {
+        if (dest == TO_REGISTRY) {
                 for (size_t i = 0; i < sizeof(accept_headers) / sizeof(accept_headers[0]); i++)
                         hdrs = curl_slist_append(hdrs, accept_headers[i]);
                 if (c->bearer && asprintf(&authz, "Authorization: Bearer %s", c->bearer) < 0)
@@ -369,7 +384,7 @@ static int send_once(struct registry_conn *c, const char *method, const char *ur
                         hdrs = curl_slist_append(hdrs, authz);
         }
         /* Basic: to the registry when it asked, to a token realm always */
-        if (c->cred.username && c->cred.password && (!registry_url || c->use_basic)) {
+        if (c->cred.username && c->cred.password && (dest == TO_REALM || (dest == TO_REGISTRY && c->use_basic))) {
                 curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
                 curl_easy_setopt(c->curl, CURLOPT_USERNAME, c->cred.username);
                 curl_easy_setopt(c->curl, CURLOPT_PASSWORD, c->cred.password);
@@ -456,7 +471,7 @@ static int fetch_token(struct registry_conn *c, const struct wwwauth *w)
                 url = NULL;
         if (!url)
                 goto out;
-        ret = send_once(c, form ? "POST" : "GET", url, false, form, &r);
+        ret = send_once(c, form ? "POST" : "GET", url, TO_REALM, form, &r);
         if (ret < 0)
                 goto out;
         if (r.status != 200) {
@@ -507,6 +522,17 @@ out:
         return ret;
 }
 
+/* What a 401 after our answer to its challenge means: the credentials
+ * we sent were refused, or we had none to send (an anonymous token that
+ * grants nothing on this repository, as token servers answer for a
+ * private one). */
+static const char *refusal_note(const struct registry_conn *c, long status)
+{
+        if (status != 401)
+                return "";
+        return c->cred.username || c->cred.identitytoken ? " (credentials refused)" : " (no credentials configured)";
+}
+
 /* A 401's challenge answered: 0 to try again, -errno (said) when not. */
 static int answer_challenge(struct registry_conn *c, const struct reply *r)
 {
@@ -547,7 +573,7 @@ static int request(struct registry_conn *c, const char *method, const char *path
                         set_error(c, "%s: request too long", c->t.host);
                         return -E2BIG;
                 }
-                ret = send_once(c, method, url, true, NULL, r);
+                ret = send_once(c, method, url, TO_REGISTRY, NULL, r);
                 /* a loopback registry that does not speak TLS: http, as
                  * Docker does with its insecure-by-default registries */
                 if (ret == -EPROTONOSUPPORT && c->t.loopback && !c->t.plain_http) {
@@ -586,8 +612,7 @@ static int request(struct registry_conn *c, const char *method, const char *path
                 char why[ERROR_MAX];
 
                 body_error(r, why, sizeof(why));
-                set_error(c, "%s: %s %s: %ld%s%s", c->t.host, method, path, r->status,
-                          why, r->status == 401 ? " (credentials refused)" : "");
+                set_error(c, "%s: %s %s: %ld%s%s", c->t.host, method, path, r->status, why, refusal_note(c, r->status));
                 c->status_error = true;
         }
         switch (r->status) {
@@ -624,7 +649,7 @@ int registry_head_digest(struct registry_conn *c, const char *tag, char *digest,
                         body_error(&g, why, sizeof(why));
                 if (why[0])
                         set_error(c, "%s: HEAD %s: %ld%s%s", c->t.host, path, r.status, why,
-                                  r.status == 401 ? " (credentials refused)" : "");
+                                  refusal_note(c, r.status));
                 else
                         str_copy(c->err, sizeof(c->err), saved);
                 reply_reset(&g);
@@ -734,4 +759,141 @@ int registry_list_tags(struct registry_conn *c, unsigned page, char ***tags, siz
 void registry_tags_free(char **tags, size_t n)
 {
         strv_free(tags, n);
+}
+
+/* Does body hash to digest ("sha256:HEX" or "sha512:HEX")?  What the
+ * registry serves by digest is checked: a created time read from some
+ * other config would let an image through min-age. */
+static bool body_has_digest(const struct reply *r, const char *digest)
+{
+        uint8_t sum[SHA512_DIGEST_SIZE];
+        char hex[2 * SHA512_DIGEST_SIZE + 1];
+        size_t n;
+
+        if (strncmp(digest, "sha256:", 7) == 0) {
+                struct sha256_ctx h;
+
+                sha256_init(&h);
+                sha256_update(&h, r->len, (const uint8_t *)(r->body ? r->body : ""));
+                sha256_digest(&h, SHA256_DIGEST_SIZE, sum);
+                n = SHA256_DIGEST_SIZE;
+        } else if (strncmp(digest, "sha512:", 7) == 0) {
+                struct sha512_ctx h;
+
+                sha512_init(&h);
+                sha512_update(&h, r->len, (const uint8_t *)(r->body ? r->body : ""));
+                sha512_digest(&h, SHA512_DIGEST_SIZE, sum);
+                n = SHA512_DIGEST_SIZE;
+        } else
+                return false;
+        for (size_t i = 0; i < n; i++)
+                snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+        return strcmp(digest + 7, hex) == 0;
+}
+
+/* A redirect's Location, resolved against the URL asked, into out. */
+static bool resolve_location(const struct registry_conn *c, const char *path, const char *location,
+                             char *out, size_t size)
+{
+        CURLU *u = curl_url();
+        char base[LINK_MAX], *s = NULL;
+        bool ok = false;
+
+        if (u && (size_t)snprintf(base, sizeof(base), "%s://%s%s", c->t.plain_http ? "http" : "https",
+                                  c->t.host, path) < sizeof(base) &&
+            curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+            curl_url_set(u, CURLUPART_URL, location, 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+                ok = str_copy(out, size, s) == 0;
+        curl_free(s);
+        curl_url_cleanup(u);
+        return ok;
+}
+
+/* GET /v2/<repo>/KIND/DIGEST ("manifests" or "blobs"), checked against
+ * its digest.  A blob may be served by a redirect to storage elsewhere
+ * (S3, a CDN): followed once, carrying no token and no credentials. */
+static int get_by_digest(struct registry_conn *c, const char *kind, const char *digest, struct reply *r)
+{
+        char path[URL_MAX], url[LINK_MAX];
+        int ret;
+
+        snprintf(path, sizeof(path), "/v2/%s/%s/%s", c->t.repository, kind, digest);
+        ret = request(c, "GET", path, r);
+        if (ret == -EIO && c->status_error && strcmp(kind, "blobs") == 0 && r->status >= 300 &&
+            r->status < 400 && r->location[0]) {
+                if (!resolve_location(c, path, r->location, url, sizeof(url))) {
+                        set_error(c, "%s: GET %s: %ld to a location redock cannot follow", c->t.host, path,
+                                  r->status);
+                        return -EIO;
+                }
+                c->err[0] = '\0';
+                c->status_error = false;
+                ret = send_once(c, "GET", url, TO_STORAGE, NULL, r);
+                if (ret == 0 && (r->status < 200 || r->status >= 300)) {
+                        set_error(c, "%s: GET %s: redirected, and its storage answered %ld", c->t.host, path,
+                                  r->status);
+                        ret = -EIO;
+                }
+        }
+        if (ret == 0 && r->too_big) {
+                set_error(c, "%s: GET %s: larger than %d bytes", c->t.host, path, REGISTRY_REPLY_MAX);
+                ret = -EFBIG;
+        }
+        if (ret == 0 && !body_has_digest(r, digest)) {
+                set_error(c, "%s: GET %s: the content does not match its digest", c->t.host, path);
+                ret = -EPROTO;
+        }
+        return ret;
+}
+
+int registry_image_created(struct registry_conn *c, const char *digest, long long *created)
+{
+        struct imagecfg_platform plat;
+        struct reply r = { .retry_after = -1 };
+        char want[DIGEST_MAX];
+        int ret, kind = 0;
+
+        c->err[0] = '\0';
+        imagecfg_host_platform(&plat);
+        if (!imageref_valid_digest(digest) || str_copy(want, sizeof(want), digest) < 0) {
+                set_error(c, "%s: bad digest", c->t.host);
+                return -EINVAL;
+        }
+        /* an index, then (at most once) the manifest it names for us */
+        for (int hop = 0; hop < 2; hop++) {
+                char next[DIGEST_MAX];
+
+                ret = get_by_digest(c, "manifests", want, &r);
+                if (ret < 0)
+                        goto out;
+                kind = imagecfg_pick(r.body ? r.body : "", r.len, &plat, next, sizeof(next));
+                if (kind < 0 || (kind == IMAGECFG_INDEX && hop == 1)) {
+                        set_error(c, "%s: manifest %s@%s: not an image manifest or index with a config", c->t.host,
+                                  c->t.repository, want);
+                        ret = -EPROTO;
+                        goto out;
+                }
+                str_copy(want, sizeof(want), next);
+                if (kind == IMAGECFG_IMAGE)
+                        break;
+        }
+        ret = get_by_digest(c, "blobs", want, &r);
+        if (ret < 0)
+                goto out;
+        ret = imagecfg_created(r.body ? r.body : "", r.len, created);
+        if (ret == -ENOENT)
+                set_error(c, "%s: config %s@%s: no created time", c->t.host, c->t.repository, want);
+        else if (ret == -ERANGE)
+                set_error(c, "%s: config %s@%s: its created time is before 2000 (a reproducible build's placeholder), not its age",
+                          c->t.host, c->t.repository, want);
+        else if (ret < 0)
+                set_error(c, "%s: config %s@%s: not JSON, or its created is not an RFC 3339 time", c->t.host,
+                          c->t.repository, want);
+out:
+        if (ret < 0)
+                log_ctx(ret == -ENOENT || ret == -ERANGE ? LOG_NOTICE : LOG_ERR,
+                        &(struct log_ctx){ .image = c->t.repository, .digest = digest }, "registry %s", c->err);
+        reply_reset(&r);
+        return ret;
 }

@@ -83,3 +83,17 @@ const char *registry_error(const struct registry_conn *c);
 /* How many HTTP answers this connection got (a TLS attempt on a
  * loopback host that speaks plain http is not one). */
 unsigned registry_requests(const struct registry_conn *c);
+
+/* When the image digest names was created, from the registry: GET
+ * /v2/<repo>/manifests/<digest> (an index: then the manifest of the
+ * entry for this host's platform, else its first), and GET of its
+ * config blob (a redirect to storage elsewhere followed once, carrying
+ * no credentials); each checked against its digest.  The config's
+ * "created" into *created (unix seconds).  For min-age only: a pull
+ * would cost more.  Errors as registry_head_digest(), and -ENOENT when
+ * the config has no created time, -ERANGE when it is a reproducible
+ * build's placeholder (before 2000: imagecfg.h), -EBADMSG when it is not
+ * a time, -EPROTO for content that does not match its digest or is no
+ * image manifest, -EFBIG past REGISTRY_REPLY_MAX.  Each failure is
+ * logged. */
+int registry_image_created(struct registry_conn *c, const char *digest, long long *created);
