@@ -106,12 +106,16 @@ def main():
                 msg = driver.find_element(By.ID, "message")
                 seen["pin"] = {"state": msg.get_attribute("data-state"), "text": msg.text}
                 seen["containers"] = rows(driver, "containers", "name", "image", "pinned", "auto-deploy")
-        driver.save_screenshot(a.screenshot)
         seen["console"] = [{"level": e.get("level"), "message": e.get("message")}
                            for e in driver.get_log("browser")]
     except Exception as e:  # reported, for the test to fail on
         seen["error"] = "%s: %s" % (type(e).__name__, e)
     finally:
+        # kept whatever happened: what the page showed is the evidence
+        try:
+            driver.save_screenshot(a.screenshot)
+        except Exception as e:
+            seen["error"] = seen["error"] or "screenshot: %s" % e
         driver.quit()
     json.dump(seen, sys.stdout, indent=1)
     print()
