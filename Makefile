@@ -50,8 +50,8 @@ ENGINE_SRC := $(sort $(wildcard handler/engine/*.c)) $(COMMON_SRC)
 # (-iquote: only for #include "...", so <limits.h> stays the system's)
 INC_common := -iquote handler/common
 INC_hook   := -iquote handler/hook -iquote handler/common
-INC_engine := -iquote handler/engine -iquote handler/common
-INC_ALL    := -iquote handler/common -iquote handler/hook -iquote handler/engine
+INC_engine := -iquote handler/engine -iquote handler/common -iquote $(BUILD)/gen
+INC_ALL    := -iquote handler/common -iquote handler/hook -iquote handler/engine -iquote $(BUILD)/gen
 SRC        := $(sort $(ENGINE_SRC) $(HOOK_SRC))
 # what the unit suites and fuzz harnesses link: every module, no main()
 LIB_SRC    := $(filter-out handler/engine/main.c handler/hook/hookmain.c,$(SRC))
@@ -86,6 +86,13 @@ $(BUILD)/obj/handler/hook/%.o: handler/hook/%.c
 $(BUILD)/obj/handler/engine/%.o: handler/engine/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INC_engine) -c -o $@ $<
+
+# The operator's page (GET /) and its Content-Security-Policy, with the
+# hashes of its script and style computed here, not per request.
+$(BUILD)/gen/page.h: handler/engine/page/index.html scripts/embed-page
+	@mkdir -p $(dir $@)
+	scripts/embed-page $< $@
+$(BUILD)/obj/handler/engine/apipage.o: $(BUILD)/gen/page.h
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
