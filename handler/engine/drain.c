@@ -13,6 +13,7 @@
 #include "duration.h"
 #include "hold.h"
 #include "dependents.h"
+#include "counters.h"
 #include "deps.h"
 #include "docker.h"
 #include "drain.h"
@@ -732,6 +733,8 @@ static void claim_jobs(struct drain_ctx *c, struct pass_job *pj, size_t n)
                 queue_remove(c->cfg->queue_dir, job->name);
                 pj[i].done = true;
                 c->st->jobs++;
+                counters_add(c->state, COUNTER_DELIVERIES_DUPLICATE, 1);       /* /metrics; c->state is set:
+                                                                                  only it finds redeliveries */
         }
 }
 
@@ -769,6 +772,9 @@ static void finish_tag(struct drain_ctx *c, struct pass_job *pj, size_t i)
                 queue_remove(c->cfg->queue_dir, pj[k].job.name);
                 pj[k].done = true;
                 c->st->jobs++;
+                /* counted once, when done: a held or kept job comes back */
+                if (c->state)
+                        counters_add(c->state, COUNTER_DELIVERIES_ACCEPTED, 1);
         }
 }
 
