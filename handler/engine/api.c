@@ -56,11 +56,12 @@ int api_metrics(const struct api_call *call)
         struct state *st = NULL;
         char *text = NULL;
         size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
+        FILE *f;
         int r;
 
         if (!api_is_get(call))
                 return api_method_not_allowed(call, "GET, HEAD");
+        f = open_memstream(&text, &len);
         if (!f)
                 return api_answer(call, 500, "{\"error\":\"out of memory\"}");
         /* no database yet is no history yet, not an error */
