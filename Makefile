@@ -15,7 +15,7 @@
 
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CC         ?= gcc
-PKGS       := jansson libcurl sqlite3 inih nettle
+PKGS       := jansson libcurl sqlite3 inih nettle libsystemd
 # what redock-hook links: each library costs its load time on every
 # webhook request (docs/benchmarks.md)
 HOOK_PKGS  := jansson inih nettle

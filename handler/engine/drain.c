@@ -14,6 +14,7 @@
 #include "hold.h"
 #include "imagecfg.h"
 #include "dependents.h"
+#include "counters.h"
 #include "deps.h"
 #include "docker.h"
 #include "drain.h"
@@ -748,6 +749,8 @@ static void claim_jobs(struct drain_ctx *c, struct pass_job *pj, size_t n)
                 queue_remove(c->cfg->queue_dir, job->name);
                 pj[i].done = true;
                 c->st->jobs++;
+                counters_add(c->state, COUNTER_DELIVERIES_DUPLICATE, 1);       /* /metrics; c->state is set:
+                                                                                  only it finds redeliveries */
         }
 }
 
@@ -785,6 +788,9 @@ static void finish_tag(struct drain_ctx *c, struct pass_job *pj, size_t i)
                 queue_remove(c->cfg->queue_dir, pj[k].job.name);
                 pj[k].done = true;
                 c->st->jobs++;
+                /* counted once, when done: a held or kept job comes back */
+                if (c->state)
+                        counters_add(c->state, COUNTER_DELIVERIES_ACCEPTED, 1);
         }
 }
 

@@ -7,6 +7,12 @@
  *                                           swapped (updated, rolled back)
  *   redock_queue_depth{dir}                 queue and inbox entries
  *   redock_last_success_timestamp_seconds{target}
+ *   redock_deliveries_total{outcome}        accepted, duplicate: what the
+ *                                           drain counted (counters.h)
+ *   redock_webhook_connections_total        redock.socket's NAccepted,
+ *                                           from systemd over the bus; left
+ *                                           out, with a "# redock.socket:"
+ *                                           comment, when it cannot be read
  *
  * The counters count what the history keeps: dedup-window pruning may
  * lower them (Prometheus treats a drop as a reset). */

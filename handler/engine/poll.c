@@ -202,6 +202,24 @@ static const char *why_not(int err)
         }
 }
 
+/* Is ref among the repositories the poll is limited to?  Counts it
+ * there.  No limit: every one is. */
+static bool wanted(struct poller *p, const struct imageref *ref)
+{
+        bool any = p->o->n_only == 0;
+
+        for (size_t i = 0; i < p->o->n_only; i++) {
+                struct poll_image *pi = &p->o->only[i];
+
+                if (strcmp(pi->ref.repository, ref->repository) == 0 &&
+                    hostmap_same_host(pi->ref.registry, ref->registry)) {
+                        pi->targets++;
+                        any = true;
+                }
+        }
+        return any;
+}
+
 /* One decision, one line. */
 static void decided(const char *kind, const char *name, const char *image, const char *digest,
                     const char *what)
@@ -228,6 +246,8 @@ static int poll_container(struct poller *p, const json_t *ins)
         if (name && name[0] == '/')
                 name++;
         if (!name || !image || !id)
+                return 0;
+        if (p->o->n_only && (imageref_parse(image, &ref) < 0 || !wanted(p, &ref)))
                 return 0;
         p->st->targets++;
         if (imageref_parse(image, &ref) < 0 || !ref.tag[0]) {
@@ -285,6 +305,9 @@ static void poll_service(struct poller *p, const json_t *svc)
         struct imageref ref;
 
         if (!image || !name || swarm_service_pick(svc, p->cfg->scope) == SWARM_PICK_NO)
+                return;
+        if (p->o->n_only && (swarm_image_split(image, ref_s, sizeof(ref_s), cur, sizeof(cur)) < 0 ||
+                             imageref_parse(ref_s, &ref) < 0 || !wanted(p, &ref)))
                 return;
         p->st->targets++;
         if (swarm_image_split(image, ref_s, sizeof(ref_s), cur, sizeof(cur)) < 0 ||

@@ -13,12 +13,23 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "imageref.h"
 
 /* The source name of the jobs poll queues; no [source] may take it. */
 #define POLL_SOURCE SOURCE_NAME_POLL
 
+/* One repository a poll is limited to (the API's /v1/update?image=):
+ * Watchtower's meaning, the repository whatever the tag.  targets counts
+ * the containers and services found following it. */
+struct poll_image {
+        struct imageref ref;    /* its registry and repository count */
+        int targets;
+};
+
 struct poll_opts {
         bool dry_run;           /* --dry-run: decide and log, queue nothing */
+        struct poll_image *only;        /* n_only > 0: these repositories only */
+        size_t n_only;
 };
 
 struct poll_stats {

@@ -71,6 +71,8 @@ static const char *const migrations[] = {
         /* 4: a tag policy moves a container to another tag: the
          * reference it ran before, NULL when it stayed on its own */
         "ALTER TABLE history ADD COLUMN old_image TEXT; PRAGMA user_version = 4;",
+        /* 5: counters that outlive the pruned history (counters.c) */
+        "CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID; PRAGMA user_version = 5;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
