@@ -1,28 +1,22 @@
 /* approval: hold a follower back until its change is approved. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "approval.h"
 #include "log.h"
 #include "match.h"
 #include "pending.h"
+#include "policy.h"
 #include "strutil.h"
 
-#define LABEL_APPROVE   "redock.approve"
 #define SUPERSEDED_MAX  16      /* a container has one waiting change; more only after a crash */
 
 bool approval_needed(const struct config *cfg, const json_t *ins, const char *source)
 {
-        const char *v = json_string_value(
-                json_object_get(json_object_get(json_object_get(ins, "Config"), "Labels"), LABEL_APPROVE));
+        int label = policy_approve(json_object_get(json_object_get(ins, "Config"), "Labels"));
 
-        if (v && (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "on")))
-                return true;
-        if (v && (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") || !strcasecmp(v, "off")))
-                return false;
-        return config_approve(cfg, source);
+        return label >= 0 ? label == 1 : config_approve(cfg, source);
 }
 
 /* What the container's image is known by (its RepoDigests): the digest
