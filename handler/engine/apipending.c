@@ -26,8 +26,6 @@
 #include "state.h"
 #include "strutil.h"
 
-#define ID_DIGITS_MAX   18      /* below 2^63 */
-
 static void rfc3339(long long t, char *buf, size_t size)
 {
         time_t tt = (time_t)t;
@@ -68,24 +66,6 @@ static int append_item(const struct pending_item *it, void *userdata)
         json_t *v = item_json(it);
 
         return v && json_array_append_new(userdata, v) == 0 ? 0 : -ENOMEM;
-}
-
-/* "123" into *id: digits only, 1..ID_DIGITS_MAX of them, not 0. */
-static int parse_id(const char *s, size_t n, long long *id)
-{
-        long long v = 0;
-
-        if (n == 0 || n > ID_DIGITS_MAX)
-                return -EINVAL;
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] < '0' || s[i] > '9')
-                        return -EINVAL;
-                v = v * 10 + (s[i] - '0');
-        }
-        if (v == 0)
-                return -EINVAL;
-        *id = v;
-        return 0;
 }
 
 static int list(const struct api_call *call, struct state *st)
@@ -180,16 +160,14 @@ static int reject(const struct api_call *call, struct state *st, struct pending_
 /* /pending/ID[/approve|/reject]: call->rest is what follows "/pending/". */
 static int one(const struct api_call *call, struct state *st)
 {
-        const char *slash = strchr(call->rest, '/');
-        size_t n = slash ? (size_t)(slash - call->rest) : strlen(call->rest);
-        const char *action = slash ? slash + 1 : NULL;
+        const char *action = NULL;
         struct pending_item it;
-        long long id;
-        int r;
+        long long id = 0;
+        int r = pending_path_parse(call->rest, &id, &action);
 
-        if (action && strcmp(action, "approve") != 0 && strcmp(action, "reject") != 0)
+        if (r == -ENOENT)
                 return api_answer(call, 404, "{\"error\":\"not found\"}");
-        if (parse_id(call->rest, n, &id) < 0)
+        if (r < 0)
                 return api_answer(call, 400, "{\"error\":\"a pending change's id is a positive number\"}");
         if (!action && !api_is_get(call))
                 return api_method_not_allowed(call, "GET, HEAD");

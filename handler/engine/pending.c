@@ -234,6 +234,32 @@ int pending_count(struct state *st, long long *n)
         return r;
 }
 
+int pending_path_parse(const char *rest, long long *id, const char **action)
+{
+        const char *slash = strchr(rest, '/');
+        size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+        const char *what = NULL;
+        long long v = 0;
+
+        if (slash && strcmp(slash + 1, "approve") == 0)
+                what = "approve";
+        else if (slash && strcmp(slash + 1, "reject") == 0)
+                what = "reject";
+        else if (slash)
+                return -ENOENT;
+        /* one spelling per id: no leading zero (nor 0 itself) */
+        if (n == 0 || n > PENDING_ID_DIGITS_MAX || rest[0] == '0')
+                return -EINVAL;
+        for (size_t i = 0; i < n; i++) {
+                if (rest[i] < '0' || rest[i] > '9')
+                        return -EINVAL;
+                v = v * 10 + (rest[i] - '0');
+        }
+        *id = v;
+        *action = what;
+        return 0;
+}
+
 static int log_expired(const struct pending_item *it, void *userdata)
 {
         const long long *before = userdata;

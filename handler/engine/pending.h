@@ -65,6 +65,15 @@ int pending_each(struct state *st, const char *state,
 /* How many rows wait.  0 or -errno. */
 int pending_count(struct state *st, long long *n);
 
+/* What follows "/pending/" in an API path: "ID", "ID/approve" or
+ * "ID/reject" (no I/O; the fuzz harness shares it).  0 with *id (1 ..
+ * 10^18 - 1) and *action (NULL, "approve" or "reject", static) set;
+ * -EINVAL when ID is not a positive number of at most 18 digits without
+ * a leading zero (400),
+ * -ENOENT for anything after it but those two (404). */
+#define PENDING_ID_DIGITS_MAX   18
+int pending_path_parse(const char *rest, long long *id, const char **action);
+
 /* Drop waiting rows older than max_age_s (each logged), and done and
  * superseded rows decided longer ago.  Returns how many waiting rows were
  * dropped, or -errno. */

@@ -1,6 +1,7 @@
 /* pending: the approvals table in a fresh state database per test. */
 #include "check_main.h"
 
+#include <errno.h>
 #include <linux/limits.h>   /* PATH_MAX */
 #include <stdio.h>
 #include <string.h>
@@ -149,6 +150,37 @@ START_TEST(expire)
 }
 END_TEST
 
+/* The path after "/pending/": n and n+1 digits, each refusal's kind. */
+START_TEST(path_parse)
+{
+        const char *action = "unset";
+        long long id = 0;
+
+        ck_assert_int_eq(pending_path_parse("3", &id, &action), 0);
+        ck_assert_int_eq(id, 3);
+        ck_assert_ptr_null(action);
+        ck_assert_int_eq(pending_path_parse("12/approve", &id, &action), 0);
+        ck_assert_int_eq(id, 12);
+        ck_assert_str_eq(action, "approve");
+        ck_assert_int_eq(pending_path_parse("999999999999999999/reject", &id, &action), 0);
+        ck_assert_int_eq(id, 999999999999999999LL);
+        ck_assert_str_eq(action, "reject");
+        id = 5;
+        action = "unset";
+        ck_assert_int_eq(pending_path_parse("1000000000000000000/reject", &id, &action), -EINVAL);
+        ck_assert_int_eq(pending_path_parse("", &id, &action), -EINVAL);
+        ck_assert_int_eq(pending_path_parse("0", &id, &action), -EINVAL);
+        ck_assert_int_eq(pending_path_parse("07/approve", &id, &action), -EINVAL);
+        ck_assert_int_eq(pending_path_parse("-3/approve", &id, &action), -EINVAL);
+        ck_assert_int_eq(pending_path_parse("x1/approve", &id, &action), -EINVAL);
+        ck_assert_int_eq(pending_path_parse("3/apply", &id, &action), -ENOENT);
+        ck_assert_int_eq(pending_path_parse("3/approve/", &id, &action), -ENOENT);
+        ck_assert_int_eq(pending_path_parse("3/", &id, &action), -ENOENT);
+        ck_assert_int_eq(id, 5);        /* untouched on failure */
+        ck_assert_str_eq(action, "unset");
+}
+END_TEST
+
 static Suite *pending_suite(void)
 {
         Suite *s = suite_create("pending");
@@ -158,6 +190,7 @@ static Suite *pending_suite(void)
         tcase_add_test(tc, add_and_find);
         tcase_add_test(tc, supersede_and_decide);
         tcase_add_test(tc, expire);
+        tcase_add_test(tc, path_parse);
         suite_add_tcase(s, tc);
         return s;
 }
