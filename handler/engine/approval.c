@@ -105,6 +105,10 @@ bool approval_waits(const struct config *cfg, struct state *st, struct docker *d
                         image, name);
                 return true;
         }
+        /* a push without a digest cannot be told from the next one: a
+         * decision on it binds only itself, the next one asks again */
+        if (r == 1 && !digest[0] && (!strcmp(it.state, "done") || !strcmp(it.state, "rejected")))
+                r = 0;
         if (r == 1 && (!strcmp(it.state, "approved") || !strcmp(it.state, "done"))) {
                 /* done too: a drain that Docker failed goes again */
                 if (!strcmp(it.state, "approved"))
