@@ -70,11 +70,12 @@ static int append_item(const struct pending_item *it, void *userdata)
 
 static int list(const struct api_call *call, struct state *st)
 {
-        json_t *arr = json_array();
+        json_t *arr;
         int r;
 
         if (!api_is_get(call))
                 return api_method_not_allowed(call, "GET, HEAD");
+        arr = json_array();
         r = arr ? pending_each(st, "waiting", append_item, arr) : -ENOMEM;
         if (r == 0)
                 r = api_answer_json(call, 200, arr);
