@@ -156,7 +156,7 @@ out:
 static const char *const redock_keys[] = {
         "mode", "inbox-dir", "inbox-max-jobs", "inbox-max-bytes", "queue-dir", "state-dir", "scope", "select",
         "include-stopped", "dry-run", "cleanup", "rolling", "dedup-window", "request-timeout", "retry-for",
-        "min-age", "window", NULL,
+        "min-age", "window", "approve", NULL,
 };
 static const char *const docker_keys[] = {
         "host", "stop-timeout", "health-timeout", "min-uptime", "config-json", NULL,
@@ -164,13 +164,13 @@ static const char *const docker_keys[] = {
 static const char *const source_keys[] = {
         "token", "token-file", "token-credential", "auth", "token-header", "hmac-header",
         "hmac-prefix", "hmac-algorithm", "hmac-encoding", "allow-from", "registry", "aliases",
-        "match-host", "format", "min-age", "window", NULL,
+        "match-host", "format", "min-age", "window", "approve", NULL,
 };
 static const char *const registry_keys[] = {
         "username", "password", "password-file", "ca-file", "mirror", NULL,
 };
 static const char *const api_keys[] = {
-        "token", "token-file", "read-token", "read-token-file", NULL,
+        "token", "token-file", "read-token", "read-token-file", "pending-expire", NULL,
 };
 /* no inline secret: a URL with a token in it, a key, a password are
  * only ever read from a *-file (mode checked as token-file is) */
@@ -614,6 +614,8 @@ static int handle_redock(struct parse_ctx *p, const char *name, const char *valu
                 return set_seconds(p, name, value, 1, 300, 1000, &c->request_timeout_ms);
         if (strcmp(name, "retry-for") == 0)
                 return set_seconds(p, name, value, 0, 86400, 1, &c->retry_for);
+        if (strcmp(name, "approve") == 0)
+                return parse_bool(p, value, &c->approve);
         wr = handle_when(p, &c->when, name, value);
         if (wr != 0)
                 return wr < 0 ? wr : 0;
@@ -811,6 +813,13 @@ static int handle_source(struct parse_ctx *p, struct source *s,
                         unknown_format(p, value);
                 return set_str(&s->format, value);
         }
+        if (strcmp(name, "approve") == 0) {
+                bool yes = false;
+
+                parse_bool(p, value, &yes);
+                s->approve = yes ? 1 : 0;
+                return 0;
+        }
         wr = handle_when(p, &s->when, name, value);
         if (wr != 0)
                 return wr < 0 ? wr : 0;
@@ -855,6 +864,15 @@ static int handle_api(struct parse_ctx *p, struct config *cfg, const char *name,
 
         if (!key_in(api_keys, name)) {
                 unknown_key(p, name, api_keys);
+                return 0;
+        }
+        if (strcmp(name, "pending-expire") == 0) {
+                long long secs;
+
+                if (duration_parse(value, &secs) < 0 || secs == 0)
+                        problem(p, p->line, "pending-expire wants a duration (12h, 7d, 2w), not '%s'", value);
+                else
+                        cfg->api_pending_expire = secs;
                 return 0;
         }
         if (*slot) {
@@ -1165,6 +1183,7 @@ static struct source *find_or_add_source(struct parse_ctx *p, const char *name)
         memset(s, 0, sizeof(*s));
         s->name = strdup(name);
         s->line = p->section_line;
+        s->approve = -1;
         s->hmac_bits = 256;
         return s;
 }
@@ -1395,6 +1414,7 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
         cfg->min_uptime_ms = 1000;
         cfg->dedup_window = 600;
         cfg->retry_for = 3600;
+        cfg->api_pending_expire = 7 * 86400;
         cfg->request_timeout_ms = HTTP_REQUEST_TIMEOUT_MS;
         cfg->rolling = true;
         cfg->inbox_max_jobs = INBOX_MAX_JOBS_DEFAULT;
@@ -1480,6 +1500,13 @@ const struct source *config_source(const struct config *cfg, const char *name)
                 if (strcmp(cfg->sources[i].name, name) == 0)
                         return &cfg->sources[i];
         return NULL;
+}
+
+bool config_approve(const struct config *cfg, const char *source)
+{
+        const struct source *s = source ? config_source(cfg, source) : NULL;
+
+        return s && s->approve >= 0 ? s->approve == 1 : cfg->approve;
 }
 
 void config_when(const struct config *cfg, const char *source, long long *min_age,

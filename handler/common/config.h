@@ -59,6 +59,7 @@ struct source {
         bool match_any_host;    /* match-host = any: by repository and tag alone */
         char *format;           /* "auto" or a format name */
         struct deploy_when when;        /* its own min-age and window */
+        int approve;            /* approve = yes (1) / no (0); -1 unset: [redock]'s */
         int line;               /* where the section starts, for errors */
 };
 
@@ -145,6 +146,8 @@ struct config {
         size_t n_creds;
         char *api_token;        /* [api] token or token-file: every endpoint */
         char *api_read_token;   /* [api] read-token or read-token-file: GET only */
+        long long api_pending_expire;   /* [api] pending-expire: seconds a change waits for approval */
+        bool approve;           /* [redock] approve: every source's default */
         struct notifier *notifiers;
         size_t n_notifiers;
 };
@@ -169,6 +172,10 @@ const struct notifier *config_notifier(const struct config *cfg, const char *nam
 /* The min-age and window a job of source (NULL: none) waits for: the
  * source's own keys, else [redock]'s.  *min_age_text / *window NULL
  * when not set. */
+/* Does a change from source (NULL: none, as redock poll's) wait for an
+ * operator's approval?  The source's approve, else [redock]'s. */
+bool config_approve(const struct config *cfg, const char *source);
+
 void config_when(const struct config *cfg, const char *source, long long *min_age,
                  const char **min_age_text, const struct window **window, const char **window_text);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 #include "clock.h"
 #include "fsutil.h"
 #include "http.h"
+#include "log.h"
 
 const char *http_reason(int status)
 {
@@ -549,4 +551,29 @@ void http_request_free(struct http_request *req)
         free(req->head);
         free(req->body);
         memset(req, 0, sizeof(*req));
+}
+
+/* Release the peer: the answer is complete, and what follows (Docker
+ * work) must not keep the registry waiting.  In inetd mode stdin and
+ * stdout are the same socket, so closing fd 1 alone would not end the
+ * connection: shut it down.  In CGI mode the web server ends the response
+ * when our stdout and stderr close. */
+void http_release(bool cgi)
+{
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+        if (!cgi)
+                shutdown(STDOUT_FILENO, SHUT_RDWR);
+        if (null >= 0) {
+                dup2(null, STDIN_FILENO);
+                dup2(null, STDOUT_FILENO);
+                if (cgi)
+                        dup2(null, STDERR_FILENO);
+                close(null);
+        }
+        /* the web server reads stderr until it closes, so it went to
+         * /dev/null with the rest: from here on, journald's own socket
+         * when there is one (log_init sees the /dev/null) */
+        if (cgi)
+                log_init();
 }

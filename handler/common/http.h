@@ -88,5 +88,11 @@ int http_write_typed(int fd, bool cgi, int status, const char *type, const char 
 
 const char *http_reason(int status);
 
+/* Release the peer once the answer is complete, so that what follows
+ * (Docker work) keeps no one waiting: in inetd mode the socket is shut
+ * down; stdin and stdout (and in CGI mode stderr, the log then going to
+ * journald's socket) become /dev/null. */
+void http_release(bool cgi);
+
 /* Frees the request, wiping its head (it may hold a token) first. */
 void http_request_free(struct http_request *req);

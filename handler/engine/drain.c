@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "fault.h"
+#include "approval.h"
 #include "batch.h"
 #include "duration.h"
 #include "hold.h"
@@ -443,7 +444,8 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         /* node i of g is container i of all */
         json_array_foreach(all, i, ins)
                 if (follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)) &&
-                    !refused_digest(c, ins, image)) {
+                    !refused_digest(c, ins, image) &&
+                    !approval_waits(c->cfg, c->state, &c->d, c->job, ins, to_tag, image, &c->notes)) {
                         to_image[i] = move_to(c, ins, image, to_tag, policy);
                         /* NULL only out of memory: a parsed reference with
                          * another tag fits IMAGE_REF_MAX.  Never the old tag
@@ -873,6 +875,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         int r;
 
         release_due(c);
+        approval_expire(c->cfg, c->state);
         r = queue_list(c->cfg->queue_dir, &names, &n);
         if (r < 0) {
                 log_msg(LOG_ERR, "cannot list %s: %s", c->cfg->queue_dir, strerror(-r));

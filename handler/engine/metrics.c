@@ -10,6 +10,7 @@
 
 #include "counters.h"
 #include "metrics.h"
+#include "pending.h"
 #include "queue.h"
 
 /* the webhook socket whose connections systemd counts */
@@ -127,6 +128,19 @@ static void put_connections(FILE *out)
         sd_bus_flush_close_unref(bus);
 }
 
+/* Changes that wait for an operator's approval (pending.h); none
+ * without a database. */
+static void put_pending(FILE *out, struct state *st)
+{
+        long long n = 0;
+
+        if (st && pending_count(st, &n) < 0)
+                return;
+        fprintf(out, "# HELP redock_pending_approvals Changes that wait for an operator's approval.\n"
+                     "# TYPE redock_pending_approvals gauge\n"
+                     "redock_pending_approvals %lld\n", n);
+}
+
 int metrics_write(const struct config *cfg, struct state *st, FILE *out)
 {
         struct tally t = { .outcomes = json_object(), .last_success = json_object() };
@@ -165,6 +179,7 @@ int metrics_write(const struct config *cfg, struct state *st, FILE *out)
                       "# TYPE redock_queue_depth gauge\n", out);
                 put_depth(out, "queue", cfg->queue_dir);
                 put_depth(out, "inbox", cfg->inbox_dir);
+                put_pending(out, st);
                 fputs("# HELP redock_last_success_timestamp_seconds When each container or service was last updated.\n"
                       "# TYPE redock_last_success_timestamp_seconds gauge\n", out);
                 json_object_foreach(t.last_success, key, v) {

@@ -6,6 +6,7 @@
  *   redock_update_duration_seconds          histogram of the updates that
  *                                           swapped (updated, rolled back)
  *   redock_queue_depth{dir}                 queue and inbox entries
+ *   redock_pending_approvals                changes waiting for approval
  *   redock_last_success_timestamp_seconds{target}
  *   redock_deliveries_total{outcome}        accepted, duplicate: what the
  *                                           drain counted (counters.h)

@@ -185,9 +185,11 @@ static void item_line(FILE *f, const struct notify_item *it)
                 fputs("This is a test message from redock: this notifier works.", f);
                 return;
         }
-        fprintf(f, "%s%s %s: %s %s -> %s in %lld ms", it->target, strcmp(it->kind, "service") ? "" : " (service)",
-                outcome, it->image, it->old_digest ? it->old_digest : "?", it->new_digest ? it->new_digest : "?",
-                it->duration_ms);
+        fprintf(f, "%s%s %s: %s %s -> %s", it->target, strcmp(it->kind, "service") ? "" : " (service)", outcome,
+                it->image, it->old_digest ? it->old_digest : "?", it->new_digest ? it->new_digest : "?");
+        /* a change that waits for approval took no time yet */
+        if (strcmp(it->outcome, "pending") != 0)
+                fprintf(f, " in %lld ms", it->duration_ms);
         if (it->source)
                 fprintf(f, " (source %s)", it->source);
         /* one line per outcome in every text: a reason's line breaks

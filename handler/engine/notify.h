@@ -19,7 +19,7 @@ struct notify_item {
         char *kind;             /* "container" or "service" */
         char *image;
         char *old_digest, *new_digest;  /* NULL when unknown */
-        char *outcome;          /* "updated", "rolled-back", "failed", "available", "test" */
+        char *outcome;          /* "updated", "rolled-back", "failed", "available", "pending", "test" */
         char *reason;           /* Docker's own message, or NULL */
         long long duration_ms;
 };

@@ -63,6 +63,7 @@ static const char *const L_PRE[] = { "redock.pre-update", "com.centurylinklabs.w
 static const char *const L_POST[] = { "redock.post-update", "com.centurylinklabs.watchtower.lifecycle.post-update", NULL };
 /* an image younger than this is not deployed (drain.c, hold.c) */
 static const char *const L_MIN_AGE[] = { "redock.min-age", NULL };
+static const char *const L_APPROVE[] = { "redock.approve", NULL };
 static const char *const L_DEPENDS[] = { "redock.depends-on", "com.centurylinklabs.watchtower.depends-on", NULL };
 
 /* A whole number from 0 to max, or -1. */
@@ -192,4 +193,11 @@ bool policy_in_scope(const struct policy *p, const char *config_scope)
 const char *policy_min_age(const json_t *labels)
 {
         return label(labels, L_MIN_AGE);
+}
+
+int policy_approve(const json_t *labels)
+{
+        const char *v = label(labels, L_APPROVE);
+
+        return truthy(v) ? 1 : falsy(v) ? 0 : -1;
 }

@@ -61,3 +61,8 @@ bool policy_in_scope(const struct policy *p, const char *config_scope);
 /* The redock.min-age label's value as written (a duration, which the
  * caller parses), or NULL.  Strings point into labels. */
 const char *policy_min_age(const json_t *labels);
+
+/* redock.approve: 1 its changes wait for an operator's approval (true,
+ * yes, 1, on), 0 they do not whatever the source says (false, no, 0,
+ * off), -1 not set or neither. */
+int policy_approve(const json_t *labels);

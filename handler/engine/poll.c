@@ -14,6 +14,7 @@
 #include "match.h"
 #include "notify.h"
 #include "policy.h"
+#include "pending.h"
 #include "poll.h"
 #include "queue.h"
 #include "registry.h"
@@ -237,6 +238,7 @@ static int poll_container(struct poller *p, const json_t *ins)
         const char *image = json_string_value(json_object_get(config, "Image"));
         const char *id = json_string_value(json_object_get(ins, "Image"));
         char tag[TAG_MAX], what[LOG_MSG_MAX / 2], reason[256];
+        struct pending_item asked;
         const struct asked *a;
         struct imageref ref;
         json_t *img = NULL;
@@ -280,6 +282,14 @@ static int poll_container(struct poller *p, const json_t *ins)
                 snprintf(what, sizeof(what),
                          "%s:%s is %s now, which was rolled back on it (%s): not queued; a new digest, or redock update %s --force, tries again",
                          ref.repository, tag, a->digest, reason, name);
+                decided("container", name, image, a->digest, what);
+        } else if (p->state && pending_lookup(p->state, name, a->digest, &asked) == 1 &&
+                   (!strcmp(asked.state, "waiting") || !strcmp(asked.state, "rejected"))) {
+                /* an operator's turn: queued again only by an approval */
+                p->st->changed++;
+                snprintf(what, sizeof(what), "%s:%s is %s now, which %s (id %lld): not queued", ref.repository, tag,
+                         a->digest, !strcmp(asked.state, "waiting") ? "waits for approval" : "was rejected",
+                         asked.id);
                 decided("container", name, image, a->digest, what);
         } else {
                 p->st->changed++;

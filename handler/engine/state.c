@@ -73,6 +73,16 @@ static const char *const migrations[] = {
         "ALTER TABLE history ADD COLUMN old_image TEXT; PRAGMA user_version = 4;",
         /* 5: counters that outlive the pruned history (counters.c) */
         "CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID; PRAGMA user_version = 5;",
+        /* 6: changes that wait for an operator's approval (pending.c);
+         * AUTOINCREMENT: an id is never given twice, so an old approval
+         * link never names another change */
+        "CREATE TABLE pending(id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL,"
+        " source TEXT NOT NULL, registry TEXT NOT NULL, repository TEXT NOT NULL, tag TEXT NOT NULL,"
+        " to_ref TEXT NOT NULL, from_image TEXT, from_digest TEXT, to_digest TEXT NOT NULL,"
+        " since INTEGER NOT NULL, state TEXT NOT NULL, decided INTEGER);"
+        "CREATE INDEX pending_target ON pending(target, to_digest);"
+        "CREATE INDEX pending_state ON pending(state, since);"
+        "PRAGMA user_version = 6;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

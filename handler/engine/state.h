@@ -8,6 +8,7 @@
  *   held      jobs waiting for min-age or a window, one per source and tag
  *   first_seen when each digest was first seen (min-age's fallback)
  *   refused   digests rolled back on a container: not tried again
+ *   pending   changes that wait for approval (pending.c keeps its SQL)
  *
  * The database is STATE_DIR/redock.db. */
 #pragma once

@@ -15,6 +15,7 @@
 #include "docker.h"
 #include "imageref.h"
 #include "match.h"
+#include "pending.h"
 #include "policy.h"
 #include "queue.h"
 #include "state.h"
@@ -613,22 +614,38 @@ static int refused_row_json(const char *target, const char *digest, const char *
         return 0;
 }
 
+static int pending_row_json(const struct pending_item *it, void *userdata)
+{
+        char since[32];
+
+        iso_time(it->since, since, sizeof(since));
+        json_array_append_new(userdata, json_pack("{s:I,s:s,s:s,s:s?,s:s}", "id", (json_int_t)it->id, "container",
+                                                  it->target, "image", it->to_ref, "digest",
+                                                  it->to_digest[0] ? it->to_digest : NULL, "since", since));
+        return 0;
+}
+
 /* "held": pushes that wait for min-age or a window, earliest first;
- * "refused": digests rolled back on a container, not tried again. */
+ * "refused": digests rolled back on a container, not tried again;
+ * "pending": changes that wait for an operator's approval. */
 static void add_when(struct status_ctx *c, json_t *doc)
 {
-        json_t *held = json_array(), *refused = json_array();
+        json_t *held = json_array(), *refused = json_array(), *pending = json_array();
 
         if (c->st && held)
                 state_each_held(c->st, 0, held_row_json, held);
         if (c->st && refused)
                 state_each_refused(c->st, refused_row_json, refused);
+        if (c->st && pending)
+                pending_each(c->st, "waiting", pending_row_json, pending);
         json_object_set_new(doc, "held", held ? held : json_null());
         json_object_set_new(doc, "refused", refused ? refused : json_null());
+        json_object_set_new(doc, "pending", pending ? pending : json_null());
 }
 
 /* One line each: "held IMAGE until TIME: REASON", "refused CONTAINER
- * DIGEST: REASON". */
+ * DIGEST: REASON", "pending CONTAINER DIGEST: waits for approval (id N)
+ * since TIME". */
 static void print_when(FILE *out, const json_t *doc)
 {
         const json_t *v;
@@ -649,6 +666,14 @@ static void print_when(FILE *out, const json_t *doc)
                         json_string_value(json_object_get(v, "digest")),
                         json_string_value(json_object_get(v, "time")),
                         json_string_value(json_object_get(v, "reason")) ?: "");
+        }
+        json_array_foreach(json_object_get(doc, "pending"), i, v) {
+                if (i == 0)
+                        fputc('\n', out);
+                fprintf(out, "pending  %s  %s: waits for approval (id %" JSON_INTEGER_FORMAT ") since %s\n",
+                        json_string_value(json_object_get(v, "container")),
+                        json_string_value(json_object_get(v, "digest")) ?: json_string_value(json_object_get(v, "image")),
+                        json_integer_value(json_object_get(v, "id")), json_string_value(json_object_get(v, "since")));
         }
 }
 

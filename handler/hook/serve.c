@@ -12,31 +12,6 @@
 #include "route.h"
 #include "serve.h"
 
-/* Release the peer: the answer is complete, and what follows (Docker
- * work) must not keep the registry waiting.  In inetd mode stdin and
- * stdout are the same socket, so closing fd 1 alone would not end the
- * connection: shut it down.  In CGI mode the web server ends the response
- * when our stdout and stderr close. */
-static void release_connection(bool cgi)
-{
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-        if (!cgi)
-                shutdown(STDOUT_FILENO, SHUT_RDWR);
-        if (null >= 0) {
-                dup2(null, STDIN_FILENO);
-                dup2(null, STDOUT_FILENO);
-                if (cgi)
-                        dup2(null, STDERR_FILENO);
-                close(null);
-        }
-        /* the web server reads stderr until it closes, so it went to
-         * /dev/null with the rest: from here on, journald's own socket
-         * when there is one (log_init sees the /dev/null) */
-        if (cgi)
-                log_init();
-}
-
 int serve_request(struct config *cfg, struct serve_outcome *out)
 {
         struct http_request req = { 0 };
@@ -57,7 +32,7 @@ int serve_request(struct config *cfg, struct serve_outcome *out)
                 log_msg(LOG_WARNING, "bad request from %s: %d %s",
                         req.remote_addr[0] ? req.remote_addr : "(local)", status, http_reason(status));
                 http_write_response(STDOUT_FILENO, out->cgi, status, body);
-                release_connection(out->cgi);
+                http_release(out->cgi);
                 http_request_free(&req);
                 return EXIT_SUCCESS;
         }
@@ -71,7 +46,7 @@ int serve_request(struct config *cfg, struct serve_outcome *out)
 
         route_request(cfg, &req, &res);
         http_write_response_allow(STDOUT_FILENO, out->cgi, res.status, res.allow, res.body);
-        release_connection(out->cgi);
+        http_release(out->cgi);
         http_request_free(&req);
 
         /* after the answer: a unit set-up problem is no reason to keep

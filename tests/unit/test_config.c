@@ -846,6 +846,29 @@ START_TEST(api_section)
 }
 END_TEST
 
+/* approve: [redock]'s is every source's default, a source's own wins;
+ * [api] pending-expire is a duration, 7 days unless set. */
+START_TEST(approvals)
+{
+        ck_assert_int_eq(load("[source a]\ntoken = t\n[source b]\ntoken = t\napprove = yes\n"), 0);
+        ck_assert(!config_approve(&cfg, "a"));
+        ck_assert(config_approve(&cfg, "b"));
+        ck_assert(!config_approve(&cfg, NULL));
+        ck_assert_int_eq(cfg.api_pending_expire, 7 * 86400);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[redock]\napprove = yes\n[source a]\ntoken = t\n[source b]\ntoken = t\n"
+                              "approve = no\n[api]\npending-expire = 12h\n"), 0);
+        ck_assert(config_approve(&cfg, "a"));
+        ck_assert(!config_approve(&cfg, "b"));
+        ck_assert(config_approve(&cfg, "poll"));        /* no such source: [redock]'s */
+        ck_assert_int_eq(cfg.api_pending_expire, 12 * 3600);
+        config_free(&cfg);
+        ck_assert_int_eq(load("[source a]\ntoken = t\napprove = maybe\n[api]\npending-expire = 0s\n"), 2);
+        expect_errs("3: 'maybe' is not yes or no\n"
+                    "5: pending-expire wants a duration (12h, 7d, 2w), not '0s'\n");
+}
+END_TEST
+
 START_TEST(quoted_values)
 {
         ck_assert_int_eq(load("[source a]\n"
@@ -1217,6 +1240,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, empty_sections);
         tcase_add_test(tc, registry_ca_file_and_mirror);
         tcase_add_test(tc, source_poll_reserved);
+        tcase_add_test(tc, approvals);
         suite_add_tcase(s, tc);
         return s;
 }
