@@ -5,11 +5,8 @@
  * queued, and then, with the peer released, drains the queue itself (as
  * the webhook's process does after its answer): the containers are
  * replaced by this process, the outcome in the history and the log. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -18,27 +15,6 @@
 #include "imagequery.h"
 #include "log.h"
 #include "poll.h"
-
-/* The answer is complete: let the peer go before the Docker work (a
- * CI job waits for nothing more).  In inetd mode stdin and stdout are the
- * one socket: shut it down.  As CGI the web server ends the response when
- * stdout and stderr close; logging goes to journald's socket then. */
-static void release_peer(bool cgi)
-{
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-        if (!cgi)
-                shutdown(STDOUT_FILENO, SHUT_RDWR);
-        if (null >= 0) {
-                dup2(null, STDIN_FILENO);
-                dup2(null, STDOUT_FILENO);
-                if (cgi)
-                        dup2(null, STDERR_FILENO);
-                close(null);
-        }
-        if (cgi)
-                log_init();
-}
 
 /* {"images":[...],"targets":N,...}: what was looked at and queued. */
 static json_t *answer_of(const struct poll_image *img, size_t n, const struct poll_stats *ps)
@@ -115,7 +91,7 @@ int api_update(const struct api_call *call)
                 return r;
         /* the Docker work, after the answer: one drain that does not wait
          * for the queue lock (a drain holding it takes these jobs) */
-        release_peer(call->cgi);
+        http_release(call->cgi);
         drain_queue(call->cfg, &ds, false);
         log_msg(LOG_INFO, "drain: %d job(s) done, %d updated, %d unchanged, %d failed, %d kept", ds.jobs,
                 ds.updated, ds.unchanged, ds.failed, ds.kept);
