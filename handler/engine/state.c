@@ -71,6 +71,13 @@ static const char *const migrations[] = {
         /* 4: a tag policy moves a container to another tag: the
          * reference it ran before, NULL when it stayed on its own */
         "ALTER TABLE history ADD COLUMN old_image TEXT; PRAGMA user_version = 4;",
+        /* 5: Registrywatcher's settings per repository (repos.c): its
+         * pin and auto-deploy, and what a pin moved, for reset */
+        "CREATE TABLE repos(repo TEXT PRIMARY KEY, pinned_tag TEXT,"
+        " auto_deploy INTEGER NOT NULL DEFAULT 1, time INTEGER) WITHOUT ROWID;"
+        "CREATE TABLE repo_moved(repo TEXT, container TEXT, old_image TEXT, time INTEGER,"
+        " PRIMARY KEY(repo, container)) WITHOUT ROWID;"
+        "PRAGMA user_version = 5;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
