@@ -61,24 +61,6 @@ static void watchlist_free(struct watchlist *w)
         w->n = 0;
 }
 
-/* The host a push event names for an image's host: the registry of the
- * source that has it as an alias, else the host itself. */
-static const char *event_host(const struct config *cfg, const char *host)
-{
-        for (size_t i = 0; i < cfg->n_sources; i++) {
-                const struct source *s = &cfg->sources[i];
-
-                if (!s->registry || !s->registry[0])
-                        continue;
-                if (hostmap_same_host(s->registry, host))
-                        return s->registry;
-                for (size_t a = 0; a < s->n_aliases; a++)
-                        if (hostmap_same_host(s->aliases[a], host))
-                                return s->registry;
-        }
-        return host;
-}
-
 static struct watched *find(struct watchlist *w, const char *host, const char *repository)
 {
         for (size_t i = 0; i < w->n; i++)
@@ -124,7 +106,7 @@ static int add_follower(struct watchlist *w, const struct config *cfg, const cha
 
         if (!image || !name || imageref_parse(image, &ref) < 0 || !ref.tag[0])
                 return 0;       /* pinned by digest, or no reference: it follows nothing */
-        e = entry(w, event_host(cfg, ref.registry), ref.repository);
+        e = entry(w, repos_event_host(cfg, ref.registry), ref.repository);
         if (!e)
                 return -ENOMEM;
         return json_array_append_new(service ? e->services : e->containers,
@@ -140,6 +122,11 @@ static int add_row(const struct repo_row *row, void *userdata)
         if (!slash || str_copy_n(host, sizeof(host), row->repo, (size_t)(slash - row->repo)) < 0)
                 return 0;
         return entry(w, host, slash + 1) ? 0 : -ENOMEM;
+}
+
+static int by_key(const void *a, const void *b)
+{
+        return strcmp(((const struct watched *)a)->key, ((const struct watched *)b)->key);
 }
 
 /* What is watched: the selected containers and services, and every row
@@ -194,6 +181,8 @@ static int watch_list(const struct config *cfg, struct state *st, struct watchli
         r = st ? repos_each(st, add_row, w) : 0;
         if (r < 0)
                 snprintf(why, size, "cannot read redock's state");
+        else    /* by key: the same order whatever Docker's listing */
+                qsort(w->v, w->n, sizeof(*w->v), by_key);
 out:
         json_decref(svcs);
         json_decref(all);
@@ -302,7 +291,7 @@ static struct watched *resolve(const struct api_call *call, struct watchlist *w,
                 return NULL;
         }
         if (host[0]) {
-                hit = find(w, event_host(call->cfg, host), repository);
+                hit = find(w, repos_event_host(call->cfg, host), repository);
                 if (!hit)
                         api_answer(call, 404, "{\"error\":\"unknown repository\"}");
                 return hit;
@@ -369,8 +358,15 @@ static int parse_change(const struct http_request *req, struct change *ch, char 
                         }
                         ch->auto_deploy = json_is_true(v);
                 } else {
-                        snprintf(err, size, "unknown key %.64s%s: pinned_tag and auto_deploy are known", key,
-                                 strlen(key) > 64 ? "..." : "");
+                        char shown[65];
+                        size_t k;
+
+                        /* the key as text that forges no log line */
+                        for (k = 0; key[k] && k < sizeof(shown) - 1; k++)
+                                shown[k] = (unsigned char)key[k] < 0x20 || key[k] == 0x7f ? '?' : key[k];
+                        shown[k] = '\0';
+                        snprintf(err, size, "unknown key %s%s: pinned_tag and auto_deploy are known", shown,
+                                 key[k] ? "..." : "");
                         r = -EINVAL;
                         break;
                 }

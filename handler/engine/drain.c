@@ -110,7 +110,7 @@ struct drain_ctx {
 /* The pushed repository's row when the API pinned it to a tag, else NULL. */
 static const struct repo_row *pinned(const struct drain_ctx *c)
 {
-        const struct repo_row *row = repos_find(&c->repos, &c->job->ev);
+        const struct repo_row *row = repos_find(&c->repos, c->cfg, &c->job->ev);
 
         return row && row->pinned_tag[0] ? row : NULL;
 }
@@ -622,7 +622,7 @@ static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long
 static int hold_auto_deploy_off(struct drain_ctx *c, const char *image)
 {
         const struct job *job = c->job;
-        const struct repo_row *row = repos_find(&c->repos, &job->ev);
+        const struct repo_row *row = repos_find(&c->repos, c->cfg, &job->ev);
         char why[REPO_KEY_MAX + 64], tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
         int r;
 

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "hostmap.h"
 #include "imageref.h"
 #include "repos.h"
 #include "strutil.h"
@@ -188,13 +189,31 @@ void repos_cache_free(struct repos_cache *c)
         c->n = 0;
 }
 
-const struct repo_row *repos_find(const struct repos_cache *c, const struct push_event *ev)
+const char *repos_event_host(const struct config *cfg, const char *host)
+{
+        for (size_t i = 0; cfg && i < cfg->n_sources; i++) {
+                const struct source *s = &cfg->sources[i];
+
+                if (!s->registry || !s->registry[0])
+                        continue;
+                if (hostmap_same_host(s->registry, host))
+                        return s->registry;
+                for (size_t a = 0; a < s->n_aliases; a++)
+                        if (hostmap_same_host(s->aliases[a], host))
+                                return s->registry;
+        }
+        return host;
+}
+
+const struct repo_row *repos_find(const struct repos_cache *c, const struct config *cfg,
+                                  const struct push_event *ev)
 {
         char key[REPO_KEY_MAX];
 
         if (!c || c->n == 0)
                 return NULL;
-        snprintf(key, sizeof(key), "%s/%s", ev->registry, ev->repository);
+        /* a poll's job names the container's own host, maybe an alias */
+        snprintf(key, sizeof(key), "%s/%s", repos_event_host(cfg, ev->registry), ev->repository);
         for (size_t i = 0; i < c->n; i++) {
                 const char *slash;
 

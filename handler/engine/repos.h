@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "bounds.h"
+#include "config.h"
 #include "event.h"
 #include "state.h"
 
@@ -65,10 +66,17 @@ struct repos_cache {
 int repos_load(struct state *st, struct repos_cache *c);
 void repos_cache_free(struct repos_cache *c);
 
-/* ev's repository's row, or NULL (no pin, auto-deploy on).  An event
- * without a host (match-host = any) takes the row of that repository
- * on any host. */
-const struct repo_row *repos_find(const struct repos_cache *c, const struct push_event *ev);
+/* The host a repository's key names for an image's host: the registry
+ * of the source that has it as its registry or an alias (as a webhook's
+ * event names it), else the host itself. */
+const char *repos_event_host(const struct config *cfg, const char *host);
+
+/* ev's repository's row, or NULL (no pin, auto-deploy on).  ev's host
+ * is mapped as repos_event_host does (cfg may be NULL: as it is); an
+ * event without a host (match-host = any) takes the row of that
+ * repository on any host. */
+const struct repo_row *repos_find(const struct repos_cache *c, const struct config *cfg,
+                                  const struct push_event *ev);
 
 /* What a URL's <repo> names (no I/O): "team/app" or
  * "127.0.0.1:5000/team/app" (a first component with '.' or ':' or

@@ -106,19 +106,19 @@ START_TEST(cache_finds_a_push)
         ck_assert_int_eq(repos_load(st, &c), 0);
         ck_assert_uint_eq(c.n, 2);
         ck_assert_int_eq(push_event_set(&ev, "r:1", "team/app", "v1", NULL, NULL, NULL), 0);
-        ck_assert_ptr_nonnull(repos_find(&c, &ev));
-        ck_assert_str_eq(repos_find(&c, &ev)->pinned_tag, "v3");
-        ck_assert(!repos_find(&c, &ev)->auto_deploy);
+        ck_assert_ptr_nonnull(repos_find(&c, NULL, &ev));
+        ck_assert_str_eq(repos_find(&c, NULL, &ev)->pinned_tag, "v3");
+        ck_assert(!repos_find(&c, NULL, &ev)->auto_deploy);
         /* another host is another repository */
         ck_assert_int_eq(push_event_set(&ev, "r:2", "team/app", "v1", NULL, NULL, NULL), 0);
-        ck_assert_ptr_null(repos_find(&c, &ev));
+        ck_assert_ptr_null(repos_find(&c, NULL, &ev));
         /* match-host = any: the events have no host */
         ev.registry[0] = '\0';
-        ck_assert_ptr_nonnull(repos_find(&c, &ev));
+        ck_assert_ptr_nonnull(repos_find(&c, NULL, &ev));
         repos_cache_free(&c);
         ck_assert_int_eq(repos_load(NULL, &c), 0);
         ck_assert_uint_eq(c.n, 0);
-        ck_assert_ptr_null(repos_find(&c, &ev));
+        ck_assert_ptr_null(repos_find(&c, NULL, &ev));
         state_close(st);
 }
 END_TEST
