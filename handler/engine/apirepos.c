@@ -440,17 +440,13 @@ static size_t release_held(struct state *st, const char *key)
         return done;
 }
 
-/* Queue the push a registry would have sent for key's tag, with the
- * digest it names now (as poll does), the job marked as the pin's.
+/* The digest the registry names for key's tag now (as poll asks it).
  * 0, or the status answered (the registry's refusal). */
-static int queue_pin(const struct api_call *call, const struct watched *e, const char *tag, char *digest,
-                     size_t dsize)
+static int pin_digest(const struct api_call *call, const struct watched *e, const char *tag, char *digest,
+                      size_t dsize)
 {
         struct registry_target t;
         struct registry_conn *c = NULL;
-        struct event_list events = { 0 };
-        struct push_event ev;
-        char id[EVENT_ID_MAX];
         int r;
 
         r = registry_target(call->cfg, e->host, e->repository, &t);
@@ -470,6 +466,18 @@ static int queue_pin(const struct api_call *call, const struct watched *e, const
                 return 502;
         }
         registry_close(c);
+        return 0;
+}
+
+/* Queue the push a registry would have sent for key's tag and digest,
+ * the job marked as the pin's.  0 or -errno (logged). */
+static int queue_pin(const struct api_call *call, const struct watched *e, const char *tag, const char *digest)
+{
+        struct event_list events = { 0 };
+        struct push_event ev;
+        char id[EVENT_ID_MAX];
+        int r;
+
         snprintf(id, sizeof(id), REPOS_PIN_EVENT_PREFIX "%lld-%d", (long long)time(NULL), (int)getpid());
         r = push_event_set(&ev, e->host, e->repository, tag, digest, NULL, id);
         if (r == 0)
@@ -477,12 +485,9 @@ static int queue_pin(const struct api_call *call, const struct watched *e, const
         if (r == 0)
                 r = queue_push(call->cfg->queue_dir, SOURCE_NAME_POLL, &events);
         event_list_free(&events);
-        if (r < 0) {
+        if (r < 0)
                 log_msg(LOG_ERR, "api: cannot queue %s:%s in %s: %s", e->key, tag, call->cfg->queue_dir, strerror(-r));
-                answer_error(call, 503, "cannot queue %s:%s: nothing changed", e->key, tag);
-                return 503;
-        }
-        return 0;
+        return r < 0 ? r : 0;
 }
 
 /* The answer is complete: release the peer before the Docker work (as
@@ -564,13 +569,14 @@ static void moved_free(struct moved *m)
 static int post_tags(const struct api_call *call, struct state *st, struct watched *e, bool reset)
 {
         struct change ch;
+        struct repo_row before;
         struct moved m = { 0 };
         struct drain_stats ds;
         char err[256], digest[DIGEST_MAX] = "";
         size_t released = 0;
         bool drain = false;
         json_t *o;
-        int r;
+        int r, had;
 
         if (!st)
                 return api_answer(call, 503, "{\"error\":\"cannot open redock's state: nothing changed\"}");
@@ -587,13 +593,22 @@ static int post_tags(const struct api_call *call, struct state *st, struct watch
                         log_msg(LOG_WARNING, "api: refused POST /tags/%s from %s: %s", e->key, call->from, err);
                         return answer_error(call, 400, "%s", err);
                 }
+                if (ch.set_tag && pin_digest(call, e, ch.tag, digest, sizeof(digest)) > 0)
+                        return 0;       /* answered: nothing changed */
+                had = repos_get(st, e->key, &before);
+                if (repos_set(st, e->key, ch.set_tag ? ch.tag : NULL, ch.set_tag, ch.auto_deploy) < 0)
+                        return api_answer(call, 500, "{\"error\":\"cannot write redock's state\"}");
                 if (ch.set_tag) {
                         const json_t *v;
                         size_t i;
 
-                        r = queue_pin(call, e, ch.tag, digest, sizeof(digest));
-                        if (r > 0)
-                                return 0;       /* answered */
+                        if (queue_pin(call, e, ch.tag, digest) < 0) {
+                                /* the settings as they were: nothing changed */
+                                repos_set(st, e->key, had == 1 && before.pinned_tag[0] ? before.pinned_tag : NULL,
+                                          true, had == 1 ? before.auto_deploy : 1);
+                                return answer_error(call, 503, "cannot queue %s:%s: nothing changed", e->key,
+                                                    ch.tag);
+                        }
                         /* what each follower runs before the pin moves it */
                         json_array_foreach(e->containers, i, v) {
                                 const char *image = json_string_value(json_object_get(v, "image"));
@@ -605,8 +620,6 @@ static int post_tags(const struct api_call *call, struct state *st, struct watch
                         }
                         drain = true;
                 }
-                if (repos_set(st, e->key, ch.set_tag ? ch.tag : NULL, ch.set_tag, ch.auto_deploy) < 0)
-                        return api_answer(call, 500, "{\"error\":\"cannot write redock's state\"}");
                 if (ch.set_tag)
                         log_msg(LOG_NOTICE, "api: %s pinned %s to %s (%s): deployed now", call->from, e->key, ch.tag,
                                 digest);
