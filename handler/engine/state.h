@@ -8,6 +8,7 @@
  *   held      jobs waiting for min-age or a window, one per source and tag
  *   first_seen when each digest was first seen (min-age's fallback)
  *   refused   digests rolled back on a container: not tried again
+ *   repos, repo_moved  the API's pins and auto-deploy (repos.h keeps their SQL)
  *
  * The database is STATE_DIR/redock.db. */
 #pragma once
