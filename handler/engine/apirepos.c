@@ -362,7 +362,7 @@ static int parse_change(const struct http_request *req, struct change *ch, char 
                         size_t k;
 
                         /* the key as text that forges no log line */
-                        for (k = 0; key[k] && k < sizeof(shown) - 1; k++)
+                        for (k = 0; k < sizeof(shown) - 1 && key[k]; k++)
                                 shown[k] = (unsigned char)key[k] < 0x20 || key[k] == 0x7f ? '?' : key[k];
                         shown[k] = '\0';
                         snprintf(err, size, "unknown key %s%s: pinned_tag and auto_deploy are known", shown,
