@@ -181,7 +181,7 @@ static int watch_list(const struct config *cfg, struct state *st, struct watchli
         r = st ? repos_each(st, add_row, w) : 0;
         if (r < 0)
                 snprintf(why, size, "cannot read redock's state");
-        else    /* by key: the same order whatever Docker's listing */
+        else if (w->n > 1)      /* by key: the same order whatever Docker's listing */
                 qsort(w->v, w->n, sizeof(*w->v), by_key);
 out:
         json_decref(svcs);
