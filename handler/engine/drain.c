@@ -29,6 +29,7 @@
 #include "queue.h"
 #include "registry.h"
 #include "repair.h"
+#include "repos.h"
 #include "shutdown.h"
 #include "since.h"
 #include "state.h"
@@ -107,7 +108,16 @@ struct drain_ctx {
         bool held;                      /* that push waits (min-age, window) */
         bool repaired;                  /* inflight/ looked at in this drain */
         struct notify_batch notes;      /* this pass's outcomes, for the notifiers */
+        struct repos_cache repos;       /* the API's pins and auto-deploy, read once per pass */
 };
+
+/* The pushed repository's row when the API pinned it to a tag, else NULL. */
+static const struct repo_row *pinned(const struct drain_ctx *c)
+{
+        const struct repo_row *row = repos_find(&c->repos, c->cfg, &c->job->ev);
+
+        return row && row->pinned_tag[0] ? row : NULL;
+}
 
 /* Does the container follow the push at hand (c->job)?  When it moves to
  * the pushed tag under its redock.policy, that tag into to_tag (else "");
@@ -116,8 +126,15 @@ static bool follows_push(const struct drain_ctx *c, const json_t *ins, char *to_
                          char *policy, size_t policy_size)
 {
         const struct push_event *one = &c->job->ev;
-        enum match_tag m = match_tag_push(c->cfg, ins, one, c->pass ? c->pass : &one, c->pass ? c->n_pass : 1,
-                                          to_tag, to_size, policy, policy_size);
+        const struct repo_row *pin = pinned(c);
+        char as[TAG_MAX + 8];
+        enum match_tag m;
+
+        /* a pin set through the API rules over the labels while it is set */
+        if (pin)
+                snprintf(as, sizeof(as), "pin:%s", pin->pinned_tag);
+        m = match_tag_push_as(c->cfg, ins, one, c->pass ? c->pass : &one, c->pass ? c->n_pass : 1,
+                              pin ? as : NULL, to_tag, to_size, policy, policy_size);
 
         return m == MATCH_TAG_SAME || m == MATCH_TAG_MOVE;
 }
@@ -383,7 +400,8 @@ static bool refused_digest(struct drain_ctx *c, const json_t *ins, const char *i
         char reason[512];
         long long when;
 
-        if (!c->state || !name || !digest[0] ||
+        /* a pin is the operator's explicit choice: it is deployed even so */
+        if (!c->state || !name || !digest[0] || pinned(c) ||
             state_refused(c->state, name, digest, reason, sizeof(reason), &when) != 1)
                 return false;
         log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = c->job->source, .container = name, .image = image,
@@ -616,6 +634,42 @@ static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long
         }
 }
 
+/* auto-deploy = off for the pushed repository (the API): the push is
+ * held, never due, until it is switched on again (the API then makes it
+ * due).  The job a pin queued goes through: the operator asked for it.
+ * 0 not held, 1 held, -errno. */
+static int hold_auto_deploy_off(struct drain_ctx *c, const char *image)
+{
+        const struct job *job = c->job;
+        const struct repo_row *row = repos_find(&c->repos, c->cfg, &job->ev);
+        char why[REPO_KEY_MAX + 64], tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
+        int r;
+
+        if (!row || row->auto_deploy ||
+            (strcmp(job->source, SOURCE_NAME_POLL) == 0 &&
+             strncmp(job->ev.event_id, REPOS_PIN_EVENT_PREFIX, strlen(REPOS_PIN_EVENT_PREFIX)) == 0))
+                return 0;
+        if (!c->state)
+                return 0;       /* no database, no row either */
+        snprintf(why, sizeof(why), REPOS_HELD_REASON "%s", row->repo);
+        snprintf(tag, sizeof(tag), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
+        r = state_hold(c->state, &(struct held_row){ .job = job->name, .source = job->source, .tag = tag,
+                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL,
+                                                     .not_before = REPOS_HOLD_NEVER, .reason = why },
+                       replaced, sizeof(replaced));
+        if (r < 0)
+                return r;
+        if (replaced[0] && queue_drop_held(c->cfg->queue_dir, replaced) == 0)
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
+                        "held job %s dropped: the newer push of %s supersedes it", replaced, image);
+        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = job->source, .image = image,
+                                               .digest = job->ev.digest[0] ? job->ev.digest : NULL },
+                "push of %s held: %s (redock api: POST /tags/%s {\"auto_deploy\":true} applies it)", image,
+                why, row->repo);
+        c->held = true;
+        return 1;
+}
+
 /* May this push be deployed now (min-age, window)?  0 yes; 1 it waits:
  * recorded in the held table, its job file then moved to QUEUE.held/ by
  * finish_tag, and released by a later drain when its time comes. */
@@ -627,6 +681,9 @@ static int hold_job(struct drain_ctx *c, const json_t *opted_in, const char *ima
         long long until;
         int r;
 
+        r = hold_auto_deploy_off(c, image);
+        if (r != 0)
+                return r;
         config_when(c->cfg, job->source, &in.min_age, &in.min_age_text, &in.window, &in.window_text);
         label_min_age(c, opted_in, &in.min_age, &in.min_age_text);
         if (in.min_age == 0 && !in.window)
@@ -931,6 +988,9 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
 
         claim_jobs(c, pj, nj);
         fault_point("after-claim");
+        /* the API's settings, once per pass: the hook never reads them */
+        if (repos_load(c->state, &c->repos) < 0)
+                log_msg(LOG_WARNING, "the repositories' pins and auto-deploy could not be read: the labels decide");
         /* the pushes tag policies choose among: those not dropped as redeliveries */
         c->pass = calloc(nj ? nj : 1, sizeof(*c->pass));
         c->n_pass = 0;
@@ -974,6 +1034,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         json_decref(opted_in);
         free(c->pass);
         c->pass = NULL;
+        repos_cache_free(&c->repos);
         free(pj);
         return r;
 
@@ -990,6 +1051,7 @@ docker_failed:
         json_decref(opted_in);
         free(c->pass);
         c->pass = NULL;
+        repos_cache_free(&c->repos);
         free(pj);
         return -EAGAIN;
 }
@@ -1163,7 +1225,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                 free(idx);
         }
         for (int i = 0; i < n; i++) {
-                const struct update_opts opts = { .cfg = cfg };
+                const struct update_opts opts = { .cfg = cfg, .to_image = req->to_image };
                 struct update_result res;
                 int k = all ? deps_find(&g, todo[i]) : -1;
 
@@ -1180,7 +1242,7 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                 if (req->force && c.state && state_refused_clear(c.state, todo[i]) == 0)
                         log_msg(LOG_DEBUG, "%s: refused digests forgotten (--force)", todo[i]);
 
-                r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, NULL, &res)
+                r = k >= 0 ? update_with_dependents(&c, &g, all, (size_t)k, req->to_image, &res)
                            : update_container(&c.d, todo[i], &opts, &res);
                 if (r < 0) {
                         fprintf(out, "%s\terror\t-\t%s\n", todo[i], strerror(-r));

@@ -35,6 +35,7 @@ int drain_queue(const struct config *cfg, struct drain_stats *stats, bool patien
 struct update_request {
         bool all;               /* --all: every selected container (names are ignored) */
         bool force;             /* --force: also a named one that is not selected */
+        const char *to_image;   /* move them to this reference (the API's reset), or NULL */
 };
 
 /* redock update NAME... (or --all): the same engine by hand, under the

@@ -369,6 +369,13 @@ enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const
                               const struct push_event *const *pass, size_t n, char *to_tag, size_t to_size,
                               char *why, size_t why_size)
 {
+        return match_tag_push_as(cfg, ins, ev, pass, n, NULL, to_tag, to_size, why, why_size);
+}
+
+enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, const struct push_event *ev,
+                                 const struct push_event *const *pass, size_t n, const char *policy_as,
+                                 char *to_tag, size_t to_size, char *why, size_t why_size)
+{
         const json_t *labels = json_object_get(json_object_get(ins, "Config"), "Labels");
         char err[256], **tags = NULL;
         const char *best;
@@ -384,7 +391,12 @@ enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const
         if (!match_selected(cfg, ins, NULL, 0) || image_ref(ins, &ref) < 0 || !same_repository(cfg, &ref, ev))
                 return MATCH_TAG_NONE;
         policy_from_labels(labels, &pol);
-        r = tagpolicy_parse(pol.tag_policy, &tp, err, sizeof(err));
+        r = tagpolicy_parse(policy_as ? policy_as : pol.tag_policy, &tp, err, sizeof(err));
+        if (r < 0 && policy_as) {
+                snprintf(why, why_size, "left alone: its repository's pin %.80s is refused: %s", policy_as, err);
+                m = MATCH_TAG_BAD_LABEL;
+                goto out;
+        }
         if (r < 0) {
                 snprintf(why, why_size, "left alone: its label redock.policy=%.80s%s is refused: %s",
                          pol.tag_policy, strlen(pol.tag_policy) > 80 ? "..." : "", err);

@@ -82,6 +82,13 @@ enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const
                               const struct push_event *const *pass, size_t n, char *to_tag, size_t to_size,
                               char *why, size_t why_size);
 
+/* match_tag_push with policy_as ("pin:TAG", the repository's pin set
+ * through the API) in place of the container's redock.policy label;
+ * NULL: the label. */
+enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, const struct push_event *ev,
+                                 const struct push_event *const *pass, size_t n, const char *policy_as,
+                                 char *to_tag, size_t to_size, char *why, size_t why_size);
+
 /* image with its tag replaced by tag (the user's spelling of the host and
  * repository kept), into out.  0, -EINVAL (pinned by digest, or no
  * image), -E2BIG. */

@@ -18,6 +18,7 @@
 #include "poll.h"
 #include "queue.h"
 #include "registry.h"
+#include "repos.h"
 #include "shutdown.h"
 #include "state.h"
 #include "strutil.h"
@@ -56,6 +57,7 @@ struct poller {
         struct event_list events;
         struct state *state;            /* may be NULL: no refusals known */
         struct notify_batch notes;      /* poll-error, for [notify] */
+        struct repos_cache repos;       /* the API's pins (repos.h), read once */
 };
 
 /* ref's repository's tags, listed once per run.  NULL on ENOMEM. */
@@ -88,7 +90,8 @@ static const struct listed *list_tags(struct poller *p, const struct imageref *r
 
 /* The tag a container follows: the tag it was started with (the digest
  * policy: same tag, new digest), or the one its redock.policy chooses
- * among the repository's tags (semver-*, glob:, regexp:) or names (pin:).
+ * among the repository's tags (semver-*, glob:, regexp:) or names (pin:),
+ * or the tag the API pinned the repository to (repos.h), whatever the label.
  * A policy that cannot choose (a bad label, tags that cannot be listed,
  * no newer tag) leaves it on its own tag, said in the log.  The job
  * queued for the chosen tag is then applied as a push of it would be
@@ -96,6 +99,8 @@ static const struct listed *list_tags(struct poller *p, const struct imageref *r
 static int followed_tag(struct poller *p, const char *name, const json_t *labels, const struct imageref *ref,
                         char *tag, size_t size)
 {
+        const struct repo_row *row;
+        struct push_event ev;
         struct policy pol;
         struct tagpolicy tp;
         char why[256] = "";
@@ -103,6 +108,12 @@ static int followed_tag(struct poller *p, const char *name, const json_t *labels
         int r = 0;
 
         str_copy(tag, size, ref->tag);
+        /* a pin set through the API rules over the label while it is set */
+        if (push_event_set(&ev, ref->registry, ref->repository, ref->tag, NULL, NULL, NULL) == 0 &&
+            (row = repos_find(&p->repos, p->cfg, &ev)) && row->pinned_tag[0]) {
+                str_copy(tag, size, row->pinned_tag);
+                return 0;
+        }
         policy_from_labels(labels, &pol);
         if (pol.tag_policy && tagpolicy_parse(pol.tag_policy, &tp, why, sizeof(why)) < 0) {
                 log_ctx(LOG_WARNING, &(struct log_ctx){ .source = POLL_SOURCE, .container = name },
@@ -389,6 +400,8 @@ int poll_run(const struct config *cfg, const struct poll_opts *o, struct poll_st
         /* no database yet: nothing was ever rolled back */
         if (state_open(cfg->state_dir, &p.state) < 0)
                 p.state = NULL;
+        if (repos_load(p.state, &p.repos) < 0)
+                log_msg(LOG_WARNING, "poll: the repositories' pins could not be read: the labels decide");
         all = match_candidates(&p.d, cfg, &r);
         if (all)
                 r = match_resolve_moved(&p.d, cfg, all);
@@ -431,6 +444,7 @@ out:
         for (size_t k = 0; k < p.ln; k++)
                 registry_tags_free(p.lv[k].tags, p.lv[k].n);
         free(p.lv);
+        repos_cache_free(&p.repos);
         json_decref(all);
         docker_close(&p.d);
         return r;

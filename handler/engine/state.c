@@ -83,6 +83,13 @@ static const char *const migrations[] = {
         "CREATE INDEX pending_target ON pending(target, to_digest);"
         "CREATE INDEX pending_state ON pending(state, since);"
         "PRAGMA user_version = 6;",
+        /* 7: Registrywatcher's settings per repository (repos.c): its
+         * pin and auto-deploy, and what a pin moved, for reset */
+        "CREATE TABLE repos(repo TEXT PRIMARY KEY, pinned_tag TEXT,"
+        " auto_deploy INTEGER NOT NULL DEFAULT 1, time INTEGER) WITHOUT ROWID;"
+        "CREATE TABLE repo_moved(repo TEXT, container TEXT, old_image TEXT, time INTEGER,"
+        " PRIMARY KEY(repo, container)) WITHOUT ROWID;"
+        "PRAGMA user_version = 7;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -9,6 +9,7 @@
  *   first_seen when each digest was first seen (min-age's fallback)
  *   refused   digests rolled back on a container: not tried again
  *   pending   changes that wait for approval (pending.c keeps its SQL)
+ *   repos, repo_moved  the API's pins and auto-deploy (repos.h keeps their SQL)
  *
  * The database is STATE_DIR/redock.db. */
 #pragma once

@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "queue.h"
 #include "state.h"
+#include "repos.h"
 #include "status.h"
 #include "swarmspec.h"
 #include "table.h"
@@ -595,7 +596,11 @@ static int held_row_json(const struct held_row *h, void *userdata)
 {
         char until[32], since[32];
 
-        iso_time(h->not_before, until, sizeof(until));
+        /* auto-deploy = off holds a push until the API switches it on */
+        if (h->not_before >= REPOS_HOLD_NEVER)
+                snprintf(until, sizeof(until), "never");
+        else
+                iso_time(h->not_before, until, sizeof(until));
         iso_time(h->time, since, sizeof(since));
         json_array_append_new(userdata, json_pack("{s:s,s:s?,s:s?,s:s,s:s,s:s?,s:s}", "image", h->tag ?: "",
                                                   "source", h->source, "digest", h->digest, "until", until,

@@ -168,7 +168,7 @@ START_TEST(open_creates_wal_database)
         ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "wal");
         sqlite3_finalize(stmt);
         sqlite3_close(db);
-        ck_assert_int_eq(raw_int("PRAGMA user_version"), 6);
+        ck_assert_int_eq(raw_int("PRAGMA user_version"), 7);
         ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'history_target'"), 1);
         state_close(st);
 
@@ -894,7 +894,7 @@ START_TEST(history_old_image)
         sqlite3_close(db);
 
         st = open_state();
-        ck_assert_int_eq(raw_int("PRAGMA user_version"), 6);
+        ck_assert_int_eq(raw_int("PRAGMA user_version"), 7);
         ck_assert_int_eq(raw_int("SELECT count(*) FROM history WHERE old_image IS NULL"), 1);
         ck_assert_int_eq(state_record(st, &moved), 0);
         out = capture(st, 0, false);
