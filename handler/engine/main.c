@@ -509,11 +509,17 @@ int main(int argc, char **argv)
 
         if (!config_path || !*config_path)
                 config_path = CONFIG_DEFAULT_PATH;
-        /* systemd runs generators with three directories, nothing else */
         {
                 const char *base = strrchr(argv[0], '/');
-                if (strcmp(base ? base + 1 : argv[0], "redock-generator") == 0)
+
+                base = base ? base + 1 : argv[0];
+                /* systemd runs generators with three directories, nothing else */
+                if (strcmp(base, "redock-generator") == 0)
                         return generator_run(CONFIG_DEFAULT_PATH, argc - 1, argv + 1);
+                /* a CGI server (fcgiwrap) runs a program without
+                 * arguments: under this name it is `redock api` */
+                if (strcmp(base, "redock-api") == 0)
+                        return verb_api(config_path, 0);
         }
         while ((c = getopt_long(argc, argv, "c:hs:H:n:V", opts, NULL)) != -1) {
                 switch (c) {
