@@ -11,12 +11,10 @@
  * counts as that source's registry.  Docker work (a pin's deploy, a
  * reset) is done after the answer, as the webhook does it. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -490,25 +488,6 @@ static int queue_pin(const struct api_call *call, const struct watched *e, const
         return r < 0 ? r : 0;
 }
 
-/* The answer is complete: release the peer before the Docker work (as
- * the webhook does: in inetd mode stdin and stdout are one socket). */
-static void release_connection(bool cgi)
-{
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-        if (!cgi)
-                shutdown(STDOUT_FILENO, SHUT_RDWR);
-        if (null >= 0) {
-                dup2(null, STDIN_FILENO);
-                dup2(null, STDOUT_FILENO);
-                if (cgi)
-                        dup2(null, STDERR_FILENO);
-                close(null);
-        }
-        if (cgi)
-                log_init();
-}
-
 /* What reset puts back: each container a pin moved, to the reference it
  * ran before, through redock update's path (create first, health gate,
  * roll back).  A container put back is forgotten; one that failed stays
@@ -642,7 +621,7 @@ static int post_tags(const struct api_call *call, struct state *st, struct watch
         }
         json_decref(o);
         if (drain) {
-                release_connection(call->cgi);
+                http_release(call->cgi);
                 put_back(call, st, e->key, &m);
                 drain_queue(call->cfg, &ds, false);
         }

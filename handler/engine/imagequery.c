@@ -4,18 +4,8 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "hex.h"
 #include "imagequery.h"
-
-static int hex_value(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 /* One parameter's value, s[0..len), decoded into buf: %XX, and '+' as
  * a space (which no image name holds: refused by imageref_parse then).
