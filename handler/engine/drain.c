@@ -119,6 +119,18 @@ static const struct repo_row *pinned(const struct drain_ctx *c)
         return row && row->pinned_tag[0] ? row : NULL;
 }
 
+/* The API's pin of the pushed repository as a policy ("pin:TAG", into
+ * buf), which rules over the labels while it is set; else NULL. */
+static const char *pin_policy(const struct drain_ctx *c, char *buf, size_t size)
+{
+        const struct repo_row *pin = pinned(c);
+
+        if (!pin)
+                return NULL;
+        snprintf(buf, size, "pin:%s", pin->pinned_tag);
+        return buf;
+}
+
 /* Does the container follow the push at hand (c->job)?  When it moves to
  * the pushed tag under its redock.policy, that tag into to_tag (else "");
  * the policy as written into policy. */
@@ -126,15 +138,11 @@ static bool follows_push(const struct drain_ctx *c, const json_t *ins, char *to_
                          char *policy, size_t policy_size)
 {
         const struct push_event *one = &c->job->ev;
-        const struct repo_row *pin = pinned(c);
         char as[TAG_MAX + 8];
         enum match_tag m;
 
-        /* a pin set through the API rules over the labels while it is set */
-        if (pin)
-                snprintf(as, sizeof(as), "pin:%s", pin->pinned_tag);
         m = match_tag_push_as(c->cfg, ins, one, c->pass ? c->pass : &one, c->pass ? c->n_pass : 1,
-                              pin ? as : NULL, to_tag, to_size, policy, policy_size);
+                              pin_policy(c, as, sizeof(as)), to_tag, to_size, policy, policy_size);
 
         return m == MATCH_TAG_SAME || m == MATCH_TAG_MOVE;
 }
@@ -176,7 +184,7 @@ static void report_service(const struct swarm_result *res, void *userdata)
                 c->st->failed++;
         log_ctx(bad ? LOG_ERR : LOG_NOTICE, &ctx, "service %s: %s%s%s (%lld ms)", res->service,
                 res->outcome, res->reason[0] ? ": " : "", res->reason, res->duration_ms);
-        record(c, res->service, "service", res->image, NULL, NULL, c->job->ev.digest, res->outcome,
+        record(c, res->service, "service", res->image, res->old_image, NULL, c->job->ev.digest, res->outcome,
                res->duration_ms, res->reason);
 }
 
@@ -762,9 +770,15 @@ static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_c
         if (c->held)
                 return err < 0 ? err : 0;       /* its services wait with it */
         log_misses(c, opted_in, image, n == 0);
-        /* then the Swarm services that follow the same tag */
-        if (err >= 0)
-                err = swarm_update(&c->d, c->cfg, &job->ev, report_service, c);
+        /* then the Swarm services that follow the push, under the same
+         * tag policies and pin as the containers */
+        if (err >= 0) {
+                char as[TAG_MAX + 8];
+                struct swarm_pass sp = { .pass = c->pass, .n = c->n_pass,
+                                         .policy_as = pin_policy(c, as, sizeof(as)) };
+
+                err = swarm_update(&c->d, c->cfg, &job->ev, &sp, report_service, c);
+        }
         return err < 0 ? err : 0;
 }
 

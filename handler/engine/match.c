@@ -376,10 +376,22 @@ enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, co
                                  const struct push_event *const *pass, size_t n, const char *policy_as,
                                  char *to_tag, size_t to_size, char *why, size_t why_size)
 {
-        const json_t *labels = json_object_get(json_object_get(ins, "Config"), "Labels");
+        struct imageref ref;
+
+        to_tag[0] = '\0';
+        why[0] = '\0';
+        if (!match_selected(cfg, ins, NULL, 0) || image_ref(ins, &ref) < 0)
+                return MATCH_TAG_NONE;
+        return match_tag_decide(cfg, &ref, json_object_get(json_object_get(ins, "Config"), "Labels"), ev, pass, n,
+                                policy_as, to_tag, to_size, why, why_size);
+}
+
+enum match_tag match_tag_decide(const struct config *cfg, const struct imageref *running, const json_t *labels,
+                                const struct push_event *ev, const struct push_event *const *pass, size_t n,
+                                const char *policy_as, char *to_tag, size_t to_size, char *why, size_t why_size)
+{
         char err[256], **tags = NULL;
         const char *best;
-        struct imageref ref;
         struct tagpolicy tp;
         struct policy pol;
         enum match_tag m = MATCH_TAG_NONE;
@@ -388,7 +400,7 @@ enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, co
 
         to_tag[0] = '\0';
         why[0] = '\0';
-        if (!match_selected(cfg, ins, NULL, 0) || image_ref(ins, &ref) < 0 || !same_repository(cfg, &ref, ev))
+        if (!same_repository(cfg, running, ev))
                 return MATCH_TAG_NONE;
         policy_from_labels(labels, &pol);
         r = tagpolicy_parse(policy_as ? policy_as : pol.tag_policy, &tp, err, sizeof(err));
@@ -405,7 +417,7 @@ enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, co
         }
         tagpolicy_describe(&tp, why, why_size);
         if (tp.kind == TAGPOLICY_DIGEST) {
-                m = strcmp(ref.tag, ev->tag) == 0 ? MATCH_TAG_SAME : MATCH_TAG_NONE;
+                m = strcmp(running->tag, ev->tag) == 0 ? MATCH_TAG_SAME : MATCH_TAG_NONE;
                 goto out;
         }
         /* the tags of this repository pushed in the pass */
@@ -413,13 +425,13 @@ enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, co
         if (!tags)
                 goto out;
         for (size_t i = 0; i < n; i++)
-                if (same_repository(cfg, &ref, pass[i]))
+                if (same_repository(cfg, running, pass[i]))
                         tags[k++] = (char *)pass[i]->tag;
-        best = tagpolicy_choose(&tp, ref.tag, tags, k, err, sizeof(err));
+        best = tagpolicy_choose(&tp, running->tag, tags, k, err, sizeof(err));
         if (best && strcmp(best, ev->tag) == 0) {
                 snprintf(to_tag, to_size, "%s", best);
                 m = MATCH_TAG_MOVE;
-        } else if (!best && strcmp(ref.tag, ev->tag) == 0 && tagpolicy_follows(&tp, ref.tag, ev->tag)) {
+        } else if (!best && strcmp(running->tag, ev->tag) == 0 && tagpolicy_follows(&tp, running->tag, ev->tag)) {
                 m = MATCH_TAG_SAME;
         } else {
                 char policy[TAGPOLICY_LABEL_MAX + 8], reason[512];
@@ -430,8 +442,8 @@ enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, co
                 else if (err[0])        /* the choice was refused as a whole */
                         snprintf(reason, sizeof(reason), "%s", err);
                 else
-                        tagpolicy_accepts(&tp, ref.tag, ev->tag, reason, sizeof(reason));
-                snprintf(why, why_size, "stays on %s (%s): %s", ref.tag, policy, reason);
+                        tagpolicy_accepts(&tp, running->tag, ev->tag, reason, sizeof(reason));
+                snprintf(why, why_size, "stays on %s (%s): %s", running->tag, policy, reason);
                 m = err[0] && !best ? MATCH_TAG_REFUSED : MATCH_TAG_STAYS;
         }
 out:

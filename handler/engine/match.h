@@ -20,6 +20,7 @@
 #include "config.h"
 #include "docker.h"
 #include "event.h"
+#include "imageref.h"
 
 /* The containers among all (listing summaries) that are opted in under
  * [redock] select and whose list entry shows the image by id, inspected
@@ -88,6 +89,15 @@ enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const
 enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, const struct push_event *ev,
                                  const struct push_event *const *pass, size_t n, const char *policy_as,
                                  char *to_tag, size_t to_size, char *why, size_t why_size);
+
+/* The decision itself, for any target that follows tags: a container
+ * (match_tag_push_as, after its selection) or a Swarm service (swarm.c,
+ * after swarm_service_pick).  running: the image it runs, by tag; labels:
+ * its labels (redock.policy); the rest as match_tag_push_as.  The caller
+ * has decided that the target is selected. */
+enum match_tag match_tag_decide(const struct config *cfg, const struct imageref *running, const json_t *labels,
+                                const struct push_event *ev, const struct push_event *const *pass, size_t n,
+                                const char *policy_as, char *to_tag, size_t to_size, char *why, size_t why_size);
 
 /* image with its tag replaced by tag (the user's spelling of the host and
  * repository kept), into out.  0, -EINVAL (pinned by digest, or no

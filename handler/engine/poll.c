@@ -88,16 +88,16 @@ static const struct listed *list_tags(struct poller *p, const struct imageref *r
         return l;
 }
 
-/* The tag a container follows: the tag it was started with (the digest
+/* The tag a container or service (kind) follows: the tag it was started with (the digest
  * policy: same tag, new digest), or the one its redock.policy chooses
  * among the repository's tags (semver-*, glob:, regexp:) or names (pin:),
  * or the tag the API pinned the repository to (repos.h), whatever the label.
  * A policy that cannot choose (a bad label, tags that cannot be listed,
  * no newer tag) leaves it on its own tag, said in the log.  The job
  * queued for the chosen tag is then applied as a push of it would be
- * (match.c moves the container).  0, or -ENOMEM. */
-static int followed_tag(struct poller *p, const char *name, const json_t *labels, const struct imageref *ref,
-                        char *tag, size_t size)
+ * (match.c moves the container, swarm.c the service).  0, or -ENOMEM. */
+static int followed_tag(struct poller *p, const char *kind, const char *name, const json_t *labels,
+                        const struct imageref *ref, char *tag, size_t size)
 {
         const struct repo_row *row;
         struct push_event ev;
@@ -117,7 +117,7 @@ static int followed_tag(struct poller *p, const char *name, const json_t *labels
         policy_from_labels(labels, &pol);
         if (pol.tag_policy && tagpolicy_parse(pol.tag_policy, &tp, why, sizeof(why)) < 0) {
                 log_ctx(LOG_WARNING, &(struct log_ctx){ .source = POLL_SOURCE, .container = name },
-                        "poll: container %s: redock.policy=%s: %s; it follows its own tag %s", name,
+                        "poll: %s %s: redock.policy=%s: %s; it follows its own tag %s", kind, name,
                         pol.tag_policy, why, ref->tag);
         } else if (pol.tag_policy && tp.kind == TAGPOLICY_PIN) {
                 str_copy(tag, size, tp.arg);
@@ -132,7 +132,7 @@ static int followed_tag(struct poller *p, const char *name, const json_t *labels
                         str_copy(tag, size, chosen);
                 else if (l && (l->err < 0 || why[0]))
                         log_ctx(LOG_WARNING, &(struct log_ctx){ .source = POLL_SOURCE, .container = name },
-                                "poll: container %s stays on %s (redock.policy=%s): %s", name, ref->tag,
+                                "poll: %s %s stays on %s (redock.policy=%s): %s", kind, name, ref->tag,
                                 pol.tag_policy, l->err < 0 ? "its repository's tags could not be listed" : why);
         }
         if (pol.tag_policy)
@@ -267,7 +267,7 @@ static int poll_container(struct poller *p, const json_t *ins)
                 decided("container", name, image, NULL, "not polled: its image names no tag (pinned by digest)");
                 return 0;
         }
-        if (followed_tag(p, name, json_object_get(config, "Labels"), &ref, tag, sizeof(tag)) < 0)
+        if (followed_tag(p, "container", name, json_object_get(config, "Labels"), &ref, tag, sizeof(tag)) < 0)
                 return -ENOMEM;
         a = ask(p, &ref, tag);
         if (!a)
@@ -314,8 +314,8 @@ static int poll_container(struct poller *p, const json_t *ins)
         return 0;
 }
 
-/* One Swarm service: its spec pins the digest it runs. */
-static void poll_service(struct poller *p, const json_t *svc)
+/* One Swarm service: its spec pins the digest it runs.  0, or -ENOMEM. */
+static int poll_service(struct poller *p, const json_t *svc)
 {
         const json_t *cs = json_object_get(json_object_get(json_object_get(svc, "Spec"), "TaskTemplate"),
                                            "ContainerSpec");
@@ -324,20 +324,26 @@ static void poll_service(struct poller *p, const json_t *svc)
         char ref_s[IMAGE_REF_MAX], cur[DIGEST_MAX], tag[TAG_MAX], what[LOG_MSG_MAX / 2];
         const struct asked *a;
         struct imageref ref;
+        json_t *labels;
+        int r;
 
         if (!image || !name || swarm_service_pick(svc, p->cfg->scope) == SWARM_PICK_NO)
-                return;
+                return 0;
         if (p->o->n_only && (swarm_image_split(image, ref_s, sizeof(ref_s), cur, sizeof(cur)) < 0 ||
                              imageref_parse(ref_s, &ref) < 0 || !wanted(p, &ref)))
-                return;
+                return 0;
         p->st->targets++;
         if (swarm_image_split(image, ref_s, sizeof(ref_s), cur, sizeof(cur)) < 0 ||
             imageref_parse(ref_s, &ref) < 0 || !ref.tag[0]) {
                 decided("service", name, image, NULL, "not polled: its image names no tag");
-                return;
+                return 0;
         }
-        /* services follow the tag they run (tag policies are containers') */
-        str_copy(tag, sizeof(tag), ref.tag);
+        /* its redock.policy chooses as a container's does */
+        labels = swarm_service_labels(svc);
+        r = labels ? followed_tag(p, "service", name, labels, &ref, tag, sizeof(tag)) : -ENOMEM;
+        json_decref(labels);
+        if (r < 0)
+                return r;
         a = ask(p, &ref, tag);
         if (!a || a->err < 0) {
                 p->st->failed++;
@@ -345,12 +351,13 @@ static void poll_service(struct poller *p, const json_t *svc)
                 decided("service", name, image, NULL, what);
                 notify_note(&p->notes, POLL_SOURCE, name, "service", image, NULL, NULL, "poll-error", 0,
                             a ? why_not(a->err) : strerror(ENOMEM));
-                return;
+                return 0;
         }
-        if (strcmp(cur, a->digest) == 0) {
+        /* on the tag it follows, at its digest: nothing to do */
+        if (strcmp(tag, ref.tag) == 0 && strcmp(cur, a->digest) == 0) {
                 p->st->unchanged++;
                 decided("service", name, image, a->digest, "unchanged");
-                return;
+                return 0;
         }
         p->st->changed++;
         snprintf(what, sizeof(what), "%s:%s is %s now: %s", ref.repository, tag, a->digest,
@@ -358,6 +365,7 @@ static void poll_service(struct poller *p, const json_t *svc)
         decided("service", name, image, a->digest, what);
         if (!p->o->dry_run && add_event(p, &ref, tag, a->digest) < 0)
                 log_msg(LOG_ERR, "poll: service %s: cannot queue %s:%s", name, ref.repository, tag);
+        return 0;
 }
 
 /* Swarm services, when this daemon manages a swarm (a daemon that is
@@ -367,18 +375,17 @@ static int poll_services(struct poller *p)
         json_t *list = NULL;
         const json_t *svc;
         size_t i;
-        int s = docker_call(&p->d, "GET", "/services", NULL, &list, 0);
+        int s = docker_call(&p->d, "GET", "/services", NULL, &list, 0), r = 0;
 
         if (s < 0)
                 return s;
         if (s == 200)
                 json_array_foreach(list, i, svc) {
-                        if (shutdown_requested())
+                        if (shutdown_requested() || (r = poll_service(p, svc)) < 0)
                                 break;
-                        poll_service(p, svc);
                 }
         json_decref(list);
-        return 0;
+        return r;
 }
 
 int poll_run(const struct config *cfg, const struct poll_opts *o, struct poll_stats *st)

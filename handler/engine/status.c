@@ -144,18 +144,17 @@ static void add_last_outcome(struct status_ctx *c, json_t *row, const char *name
 }
 
 /* "tag_policy" (redock.policy as it is taken, or why it is refused) and
- * "follows_tag" (what that means for the tag it runs). */
-static void tag_policy_keys(const json_t *ins, json_t *row)
+ * "follows_tag" (what that means for the tag it runs), for a container
+ * or a service running image (by tag) with these labels. */
+static void tag_policy_keys(const char *image, const json_t *labels, json_t *row)
 {
-        const json_t *config = json_object_get(ins, "Config");
-        const char *image = json_string_value(json_object_get(config, "Image"));
         char desc[TAGPOLICY_LABEL_MAX + 300], err[256], following[TAGPOLICY_LABEL_MAX + 32];
         struct imageref ref;
         struct tagpolicy tp;
         struct policy pol;
         bool parsed = image && imageref_parse(image, &ref) == 0 && ref.tag[0];
 
-        policy_from_labels(json_object_get(config, "Labels"), &pol);
+        policy_from_labels(labels, &pol);
         if (tagpolicy_parse(pol.tag_policy, &tp, err, sizeof(err)) < 0) {
                 snprintf(desc, sizeof(desc), "refused: %.200s", err);
                 json_object_set_new(row, "tag_policy", json_string(desc));
@@ -181,7 +180,8 @@ static void status_row_extra(const struct config *cfg, const json_t *ins, json_t
         /* "source NAME", or "nothing: why" with the key that would fix it */
         match_describe(cfg, ins, followed, sizeof(followed));
         json_object_set_new(row, "followed_by", json_string(followed));
-        tag_policy_keys(ins, row);
+        tag_policy_keys(json_string_value(json_object_get(json_object_get(ins, "Config"), "Image")),
+                        json_object_get(json_object_get(ins, "Config"), "Labels"), row);
 }
 
 /* One container's row, from its inspect object.  IMAGE is Config.Image,
@@ -305,7 +305,7 @@ static void list_services(struct status_ctx *c, json_t *arr)
                         json_object_get(spec, "TaskTemplate"), "ContainerSpec"), "Image"));
                 enum swarm_pick pick = swarm_service_pick(svc, c->cfg->scope);
                 char repo[512], digest[200];
-                json_t *row, *pol;
+                json_t *row, *pol, *labels;
 
                 if (pick == SWARM_PICK_NO || !name || !image || !wanted(c, name))
                         continue;
@@ -327,6 +327,9 @@ static void list_services(struct status_ctx *c, json_t *arr)
                 json_object_set_new(row, "digest", str_or_null(digest));
                 json_object_set_new(row, "policy", pol);
                 add_last_outcome(c, row, name);
+                labels = swarm_service_labels(svc);
+                tag_policy_keys(repo, labels, row);
+                json_decref(labels);
                 json_array_append_new(arr, row);
         }
         json_decref(list);

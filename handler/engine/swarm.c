@@ -15,6 +15,7 @@
 #include "imageref.h"
 #include "bounds.h"
 #include "log.h"
+#include "match.h"
 #include "regauth.h"
 #include "swarm.h"
 #include "swarmspec.h"
@@ -26,6 +27,7 @@ struct svc_job {
         const json_t *svc;      /* element of GET /services */
         const char *id;
         const char *image;      /* its ContainerSpec.Image now */
+        char to_tag[TAG_MAX];   /* the tag its policy moves it to, or "" (its own) */
         char target[IMAGE_REF_MAX + DIGEST_MAX];        /* "repo:tag@digest" */
         char why[256];          /* Swarm's reason to roll back, while it does */
         char *auth;             /* X-Registry-Auth for the image's registry, or NULL */
@@ -243,17 +245,30 @@ static int wait_converged(struct docker *d, struct svc_job *job, int budget_s)
         }
 }
 
+/* The reference "repo:tag" a service with image follows, its digest left
+ * out, with tag in place of its own unless "": 0 or -ENAMETOOLONG. */
+static int followed_ref(const char *image, const char *tag, char *out, size_t size)
+{
+        char name[IMAGE_REF_MAX], cur[DIGEST_MAX];
+
+        if (swarm_image_split(image, name, sizeof(name), cur, sizeof(cur)) < 0)
+                return -ENAMETOOLONG;
+        if (!tag[0])
+                return (size_t)snprintf(out, size, "%s", name) >= size ? -ENAMETOOLONG : 0;
+        return match_retag(name, tag, out, size) < 0 ? -ENAMETOOLONG : 0;
+}
+
 /* One opted-in service that follows the push: 0 with res->outcome set,
  * or -errno. */
 static int update_service(struct docker *d, const struct config *cfg, const struct push_event *ev,
                           struct svc_job *job, enum swarm_pick pick)
 {
         struct swarm_result *res = job->res;
-        char name[IMAGE_REF_MAX], cur[DIGEST_MAX], digest[DIGEST_MAX] = "";
+        char name[IMAGE_REF_MAX], digest[DIGEST_MAX] = "";
         struct imageref ref;
         int r;
 
-        if (swarm_image_split(job->image, name, sizeof(name), cur, sizeof(cur)) < 0) {
+        if (followed_ref(job->image, job->to_tag, name, sizeof(name)) < 0) {
                 decide(res, "failed", "image reference too long");
                 return 0;
         }
@@ -263,12 +278,14 @@ static int update_service(struct docker *d, const struct config *cfg, const stru
         r = target_digest(d, ev, name, job->auth, digest, sizeof(digest), res);
         if (r < 0 || res->outcome)
                 return r;
-        if (strcmp(cur, digest) == 0) {
-                decide(res, "unchanged", NULL);
+        if (swarm_image_with_digest(name, digest, job->target, sizeof(job->target)) < 0) {
+                decide(res, "failed", "image reference too long");
                 return 0;
         }
-        if (swarm_image_with_digest(job->image, digest, job->target, sizeof(job->target)) < 0) {
-                decide(res, "failed", "image reference too long");
+        /* the same digest under another tag is still a move: the spec
+         * then names the tag the service follows from now on */
+        if (strcmp(job->image, job->target) == 0) {
+                decide(res, "unchanged", NULL);
                 return 0;
         }
         if (pick == SWARM_PICK_MONITOR || cfg->dry_run) {
@@ -284,8 +301,37 @@ static int update_service(struct docker *d, const struct config *cfg, const stru
         return wait_converged(d, job, swarm_wait_budget(job->svc, cfg->health_timeout));
 }
 
+/* Does the service follow ev, and to which tag (job->to_tag, "" for its
+ * own)?  The containers' decision (match_tag_decide) on the service's
+ * image and labels; a service of ev's repository that its policy keeps
+ * where it is gets a line saying why. */
+static bool service_follows(const struct config *cfg, const struct push_event *ev, const struct swarm_pass *sp,
+                            const json_t *svc, const char *sname, struct svc_job *job)
+{
+        const struct push_event *const *pass = sp && sp->pass ? sp->pass : &ev;
+        json_t *labels = swarm_service_labels(svc);
+        char why[1024], image[IMAGE_REF_MAX + TAG_MAX], from[IMAGE_REF_MAX], to[IMAGE_REF_MAX];
+        struct log_ctx ctx = { .container = sname, .image = image };
+        struct imageref ref;
+        enum match_tag m = MATCH_TAG_NONE;
+
+        if (labels && swarm_image_ref(job->image, &ref) == 0)
+                m = match_tag_decide(cfg, &ref, labels, ev, pass, sp && sp->pass ? sp->n : 1,
+                                     sp ? sp->policy_as : NULL, job->to_tag, sizeof(job->to_tag), why, sizeof(why));
+        json_decref(labels);
+        snprintf(image, sizeof(image), "%s/%s:%s", ev->registry[0] ? ev->registry : "*", ev->repository, ev->tag);
+        if (m == MATCH_TAG_STAYS || m == MATCH_TAG_REFUSED || m == MATCH_TAG_BAD_LABEL)
+                log_ctx(m == MATCH_TAG_STAYS ? LOG_INFO : LOG_WARNING, &ctx, "push of %s: service %s %s", image,
+                        sname, why);
+        else if (m == MATCH_TAG_MOVE && followed_ref(job->image, "", from, sizeof(from)) == 0 &&
+                 followed_ref(job->image, job->to_tag, to, sizeof(to)) == 0)
+                log_ctx(LOG_NOTICE, &ctx, "push of %s: service %s moves from %s to %s (%s)", image, sname, from,
+                        to, why);
+        return m == MATCH_TAG_SAME || m == MATCH_TAG_MOVE;
+}
+
 int swarm_update(struct docker *d, const struct config *cfg, const struct push_event *ev,
-                 swarm_report_fn report, void *userdata)
+                 const struct swarm_pass *sp, swarm_report_fn report, void *userdata)
 {
         json_t *list = NULL;
         const json_t *svc;
@@ -311,10 +357,12 @@ int swarm_update(struct docker *d, const struct config *cfg, const struct push_e
 
                 job.id = json_string_value(json_object_get(svc, "ID"));
                 job.image = json_string_value(json_object_get(cs, "Image"));
-                if (pick == SWARM_PICK_NO || !job.id || !job.image || !swarm_image_follows(job.image, ev))
+                if (pick == SWARM_PICK_NO || !job.id || !job.image ||
+                    !service_follows(cfg, ev, sp, svc, sname ? sname : job.id, &job))
                         continue;
                 snprintf(res.service, sizeof(res.service), "%s", sname ? sname : job.id);
                 snprintf(res.image, sizeof(res.image), "%s", job.image);
+                snprintf(res.old_image, sizeof(res.old_image), "%s", job.image);
                 r = update_service(d, cfg, ev, &job, pick);
                 regauth_free(job.auth);
                 job.auth = NULL;

@@ -17,17 +17,30 @@
 struct swarm_result {
         char service[256];
         char image[600];        /* the image the service runs after */
+        char old_image[600];    /* the image it ran before */
         const char *outcome;    /* "updated", "unchanged", "rolled-back", "failed", "monitor-only",
                                  * "skipped" (the job's digest is not the tag's now) */
         char reason[512];
         long long duration_ms;
 };
 
+/* The drain pass a push is part of.  A service follows tags as a
+ * container does (label redock.policy, match_tag_decide): it moves to the
+ * best tag its policy takes among the pass's pushes of its repository,
+ * "repo:NEWTAG@digest" in its spec. */
+struct swarm_pass {
+        const struct push_event *const *pass;   /* every push of the pass; NULL: the push alone */
+        size_t n;
+        const char *policy_as;  /* "pin:TAG", the API's pin of the repository (repos.h), or NULL */
+};
+
 typedef void (*swarm_report_fn)(const struct swarm_result *res, void *userdata);
 
-/* Update every opted-in service following ev's repository and tag,
- * calling report once per service.  Returns the number of services
+/* Update every opted-in service following ev (its tag, or a move to it
+ * under the service's tag policy; sp may be NULL: ev alone, no pin),
+ * calling report once per service; a service of ev's repository whose
+ * policy does not take ev is said in the log, not reported.  Returns the number of services
  * handled (0 when the daemon is not a swarm manager), or -errno when
  * Docker could not be asked (the job is retried later). */
 int swarm_update(struct docker *d, const struct config *cfg, const struct push_event *ev,
-                 swarm_report_fn report, void *userdata);
+                 const struct swarm_pass *sp, swarm_report_fn report, void *userdata);

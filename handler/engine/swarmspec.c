@@ -24,19 +24,28 @@ static const json_t *container_spec(const json_t *service)
         return spec_get(service, "TaskTemplate", "ContainerSpec");
 }
 
+json_t *swarm_service_labels(const json_t *service)
+{
+        json_t *labels = json_object();
+
+        /* update only takes references, it changes neither source */
+        if (labels) {
+                json_object_update(labels, (json_t *)json_object_get(container_spec(service), "Labels"));
+                json_object_update(labels, (json_t *)spec_get(service, "Labels", NULL));
+        }
+        return labels;
+}
+
 enum swarm_pick swarm_service_pick(const json_t *service, const char *scope)
 {
         /* one label set: the container spec's, overridden by the
          * service's, so policy.c reads both places with its own names */
-        json_t *labels = json_object();
+        json_t *labels = swarm_service_labels(service);
         struct policy pol;
         enum swarm_pick pick = SWARM_PICK_NO;
 
         if (!labels)
                 return SWARM_PICK_NO;
-        /* update only takes references, it changes neither source */
-        json_object_update(labels, (json_t *)json_object_get(container_spec(service), "Labels"));
-        json_object_update(labels, (json_t *)spec_get(service, "Labels", NULL));
         policy_from_labels(labels, &pol);
         if (pol.enabled && policy_in_scope(&pol, scope))
                 pick = pol.monitor_only ? SWARM_PICK_MONITOR : SWARM_PICK_UPDATE;
@@ -66,18 +75,24 @@ static bool has_tag(const char *name)
         return colon && (!slash || colon > slash);
 }
 
-bool swarm_image_follows(const char *image, const struct push_event *ev)
+int swarm_image_ref(const char *image, struct imageref *ref)
 {
         char name[IMAGE_REF_MAX], digest[DIGEST_MAX];
-        struct imageref ref;
 
-        if (swarm_image_split(image, name, sizeof(name), digest, sizeof(digest)) < 0)
-                return false;
+        if (!image || swarm_image_split(image, name, sizeof(name), digest, sizeof(digest)) < 0)
+                return -EINVAL;
         /* Swarm resolves "repo" to "repo:latest@..." itself, so a bare
          * "repo@digest" is the user's own pin */
         if (digest[0] && !has_tag(name))
-                return false;
-        return imageref_parse(name, &ref) == 0 && imageref_matches_push(&ref, ev);
+                return -EINVAL;
+        return imageref_parse(name, ref);
+}
+
+bool swarm_image_follows(const char *image, const struct push_event *ev)
+{
+        struct imageref ref;
+
+        return swarm_image_ref(image, &ref) == 0 && imageref_matches_push(&ref, ev);
 }
 
 int swarm_image_with_digest(const char *image, const char *digest,

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "event.h"
+#include "imageref.h"
 
 /* What a service's labels ask for.  The labels are those of the service
  * (deploy labels) and of its container spec; the service's win. */
@@ -16,6 +17,10 @@ enum swarm_pick {
         SWARM_PICK_UPDATE,
         SWARM_PICK_MONITOR,     /* monitor-only: report, change nothing */
 };
+
+/* The labels that steer a service: its container spec's, overridden by
+ * the service's own (deploy labels).  A new object (NULL out of memory). */
+json_t *swarm_service_labels(const json_t *service);
 
 /* service is an element of GET /services; scope is cfg->scope (NULL or
  * "" = only services without a scope label). */
@@ -26,6 +31,12 @@ enum swarm_pick swarm_service_pick(const json_t *service, const char *scope);
  * -ENAMETOOLONG when a part does not fit. */
 int swarm_image_split(const char *image, char *name, size_t name_size,
                       char *digest, size_t digest_size);
+
+/* The reference a service's image follows, its digest left aside, into
+ * ref: 0, or -EINVAL when it is none (no image, too long, not a
+ * reference, or "repo@sha256:..." with no tag at all: pinned by its user,
+ * it never follows a tag). */
+int swarm_image_ref(const char *image, struct imageref *ref);
 
 /* Does a service with this image follow the tag ev pushed?  The digest
  * Swarm pinned is left aside; a reference with no tag at all

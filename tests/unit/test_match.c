@@ -17,6 +17,7 @@
 #include "event.h"
 #include "listing.h"
 #include "match.h"
+#include "swarmspec.h"
 
 #define REG "127.0.0.1:5000"
 
@@ -337,6 +338,49 @@ START_TEST(tag_policy_refusals)
 }
 END_TEST
 
+/* A Swarm service follows tags by the same decision (swarm.c): its image
+ * with the digest Swarm pinned, its labels merged (the service's over its
+ * container spec's). */
+START_TEST(tag_policy_service)
+{
+        json_t *svc = json_pack("{s:{s:{s:s,s:s},s:{s:{s:s,s:{s:s}}}}}", "Spec", "Labels", "redock.enable", "true",
+                                "redock.policy", "semver-minor", "TaskTemplate", "ContainerSpec", "Image",
+                                REG "/team/app:1.2.0@sha256:5d3fb85e566ae5ce91eeb7ef9dccc0c5aa6399220a949e04b3b5069482c1c535",
+                                "Labels", "redock.policy", "semver-major");
+        json_t *labels;
+        struct push_event v13 = push(REG, "team/app", "1.3.0"), v20 = push(REG, "team/app", "2.0.0"),
+                          v12 = push(REG, "team/app", "1.2.0");
+        const struct push_event *pass[] = { &v13, &v20 };
+        struct imageref ref;
+        char to[TAG_MAX], why[1024];
+
+        load(SOURCE);
+        ck_assert_ptr_nonnull(svc);
+        labels = swarm_service_labels(svc);
+        ck_assert_str_eq(json_string_value(json_object_get(labels, "redock.policy")), "semver-minor");
+        ck_assert_int_eq(swarm_image_ref(json_string_value(json_object_get(json_object_get(json_object_get(
+                json_object_get(svc, "Spec"), "TaskTemplate"), "ContainerSpec"), "Image")), &ref), 0);
+        ck_assert_str_eq(ref.tag, "1.2.0");
+        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v13, pass, 2, NULL, to, TAG_MAX, why, 1024),
+                         MATCH_TAG_MOVE);
+        ck_assert_str_eq(to, "1.3.0");
+        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v20, (const struct push_event *[]){ &v20 }, 1, NULL,
+                                          to, TAG_MAX, why, 1024), MATCH_TAG_STAYS);
+        ck_assert_str_eq(why, "stays on 1.2.0 (semver-minor): 2.0.0 is a new major version (semver-minor takes "
+                              "1.x.x only)");
+        /* the API's pin rules over the label */
+        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v13, pass, 2, "pin:1.2.0", to, TAG_MAX, why, 1024),
+                         MATCH_TAG_STAYS);
+        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v12, (const struct push_event *[]){ &v12 }, 1,
+                                          "pin:1.2.0", to, TAG_MAX, why, 1024), MATCH_TAG_SAME);
+        /* pinned by its user (no tag): never follows */
+        ck_assert_int_eq(swarm_image_ref(REG "/team/app@sha256:5d3fb85e566ae5ce91eeb7ef9dccc0c5aa6399220a949e04b3b5069482c1c535",
+                                         &ref), -EINVAL);
+        json_decref(labels);
+        json_decref(svc);
+}
+END_TEST
+
 START_TEST(retag)
 {
         char out[IMAGE_REF_MAX];
@@ -369,6 +413,7 @@ static Suite *match_suite(void)
         tcase_add_test(tc, list_summary);
         tcase_add_test(tc, tag_policy_moves);
         tcase_add_test(tc, tag_policy_refusals);
+        tcase_add_test(tc, tag_policy_service);
         tcase_add_test(tc, retag);
         suite_add_tcase(s, tc);
         return s;
