@@ -95,6 +95,11 @@ def press(driver, wait, what, name, tag):
         tr[0].find_element(By.CSS_SELECTOR, "input.pin-tag").send_keys(tag)
     button = tr[0].find_element(By.CSS_SELECTOR, sel)
     pressed = button.text
+    # every text the message shows from the press on, the passing ones too
+    driver.execute_script(
+        "const m = document.getElementById('message'); window.redockSaid = [];"
+        "new MutationObserver(() => window.redockSaid.push(m.textContent))"
+        ".observe(m, {childList: true, characterData: true, subtree: true});")
     button.click()
     try:
         # the answer is shown (after an approval, once the page has seen
@@ -109,7 +114,12 @@ def press(driver, wait, what, name, tag):
     inside = driver.execute_script(
         "const r = arguments[0].getBoundingClientRect();"
         "return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;", msg)
+    said = []
+    for t in driver.execute_script("return window.redockSaid || []"):
+        if not said or said[-1] != t:
+            said.append(t)
     return {"what": what, "button": pressed, "state": msg.get_attribute("data-state"), "text": msg.text,
+            "said": said,
             "displayed": msg.is_displayed(), "in_window": bool(inside),
             "color": msg.value_of_css_property("color"),
             "scroll_y": driver.execute_script("return window.scrollY")}
