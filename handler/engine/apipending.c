@@ -105,9 +105,10 @@ static int not_waiting(const struct api_call *call, const struct pending_item *i
         return api_answer(call, 409, body);
 }
 
-static int approve(const struct api_call *call, struct state *st, struct pending_item *it)
+/* The approval is recorded and answered here; its drain is the caller's,
+ * once the database is closed (*drain set). */
+static int approve(const struct api_call *call, struct state *st, struct pending_item *it, bool *drain)
 {
-        struct drain_stats ds;
         json_t *v;
         int r = pending_decide(st, it->id, "waiting", "approved");
 
@@ -129,13 +130,7 @@ static int approve(const struct api_call *call, struct state *st, struct pending
         v = item_json(it);
         r = v ? api_answer_json(call, 202, v) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
         json_decref(v);
-        /* the answer first; then the change, in this process (as the
-         * webhook's drain does): a drain already under way takes it
-         * instead, and what Docker refuses stays queued */
-        http_release(call->cgi);
-        drain_queue(call->cfg, &ds, false);
-        log_msg(LOG_INFO, "api: drain after approval %lld: %d updated, %d unchanged, %d failed, %d kept", it->id,
-                ds.updated, ds.unchanged, ds.failed, ds.kept);
+        *drain = true;
         return r;
 }
 
@@ -158,9 +153,11 @@ static int reject(const struct api_call *call, struct state *st, struct pending_
         return r;
 }
 
-/* /pending/ID[/approve|/reject]: call->rest is what follows "/pending/". */
-static int one(const struct api_call *call, struct state *st)
+/* /pending/ID[/approve|/reject]: call->rest is what follows "/pending/".
+ * *approved: the id of a change approved here, for the caller's drain. */
+static int one(const struct api_call *call, struct state *st, long long *approved)
 {
+        bool drain = false;
         const char *action = NULL;
         struct pending_item it;
         long long id = 0;
@@ -188,20 +185,40 @@ static int one(const struct api_call *call, struct state *st)
         }
         if (strcmp(it.state, "waiting") != 0)
                 return not_waiting(call, &it);
-        return strcmp(action, "approve") == 0 ? approve(call, st, &it) : reject(call, st, &it);
+        if (strcmp(action, "approve") != 0)
+                return reject(call, st, &it);
+        r = approve(call, st, &it, &drain);
+        if (drain)
+                *approved = it.id;
+        return r;
 }
 
 int api_pending(const struct api_call *call)
 {
         bool listing = strcmp(call->req->path, "/pending") == 0;
         struct state *st = NULL;
+        struct drain_stats ds;
+        long long approved = 0;
         int r;
 
         if (state_open(call->cfg->state_dir, &st) < 0)
                 return api_answer(call, 500, "{\"error\":\"cannot open redock's state\"}");
         /* what expired is gone before anyone sees or decides it */
         pending_expire(st, (long long)time(NULL), call->cfg->api_pending_expire);
-        r = listing ? list(call, st) : one(call, st);
+        r = listing ? list(call, st) : one(call, st, &approved);
+        /* closed before the drain opens its own: a second connection's
+         * open and close of the file in this process would drop this
+         * one's locks (POSIX locks are per process), and the drain's
+         * writes then meet a database "malformed" */
         state_close(st);
+        if (approved > 0) {
+                /* the answer first; then the change, in this process (as
+                 * the webhook's drain does): a drain already under way
+                 * takes it instead, and what Docker refuses stays queued */
+                http_release(call->cgi);
+                drain_queue(call->cfg, &ds, false);
+                log_msg(LOG_INFO, "api: drain after approval %lld: %d updated, %d unchanged, %d failed, %d kept",
+                        approved, ds.updated, ds.unchanged, ds.failed, ds.kept);
+        }
         return r;
 }

@@ -517,10 +517,14 @@ static int collect_moved(const char *container, const char *old_image, void *use
         return 0;
 }
 
-static void put_back(const struct api_call *call, struct state *st, const char *key, struct moved *m)
+/* Run with no connection to the database open in this process: the
+ * update opens its own, and the record is dropped through another one
+ * after it. */
+static void put_back(const struct api_call *call, const char *key, struct moved *m)
 {
         for (size_t i = 0; i < m->n; i++) {
                 struct update_request req = { .to_image = m->images[i] };
+                struct state *st = NULL;
                 char *out = NULL;
                 size_t len = 0;
                 FILE *f = open_memstream(&out, &len);
@@ -531,9 +535,12 @@ static void put_back(const struct api_call *call, struct state *st, const char *
                 r = drain_update_names(call->cfg, &m->names[i], 1, &req, f);
                 fclose(f);
                 free(out);
-                if (r == 0 && st)
-                        repos_moved_drop(st, key, m->names[i]);
-                else
+                if (r == 0)
+                        r = state_open(call->cfg->state_dir, &st);
+                if (r == 0)
+                        r = repos_moved_drop(st, key, m->names[i]);
+                state_close(st);
+                if (r < 0)
                         log_msg(LOG_ERR, "api: %s was not put back on %s; the next reset of %s tries again",
                                 m->names[i], m->images[i], key);
         }
@@ -545,12 +552,23 @@ static void moved_free(struct moved *m)
         strv_free(m->images, m->n);
 }
 
-static int post_tags(const struct api_call *call, struct state *st, struct watched *e, bool reset)
+/* What a POST leaves to do after the answer, once the caller has closed
+ * the database: a second connection's open and close of the file in
+ * this process would drop the first's locks (POSIX locks are per
+ * process), and the drain's writes would then meet a database
+ * "malformed". */
+struct after {
+        bool drain;
+        char key[REPO_KEY_MAX];
+        struct moved m;         /* the containers reset puts back */
+};
+
+static int post_tags(const struct api_call *call, struct state *st, struct watched *e, bool reset,
+                     struct after *after)
 {
         struct change ch;
         struct repo_row before;
-        struct moved m = { 0 };
-        struct drain_stats ds;
+        struct moved *m = &after->m;
         char err[256], digest[DIGEST_MAX] = "";
         size_t released = 0;
         bool drain = false;
@@ -563,9 +581,9 @@ static int post_tags(const struct api_call *call, struct state *st, struct watch
                 if (repos_set(st, e->key, NULL, true, 1) < 0)
                         return api_answer(call, 500, "{\"error\":\"cannot write redock's state\"}");
                 released = release_held(st, e->key);
-                repos_each_moved(st, e->key, collect_moved, &m);
+                repos_each_moved(st, e->key, collect_moved, m);
                 log_msg(LOG_NOTICE, "api: %s reset %s: no pin, auto-deploy on; %zu container(s) go back, %zu held push(es) released",
-                        call->from, e->key, m.n, released);
+                        call->from, e->key, m->n, released);
                 drain = true;
         } else {
                 if (parse_change(call->req, &ch, err, sizeof(err)) < 0) {
@@ -620,13 +638,22 @@ static int post_tags(const struct api_call *call, struct state *st, struct watch
                 r = api_answer(call, 500, "{\"error\":\"out of memory\"}");
         }
         json_decref(o);
-        if (drain) {
-                http_release(call->cgi);
-                put_back(call, st, e->key, &m);
-                drain_queue(call->cfg, &ds, false);
-        }
-        moved_free(&m);
+        after->drain = drain;
+        str_copy(after->key, sizeof(after->key), e->key);
         return r;
+}
+
+/* The Docker work after the answer: the containers put back, then the
+ * queue drained. */
+static void work_after(const struct api_call *call, struct after *after)
+{
+        struct drain_stats ds;
+
+        if (!after->drain)
+                return;
+        http_release(call->cgi);
+        put_back(call, after->key, &after->m);
+        drain_queue(call->cfg, &ds, false);
 }
 
 int api_tags(const struct api_call *call)
@@ -634,6 +661,7 @@ int api_tags(const struct api_call *call)
         struct watchlist w = { 0 };
         struct state *st = NULL;
         struct watched *e;
+        struct after after = { 0 };
         char why[512] = "";
         bool reset = false;
         int r;
@@ -653,7 +681,7 @@ int api_tags(const struct api_call *call)
         } else if (reset && strcmp(call->req->method, "POST") != 0) {
                 r = api_method_not_allowed(call, "POST");
         } else if (strcmp(call->req->method, "POST") == 0) {
-                r = post_tags(call, st, e, reset);
+                r = post_tags(call, st, e, reset, &after);
         } else {
                 json_t *o = repo_json(call->cfg, st, e);
 
@@ -664,5 +692,7 @@ out:
         watchlist_free(&w);
         if (st)
                 state_close(st);
+        work_after(call, &after);
+        moved_free(&after.m);
         return r;
 }
