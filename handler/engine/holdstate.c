@@ -11,7 +11,7 @@ int state_first_seen(struct state *st, const char *image, const char *digest, lo
 {
         sqlite3_stmt *stmt = NULL;
         int r = sql_prepare(st, "INSERT INTO first_seen(image, digest, time) VALUES(?1, ?2, ?3)"
-                        " ON CONFLICT(image, digest) DO UPDATE SET time = time RETURNING time", &stmt);
+                            " ON CONFLICT(image, digest) DO UPDATE SET time = time RETURNING time", &stmt);
 
         if (r < 0)
                 return r;
@@ -51,7 +51,7 @@ int state_hold(struct state *st, const struct held_row *row, char *replaced, siz
         stmt = NULL;
         if (r == 0)
                 r = sql_prepare(st, "INSERT OR REPLACE INTO held(job, source, tag, digest, not_before, reason, time)"
-                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &stmt);
+                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &stmt);
         if (r == 0) {
                 sql_bind_text(stmt, 1, row->job);
                 sql_bind_text(stmt, 2, row->source);
@@ -80,7 +80,7 @@ int state_each_held(struct state *st, long long due_by, int (*fn)(const struct h
 {
         sqlite3_stmt *stmt = NULL;
         int rc, r = sql_prepare(st, "SELECT job, source, tag, digest, not_before, reason, time FROM held"
-                            " WHERE ?1 = 0 OR not_before <= ?1 ORDER BY not_before, job", &stmt);
+                                " WHERE ?1 = 0 OR not_before <= ?1 ORDER BY not_before, job", &stmt);
 
         if (r < 0)
                 return r;
@@ -103,7 +103,7 @@ int state_refuse(struct state *st, const char *target, const char *digest, const
 {
         sqlite3_stmt *stmt = NULL;
         int r = sql_prepare(st, "INSERT OR REPLACE INTO refused(target, digest, reason, time)"
-                        " VALUES(?1, ?2, ?3, ?4)", &stmt);
+                            " VALUES(?1, ?2, ?3, ?4)", &stmt);
 
         if (r < 0)
                 return r;

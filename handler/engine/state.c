@@ -398,8 +398,8 @@ int state_record(struct state *st, const struct history_row *row)
 {
         sqlite3_stmt *stmt = NULL;
         int r = sql_prepare(st, "INSERT INTO history(time, source, event_id, target, kind, image,"
-                        " old_digest, new_digest, outcome, duration_ms, error, old_image)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &stmt);
+                            " old_digest, new_digest, outcome, duration_ms, error, old_image)"
+                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &stmt);
 
         if (r < 0)
                 return r;
@@ -717,7 +717,7 @@ int state_last_outcome(struct state *st, const char *target, char *outcome, size
         if (when)
                 *when = 0;
         r = sql_prepare(st, "SELECT outcome, time FROM history WHERE target = ?1"
-                    " ORDER BY id DESC LIMIT 1", &stmt);
+                        " ORDER BY id DESC LIMIT 1", &stmt);
         if (r < 0)
                 return r;
         sql_bind_text(stmt, 1, target);
@@ -763,7 +763,7 @@ static int prune_history(struct state *st, int keep_rows)
                 return 0;
         /* the (keep+1)-th newest id, or NULL, which deletes nothing */
         r = sql_prepare(st, "DELETE FROM history WHERE id <= (SELECT id FROM history"
-                    " ORDER BY id DESC LIMIT 1 OFFSET ?1)", &stmt);
+                        " ORDER BY id DESC LIMIT 1 OFFSET ?1)", &stmt);
         if (r < 0)
                 return r;
         sqlite3_bind_int(stmt, 1, keep_rows);
