@@ -10,7 +10,8 @@
  *   pending   changes that wait for approval (pending.c keeps its SQL)
  *   repos, repo_moved  the API's pins and auto-deploy (repos.h keeps their SQL)
  *
- * The database is STATE_DIR/redock.db. */
+ * The database is STATE_DIR/redock.db.  historyprint.h prints the
+ * history; statesql.h has the SQL steps the modules share. */
 #pragma once
 
 #include <stdbool.h>
@@ -79,20 +80,6 @@ int state_record(struct state *st, const struct history_row *row);
  * the Swarm code's), NULL-ended: `history --outcome` takes these. */
 extern const char *const state_outcomes[];
 #define HISTORY_OUTCOMES_MAX 8
-
-/* Which history rows to print; NULL / 0 members select everything. */
-struct history_filter {
-        const char *target;             /* this container or service only */
-        const char *outcomes[HISTORY_OUTCOMES_MAX];     /* any of these */
-        int n_outcomes;
-        long long since;                /* unix seconds: rows at or after */
-        int limit;                      /* the newest limit rows; <= 0 all */
-};
-
-/* Print the rows f selects, newest first: a table with a header line
- * (TIME TARGET OUTCOME IMAGE OLD → NEW DURATION SOURCE DETAIL), or with
- * json=true one JSON object per line (the detail under "error"). */
-int state_print_history(struct state *st, FILE *out, const struct history_filter *f, bool json);
 
 /* Call fn with the newest row of each target, services after containers,
  * by name (strings valid during the call); a non-zero return from fn
