@@ -105,6 +105,7 @@ static int query_int(struct state *st, const char *sql, long long *v)
         sqlite3_stmt *stmt = NULL;
         int r = sql_prepare(st, sql, &stmt);
 
+        *v = 0;         /* scan-build cannot see that sql_prepare gives 0 or < 0 */
         if (r == 0 && sqlite3_step(stmt) != SQLITE_ROW)
                 r = state_fail(st, sql);
         if (r == 0)
