@@ -14,6 +14,7 @@
 
 #include "apipage.h"
 #include "apiroute.h"
+#include "historyprint.h"
 #include "http.h"
 #include "page.h"       /* generated: page_html[], page_csp[] */
 #include "state.h"

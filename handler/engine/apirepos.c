@@ -24,6 +24,7 @@
 #include "docker.h"
 #include "drain.h"
 #include "event.h"
+#include "holdstate.h"
 #include "hostmap.h"
 #include "imageref.h"
 #include "log.h"

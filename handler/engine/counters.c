@@ -1,23 +1,19 @@
 /* counters: totals kept in redock's database (see counters.h). */
-#include <sqlite3.h>
-
 #include "counters.h"
+#include "statesql.h"
 
 int counters_add(struct state *st, const char *name, long long by)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = 0;
-
         /* one statement, its own transaction: two drains never lose a count */
-        if (sqlite3_prepare_v2(state_db(st),
-                               "INSERT INTO counters(name, value) VALUES(?1, ?2)"
-                               " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
-                               -1, &stmt, NULL) != SQLITE_OK)
-                return state_fail(st, "counters: prepare");
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+        int r = sql_prepare(st, "INSERT INTO counters(name, value) VALUES(?1, ?2)"
+                            " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value", &stmt);
+
+        if (r < 0)
+                return r;
+        sql_bind_text(stmt, 1, name);
         sqlite3_bind_int64(stmt, 2, by);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                r = state_fail(st, "counters: add");
+        r = sql_step_done(st, stmt, "counters: add");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -25,13 +21,12 @@ int counters_add(struct state *st, const char *name, long long by)
 int counters_get(struct state *st, const char *name, long long *value)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = 0, s;
+        int s, r = sql_prepare(st, "SELECT value FROM counters WHERE name = ?1", &stmt);
 
         *value = 0;
-        if (sqlite3_prepare_v2(state_db(st), "SELECT value FROM counters WHERE name = ?1", -1, &stmt, NULL) !=
-            SQLITE_OK)
-                return state_fail(st, "counters: prepare");
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+        if (r < 0)
+                return r;
+        sql_bind_text(stmt, 1, name);
         s = sqlite3_step(stmt);
         if (s == SQLITE_ROW)
                 *value = sqlite3_column_int64(stmt, 0);

@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "duration.h"
 #include "hold.h"
+#include "holdstate.h"
 #include "imagecfg.h"
 #include "dependents.h"
 #include "counters.h"

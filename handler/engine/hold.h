@@ -1,5 +1,5 @@
 /* hold: may this change be deployed now?  min-age and window decide;
- * no I/O here (drain.c gathers the times, state.c keeps what waits). */
+ * no I/O here (drain.c gathers the times, holdstate.c keeps what waits). */
 #pragma once
 
 #include <stddef.h>

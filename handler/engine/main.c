@@ -21,6 +21,7 @@
 #include "docker.h"
 #include "drain.h"
 #include "generator.h"
+#include "historyprint.h"
 #include "http.h"
 #include "intake.h"
 #include "log.h"

@@ -4,21 +4,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "log.h"
 #include "pending.h"
+#include "statesql.h"
 #include "strutil.h"
 
 #define COLUMNS "id, target, source, registry, repository, tag, to_ref, from_image, from_digest, to_digest," \
                 " since, state"
-
-static int prepare(struct state *st, const char *sql, sqlite3_stmt **stmt)
-{
-        if (sqlite3_prepare_v2(state_db(st), sql, -1, stmt, NULL) != SQLITE_OK)
-                return state_fail(st, "prepare");
-        return 0;
-}
 
 static const char *col(sqlite3_stmt *stmt, int i)
 {
@@ -61,7 +53,7 @@ static int one_row(struct state *st, sqlite3_stmt *stmt, struct pending_item *it
 int pending_lookup(struct state *st, const char *target, const char *digest, struct pending_item *it)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "SELECT " COLUMNS " FROM pending WHERE target = ?1 AND to_digest = ?2"
+        int r = sql_prepare(st, "SELECT " COLUMNS " FROM pending WHERE target = ?1 AND to_digest = ?2"
                             " ORDER BY id DESC LIMIT 1", &stmt);
 
         if (r < 0)
@@ -76,7 +68,7 @@ int pending_lookup(struct state *st, const char *target, const char *digest, str
 int pending_get(struct state *st, long long id, struct pending_item *it)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "SELECT " COLUMNS " FROM pending WHERE id = ?1", &stmt);
+        int r = sql_prepare(st, "SELECT " COLUMNS " FROM pending WHERE id = ?1", &stmt);
 
         if (r < 0)
                 return r;
@@ -86,23 +78,13 @@ int pending_get(struct state *st, long long id, struct pending_item *it)
         return r;
 }
 
-static void rollback(struct state *st)
-{
-        if (!sqlite3_get_autocommit(state_db(st)))
-                sqlite3_exec(state_db(st), "ROLLBACK", NULL, NULL, NULL);
-}
-
-static int exec(struct state *st, const char *sql)
-{
-        return sqlite3_exec(state_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : state_fail(st, sql);
-}
-
 /* The older waiting rows of it->target: their ids, then superseded. */
 static int supersede(struct state *st, const struct pending_item *it, long long now, long long *ids, size_t max,
                      size_t *n)
 {
         sqlite3_stmt *stmt = NULL;
-        int rc, r = prepare(st, "SELECT id FROM pending WHERE target = ?1 AND state = 'waiting' ORDER BY id", &stmt);
+        int rc, r = sql_prepare(st, "SELECT id FROM pending WHERE target = ?1 AND state = 'waiting' ORDER BY id",
+                                &stmt);
 
         if (r < 0)
                 return r;
@@ -115,14 +97,13 @@ static int supersede(struct state *st, const struct pending_item *it, long long 
         sqlite3_finalize(stmt);
         if (r < 0)
                 return r;
-        r = prepare(st, "UPDATE pending SET state = 'superseded', decided = ?2"
+        r = sql_prepare(st, "UPDATE pending SET state = 'superseded', decided = ?2"
                         " WHERE target = ?1 AND state = 'waiting'", &stmt);
         if (r < 0)
                 return r;
         sqlite3_bind_text(stmt, 1, it->target, -1, SQLITE_STATIC);
         sqlite3_bind_int64(stmt, 2, now);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                r = state_fail(st, "superseding a waiting change");
+        r = sql_step_done(st, stmt, "superseding a waiting change");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -143,11 +124,11 @@ int pending_add(struct state *st, struct pending_item *it, long long *superseded
 
         *n = 0;
         /* one writer at a time: two drains never both leave a waiting row */
-        r = exec(st, "BEGIN IMMEDIATE");
+        r = sql_exec(st, "BEGIN IMMEDIATE");
         if (r == 0)
                 r = supersede(st, it, now, superseded, max, n);
         if (r == 0)
-                r = prepare(st, "INSERT INTO pending(target, source, registry, repository, tag, to_ref, from_image,"
+                r = sql_prepare(st, "INSERT INTO pending(target, source, registry, repository, tag, to_ref, from_image,"
                                 " from_digest, to_digest, since, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                                 " ?10, 'waiting')", &stmt);
         if (r == 0) {
@@ -161,25 +142,24 @@ int pending_add(struct state *st, struct pending_item *it, long long *superseded
                 bind_or_null(stmt, 8, it->from_digest);
                 sqlite3_bind_text(stmt, 9, it->to_digest, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(stmt, 10, now);
-                if (sqlite3_step(stmt) != SQLITE_DONE)
-                        r = state_fail(st, "recording a pending change");
+                r = sql_step_done(st, stmt, "recording a pending change");
                 sqlite3_finalize(stmt);
         }
         if (r == 0) {
                 it->id = sqlite3_last_insert_rowid(state_db(st));
                 it->since = now;
                 str_copy(it->state, sizeof(it->state), "waiting");
-                r = exec(st, "COMMIT");
+                r = sql_exec(st, "COMMIT");
         }
         if (r < 0)
-                rollback(st);
+                sql_rollback(st);
         return r;
 }
 
 int pending_decide(struct state *st, long long id, const char *from, const char *to)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "UPDATE pending SET state = ?3, decided = ?4 WHERE id = ?1 AND state = ?2", &stmt);
+        int r = sql_prepare(st, "UPDATE pending SET state = ?3, decided = ?4 WHERE id = ?1 AND state = ?2", &stmt);
 
         if (r < 0)
                 return r;
@@ -200,8 +180,8 @@ int pending_each(struct state *st, const char *state,
 {
         sqlite3_stmt *stmt = NULL;
         struct pending_item it;
-        int rc, r = prepare(st, "SELECT " COLUMNS " FROM pending WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
-                            &stmt);
+        int rc, r = sql_prepare(st, "SELECT " COLUMNS " FROM pending WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
+                                &stmt);
 
         if (r < 0)
                 return r;
@@ -222,7 +202,7 @@ int pending_each(struct state *st, const char *state,
 int pending_count(struct state *st, long long *n)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "SELECT count(*) FROM pending WHERE state = 'waiting'", &stmt);
+        int r = sql_prepare(st, "SELECT count(*) FROM pending WHERE state = 'waiting'", &stmt);
 
         if (r < 0)
                 return r;
@@ -282,7 +262,7 @@ int pending_expire(struct state *st, long long now, long long max_age_s)
         /* said first: the rows are gone after */
         r = pending_each(st, "waiting", log_expired, &before);
         if (r == 0)
-                r = prepare(st, "DELETE FROM pending WHERE state = 'waiting' AND since < ?1", &stmt);
+                r = sql_prepare(st, "DELETE FROM pending WHERE state = 'waiting' AND since < ?1", &stmt);
         if (r == 0) {
                 sqlite3_bind_int64(stmt, 1, before);
                 if (sqlite3_step(stmt) != SQLITE_DONE)
@@ -293,11 +273,11 @@ int pending_expire(struct state *st, long long now, long long max_age_s)
         }
         /* rejected rows stay: a rejected digest is never applied */
         if (r == 0)
-                r = prepare(st, "DELETE FROM pending WHERE state IN ('done', 'superseded') AND decided < ?1", &stmt);
+                r = sql_prepare(st, "DELETE FROM pending WHERE state IN ('done', 'superseded') AND decided < ?1",
+                                &stmt);
         if (r == 0) {
                 sqlite3_bind_int64(stmt, 1, before);
-                if (sqlite3_step(stmt) != SQLITE_DONE)
-                        r = state_fail(st, "pruning decided pending changes");
+                r = sql_step_done(st, stmt, "pruning decided pending changes");
                 sqlite3_finalize(stmt);
         }
         return r < 0 ? r : dropped;

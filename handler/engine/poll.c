@@ -8,6 +8,7 @@
 
 #include "docker.h"
 #include "event.h"
+#include "holdstate.h"
 #include "hostmap.h"
 #include "imageref.h"
 #include "log.h"

@@ -5,37 +5,16 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "hostmap.h"
 #include "imageref.h"
 #include "repos.h"
+#include "statesql.h"
 #include "strutil.h"
-
-static int prepare(struct state *st, const char *sql, sqlite3_stmt **stmt)
-{
-        if (sqlite3_prepare_v2(state_db(st), sql, -1, stmt, NULL) != SQLITE_OK)
-                return state_fail(st, "preparing a repository query");
-        return 0;
-}
-
-static void bind_text(sqlite3_stmt *stmt, int i, const char *s)
-{
-        if (s)
-                sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
-        else
-                sqlite3_bind_null(stmt, i);
-}
-
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-        return (const char *)sqlite3_column_text(stmt, i);
-}
 
 static void row_of(sqlite3_stmt *stmt, struct repo_row *row)
 {
-        str_copy(row->repo, sizeof(row->repo), col_text(stmt, 0) ?: "");
-        str_copy(row->pinned_tag, sizeof(row->pinned_tag), col_text(stmt, 1) ?: "");
+        str_copy(row->repo, sizeof(row->repo), sql_col_text(stmt, 0) ?: "");
+        str_copy(row->pinned_tag, sizeof(row->pinned_tag), sql_col_text(stmt, 1) ?: "");
         row->auto_deploy = sqlite3_column_int(stmt, 2) != 0;
         row->time = sqlite3_column_int64(stmt, 3);
 }
@@ -43,11 +22,11 @@ static void row_of(sqlite3_stmt *stmt, struct repo_row *row)
 int repos_get(struct state *st, const char *repo, struct repo_row *row)
 {
         sqlite3_stmt *stmt = NULL;
-        int rc, r = prepare(st, "SELECT repo, pinned_tag, auto_deploy, time FROM repos WHERE repo = ?1", &stmt);
+        int rc, r = sql_prepare(st, "SELECT repo, pinned_tag, auto_deploy, time FROM repos WHERE repo = ?1", &stmt);
 
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, repo);
+        sql_bind_text(stmt, 1, repo);
         rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW) {
                 row_of(stmt, row);
@@ -63,24 +42,23 @@ int repos_set(struct state *st, const char *repo, const char *tag, bool set_tag,
 {
         sqlite3_stmt *stmt = NULL;
         /* one statement: the row is created, or only what was given changes */
-        int r = prepare(st, "INSERT INTO repos(repo, pinned_tag, auto_deploy, time)"
-                        " VALUES(?1, CASE WHEN ?2 THEN ?3 END, coalesce(?4, 1), ?5)"
-                        " ON CONFLICT(repo) DO UPDATE SET"
-                        " pinned_tag = CASE WHEN ?2 THEN ?3 ELSE pinned_tag END,"
-                        " auto_deploy = coalesce(?4, auto_deploy), time = ?5", &stmt);
+        int r = sql_prepare(st, "INSERT INTO repos(repo, pinned_tag, auto_deploy, time)"
+                            " VALUES(?1, CASE WHEN ?2 THEN ?3 END, coalesce(?4, 1), ?5)"
+                            " ON CONFLICT(repo) DO UPDATE SET"
+                            " pinned_tag = CASE WHEN ?2 THEN ?3 ELSE pinned_tag END,"
+                            " auto_deploy = coalesce(?4, auto_deploy), time = ?5", &stmt);
 
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, repo);
+        sql_bind_text(stmt, 1, repo);
         sqlite3_bind_int(stmt, 2, set_tag);
-        bind_text(stmt, 3, tag);
+        sql_bind_text(stmt, 3, tag);
         if (auto_deploy >= 0)
                 sqlite3_bind_int(stmt, 4, auto_deploy != 0);
         else
                 sqlite3_bind_null(stmt, 4);
         sqlite3_bind_int64(stmt, 5, (long long)time(NULL));
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                r = state_fail(st, "changing a repository");
+        r = sql_step_done(st, stmt, "changing a repository");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -88,8 +66,8 @@ int repos_set(struct state *st, const char *repo, const char *tag, bool set_tag,
 int repos_each(struct state *st, int (*fn)(const struct repo_row *row, void *userdata), void *userdata)
 {
         sqlite3_stmt *stmt = NULL;
-        int rc = SQLITE_DONE, r = prepare(st, "SELECT repo, pinned_tag, auto_deploy, time FROM repos ORDER BY repo",
-                                          &stmt);
+        int rc = SQLITE_DONE, r = sql_prepare(st, "SELECT repo, pinned_tag, auto_deploy, time FROM repos ORDER BY repo",
+                                              &stmt);
 
         if (r < 0)
                 return r;
@@ -108,17 +86,16 @@ int repos_each(struct state *st, int (*fn)(const struct repo_row *row, void *use
 int repos_moved_add(struct state *st, const char *repo, const char *container, const char *old_image)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "INSERT OR IGNORE INTO repo_moved(repo, container, old_image, time)"
-                        " VALUES(?1, ?2, ?3, ?4)", &stmt);
+        int r = sql_prepare(st, "INSERT OR IGNORE INTO repo_moved(repo, container, old_image, time)"
+                            " VALUES(?1, ?2, ?3, ?4)", &stmt);
 
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, repo);
-        bind_text(stmt, 2, container);
-        bind_text(stmt, 3, old_image);
+        sql_bind_text(stmt, 1, repo);
+        sql_bind_text(stmt, 2, container);
+        sql_bind_text(stmt, 3, old_image);
         sqlite3_bind_int64(stmt, 4, (long long)time(NULL));
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                r = state_fail(st, "remembering what a pin moved");
+        r = sql_step_done(st, stmt, "remembering what a pin moved");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -126,14 +103,13 @@ int repos_moved_add(struct state *st, const char *repo, const char *container, c
 int repos_moved_drop(struct state *st, const char *repo, const char *container)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "DELETE FROM repo_moved WHERE repo = ?1 AND container = ?2", &stmt);
+        int r = sql_prepare(st, "DELETE FROM repo_moved WHERE repo = ?1 AND container = ?2", &stmt);
 
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, repo);
-        bind_text(stmt, 2, container);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                r = state_fail(st, "forgetting what a pin moved");
+        sql_bind_text(stmt, 1, repo);
+        sql_bind_text(stmt, 2, container);
+        r = sql_step_done(st, stmt, "forgetting what a pin moved");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -142,14 +118,14 @@ int repos_each_moved(struct state *st, const char *repo,
                      int (*fn)(const char *container, const char *old_image, void *userdata), void *userdata)
 {
         sqlite3_stmt *stmt = NULL;
-        int rc = SQLITE_DONE, r = prepare(st, "SELECT container, old_image FROM repo_moved WHERE repo = ?1"
-                                          " ORDER BY container", &stmt);
+        int rc = SQLITE_DONE, r = sql_prepare(st, "SELECT container, old_image FROM repo_moved WHERE repo = ?1"
+                                              " ORDER BY container", &stmt);
 
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, repo);
+        sql_bind_text(stmt, 1, repo);
         while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-                r = fn(col_text(stmt, 0) ?: "", col_text(stmt, 1) ?: "", userdata);
+                r = fn(sql_col_text(stmt, 0) ?: "", sql_col_text(stmt, 1) ?: "", userdata);
         if (r == 0 && rc != SQLITE_DONE)
                 r = state_fail(st, "listing what a pin moved");
         sqlite3_finalize(stmt);

@@ -1,4 +1,7 @@
-/* state: history and seen events in SQLite.
+/* state: redock's SQLite database: opening it, its migrations, the
+ * history rows and the seen events.  The other tables' SQL is in their
+ * own modules (holdstate.c, counters.c, pending.c, repos.c), and
+ * historyprint.c prints the history.
  *
  * Several short-lived processes share the database (drains, redock
  * update, status and history; never the webhook), so it runs in WAL mode, where readers
@@ -15,18 +18,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <sqlite3.h>
 
 #include "fsutil.h"
 #include "log.h"
 #include "state.h"
-#include "table.h"
+#include "statesql.h"
 
 #define DB_NAME         "redock.db"
 #define BUSY_TIMEOUT_MS 5000
-#define SHORT_DIGEST    12      /* hex digits of a digest in the table */
-#define CELL_MAX        512     /* table cells are cut here; JSON has it all */
 #define KEY_MAX         (IMAGE_REF_MAX + 8)
 
 struct state {
@@ -100,61 +100,12 @@ int state_fail(const struct state *st, const char *what)
         return -EIO;
 }
 
-static int exec(struct state *st, const char *sql)
-{
-        if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-                return state_fail(st, sql);
-        return 0;
-}
-
-/* After a failure inside BEGIN ... COMMIT (SQLite may already have rolled
- * back on its own). */
-static void rollback(struct state *st)
-{
-        if (!sqlite3_get_autocommit(st->db))
-                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-static int prepare(struct state *st, const char *sql, sqlite3_stmt **stmt)
-{
-        if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-                return state_fail(st, "prepare");
-        return 0;
-}
-
-/* NULL stays NULL in the database (JSON null, "-" in the table). */
-static int bind_text(sqlite3_stmt *stmt, int i, const char *s)
-{
-        return s ? sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
-}
-
-/* Run a statement that returns no rows. */
-static int step_done(struct state *st, sqlite3_stmt *stmt, const char *what)
-{
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                return state_fail(st, what);
-        return 0;
-}
-
-/* One statement with one text parameter (?1), run to its end. */
-static int exec_text(struct state *st, const char *sql, const char *text, const char *what)
-{
-        sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, sql, &stmt);
-
-        if (r < 0)
-                return r;
-        bind_text(stmt, 1, text);
-        r = step_done(st, stmt, what);
-        sqlite3_finalize(stmt);
-        return r;
-}
-
 static int query_int(struct state *st, const char *sql, long long *v)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, sql, &stmt);
+        int r = sql_prepare(st, sql, &stmt);
 
+        *v = 0;         /* scan-build cannot see that sql_prepare gives 0 or < 0 */
         if (r == 0 && sqlite3_step(stmt) != SQLITE_ROW)
                 r = state_fail(st, sql);
         if (r == 0)
@@ -181,7 +132,7 @@ static int set_journal_mode(struct state *st)
         struct timespec pause = { 0, 20 * 1000000L };
         sqlite3_stmt *stmt = NULL;
         const unsigned char *mode;
-        int r = prepare(st, "PRAGMA journal_mode = WAL", &stmt);
+        int r = sql_prepare(st, "PRAGMA journal_mode = WAL", &stmt);
         int rc = SQLITE_BUSY;
 
         /* Switching a new database to WAL needs it to itself, and SQLite
@@ -219,7 +170,7 @@ static int migrate(struct state *st)
 
         if (r < 0 || v == SCHEMA_VERSION)
                 return r;
-        r = exec(st, "BEGIN IMMEDIATE");
+        r = sql_exec(st, "BEGIN IMMEDIATE");
         if (r < 0)
                 return r;
         r = query_int(st, "PRAGMA user_version", &v);   /* someone else may have */
@@ -229,11 +180,11 @@ static int migrate(struct state *st)
                 r = -EIO;
         }
         for (; r == 0 && v < SCHEMA_VERSION; v++)
-                r = exec(st, migrations[v]);
+                r = sql_exec(st, migrations[v]);
         if (r == 0)
-                r = exec(st, "COMMIT");
+                r = sql_exec(st, "COMMIT");
         if (r < 0)
-                rollback(st);
+                sql_rollback(st);
         return r;
 }
 
@@ -265,7 +216,7 @@ int state_open(const char *state_dir, struct state **stp)
         sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
         r = set_journal_mode(st);
         if (r == 0)
-                r = exec(st, "PRAGMA synchronous = NORMAL");
+                r = sql_exec(st, "PRAGMA synchronous = NORMAL");
         if (r == 0)
                 r = migrate(st);
 out:
@@ -290,11 +241,6 @@ void state_close(struct state *st)
         free(st);
 }
 
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-        return (const char *)sqlite3_column_text(stmt, i);
-}
-
 /* "REGISTRY/REPOSITORY:TAG": what a delivery is about.  Event ids are
  * remembered per tag, as some formats give one id to a payload that
  * pushes several tags (Harbor's CloudEvents). */
@@ -312,23 +258,23 @@ static int claim_holder(struct state *st, const char *sql, const char *source, c
                         char *digest, size_t dsize)
 {
         sqlite3_stmt *stmt = NULL;
-        int rc, r = prepare(st, sql, &stmt);
+        int rc, r = sql_prepare(st, sql, &stmt);
 
         job[0] = '\0';
         if (digest)
                 digest[0] = '\0';
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, source);
-        bind_text(stmt, 2, tag);
+        sql_bind_text(stmt, 1, source);
+        sql_bind_text(stmt, 2, tag);
         sqlite3_bind_int64(stmt, 3, since);
         if (id)
-                bind_text(stmt, 4, id);
+                sql_bind_text(stmt, 4, id);
         rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW) {
-                snprintf(job, jsize, "%s", col_text(stmt, 0) ?: "");
+                snprintf(job, jsize, "%s", sql_col_text(stmt, 0) ?: "");
                 if (digest)
-                        snprintf(digest, dsize, "%s", col_text(stmt, 1) ?: "");
+                        snprintf(digest, dsize, "%s", sql_col_text(stmt, 1) ?: "");
         } else if (rc != SQLITE_DONE)
                 r = state_fail(st, "looking up a claim");
         sqlite3_finalize(stmt);
@@ -339,16 +285,16 @@ static int remember(struct state *st, const char *sql, const char *source, const
                     const char *value, const char *job, long long now)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, sql, &stmt);
+        int r = sql_prepare(st, sql, &stmt);
 
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, source);
-        bind_text(stmt, 2, tag);
-        bind_text(stmt, 3, value);
-        bind_text(stmt, 4, job);
+        sql_bind_text(stmt, 1, source);
+        sql_bind_text(stmt, 2, tag);
+        sql_bind_text(stmt, 3, value);
+        sql_bind_text(stmt, 4, job);
         sqlite3_bind_int64(stmt, 5, now);
-        r = step_done(st, stmt, "remembering a claim");
+        r = sql_step_done(st, stmt, "remembering a claim");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -409,13 +355,13 @@ int state_event_claim(struct state *st, const char *source, const struct push_ev
 
         if (window_s <= 0)
                 return EVENT_NEW;
-        r = exec(st, "BEGIN IMMEDIATE");
+        r = sql_exec(st, "BEGIN IMMEDIATE");
         if (r == 0)
                 r = claim_locked(st, source ? source : "", ev, job, window_s, &c);
         if (r == 0)
-                r = exec(st, "COMMIT");
+                r = sql_exec(st, "COMMIT");
         if (r < 0) {
-                rollback(st);
+                sql_rollback(st);
                 return r;
         }
         return (int)c;
@@ -436,12 +382,12 @@ int state_event_forget(struct state *st, const char *source, const struct push_e
         for (size_t i = 0; r == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
                 sqlite3_stmt *stmt = NULL;
 
-                r = prepare(st, sql[i], &stmt);
+                r = sql_prepare(st, sql[i], &stmt);
                 if (r == 0) {
-                        bind_text(stmt, 1, source ? source : "");
-                        bind_text(stmt, 2, tag);
-                        bind_text(stmt, 3, job);
-                        r = step_done(st, stmt, "forgetting an event");
+                        sql_bind_text(stmt, 1, source ? source : "");
+                        sql_bind_text(stmt, 2, tag);
+                        sql_bind_text(stmt, 3, job);
+                        r = sql_step_done(st, stmt, "forgetting an event");
                 }
                 sqlite3_finalize(stmt);
         }
@@ -451,25 +397,25 @@ int state_event_forget(struct state *st, const char *source, const struct push_e
 int state_record(struct state *st, const struct history_row *row)
 {
         sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "INSERT INTO history(time, source, event_id, target, kind, image,"
-                        " old_digest, new_digest, outcome, duration_ms, error, old_image)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &stmt);
+        int r = sql_prepare(st, "INSERT INTO history(time, source, event_id, target, kind, image,"
+                            " old_digest, new_digest, outcome, duration_ms, error, old_image)"
+                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &stmt);
 
         if (r < 0)
                 return r;
         sqlite3_bind_int64(stmt, 1, row->time ? row->time : (long long)time(NULL));
-        bind_text(stmt, 2, row->source);
-        bind_text(stmt, 3, row->event_id);
-        bind_text(stmt, 4, row->target);
-        bind_text(stmt, 5, row->kind);
-        bind_text(stmt, 6, row->image);
-        bind_text(stmt, 7, row->old_digest);
-        bind_text(stmt, 8, row->new_digest);
-        bind_text(stmt, 9, row->outcome);
+        sql_bind_text(stmt, 2, row->source);
+        sql_bind_text(stmt, 3, row->event_id);
+        sql_bind_text(stmt, 4, row->target);
+        sql_bind_text(stmt, 5, row->kind);
+        sql_bind_text(stmt, 6, row->image);
+        sql_bind_text(stmt, 7, row->old_digest);
+        sql_bind_text(stmt, 8, row->new_digest);
+        sql_bind_text(stmt, 9, row->outcome);
         sqlite3_bind_int64(stmt, 10, row->duration_ms);
-        bind_text(stmt, 11, row->error);
-        bind_text(stmt, 12, row->old_image);
-        r = step_done(st, stmt, "recording history");
+        sql_bind_text(stmt, 11, row->error);
+        sql_bind_text(stmt, 12, row->old_image);
+        r = sql_step_done(st, stmt, "recording history");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -478,247 +424,6 @@ int state_record(struct state *st, const struct history_row *row)
  * the first part against update_outcome_name). */
 const char *const state_outcomes[] = { "updated", "unchanged", "rolled-back", "failed", "skipped",
                                        "available", "monitor-only", "dry-run", NULL };
-
-/* Columns of the history query, in SELECT order. */
-enum { H_ID, H_TIME, H_SOURCE, H_EVENT_ID, H_TARGET, H_KIND, H_IMAGE, H_OLD, H_NEW,
-       H_OUTCOME, H_DURATION, H_ERROR, H_OLD_IMAGE };
-
-/* Columns of the table.  DETAIL is why a decision came out as it did:
- * an error, or a note such as "monitor-only: not replaced" (JSON keeps
- * the key "error" for it, as it has since the first release). */
-enum { C_TIME, C_TARGET, C_OUTCOME, C_IMAGE, C_DIGESTS, C_DURATION, C_SOURCE, C_DETAIL, NCOLS };
-
-static const char *const headers[NCOLS] = {
-        "TIME", "TARGET", "OUTCOME", "IMAGE", "OLD → NEW", "DURATION", "SOURCE", "DETAIL",
-};
-
-struct cells {
-        char v[NCOLS][CELL_MAX];
-};
-
-static void iso_time(long long t, char *buf, size_t size)
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-
-        if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-                snprintf(buf, size, "%lld", t);
-}
-
-/* "sha256:0123456789abcdef..." -> "0123456789ab", as docker shortens ids. */
-static void short_digest(char *buf, size_t size, const char *d)
-{
-        const char *colon = d ? strchr(d, ':') : NULL;
-
-        if (!d || !*d)
-                snprintf(buf, size, "-");
-        else
-                snprintf(buf, size, "%.*s", SHORT_DIGEST, colon ? colon + 1 : d);
-}
-
-static void duration(char *buf, size_t size, long long ms)
-{
-        if (ms < 1000)
-                snprintf(buf, size, "%lldms", ms);
-        else if (ms < 60000)
-                snprintf(buf, size, "%.1fs", (double)ms / 1000);
-        else
-                snprintf(buf, size, "%lldm%02llds", ms / 60000, ms / 1000 % 60);
-}
-
-static void format_cells(sqlite3_stmt *stmt, struct cells *c)
-{
-        char old[SHORT_DIGEST + 1], new[SHORT_DIGEST + 1], tmp[CELL_MAX];
-
-        iso_time(sqlite3_column_int64(stmt, H_TIME), c->v[C_TIME], CELL_MAX);
-        table_cell(c->v[C_TARGET], CELL_MAX, col_text(stmt, H_TARGET));
-        table_cell(c->v[C_OUTCOME], CELL_MAX, col_text(stmt, H_OUTCOME));
-        /* a move to another tag: "OLD REFERENCE → NEW TAG" */
-        if (col_text(stmt, H_OLD_IMAGE) && col_text(stmt, H_IMAGE)) {
-                const char *img = col_text(stmt, H_IMAGE), *colon = strrchr(img, ':'), *slash = strrchr(img, '/');
-
-                snprintf(tmp, sizeof(tmp), "%s → %s", col_text(stmt, H_OLD_IMAGE),
-                         colon && (!slash || colon > slash) ? colon + 1 : img);
-                table_cell(c->v[C_IMAGE], CELL_MAX, tmp);
-        } else {
-                table_cell(c->v[C_IMAGE], CELL_MAX, col_text(stmt, H_IMAGE));
-        }
-        short_digest(old, sizeof(old), col_text(stmt, H_OLD));
-        short_digest(new, sizeof(new), col_text(stmt, H_NEW));
-        snprintf(tmp, sizeof(tmp), "%s → %s", old, new);
-        table_cell(c->v[C_DIGESTS], CELL_MAX, tmp);
-        duration(c->v[C_DURATION], CELL_MAX, sqlite3_column_int64(stmt, H_DURATION));
-        table_cell(c->v[C_SOURCE], CELL_MAX, col_text(stmt, H_SOURCE));
-        table_cell(c->v[C_DETAIL], CELL_MAX, col_text(stmt, H_ERROR));
-        if (sqlite3_column_type(stmt, H_ERROR) == SQLITE_NULL)
-                c->v[C_DETAIL][0] = '\0';
-}
-
-static void print_cells(FILE *out, const struct cells *c, const size_t *w)
-{
-        const char *v[NCOLS];
-
-        for (int i = 0; i < NCOLS; i++)
-                v[i] = c->v[i];
-        table_line(out, v, w, NCOLS);
-}
-
-/* Two passes over one read snapshot: widths first, then the lines, so the
- * table needs no more memory than one row. */
-static int print_table(struct state *st, sqlite3_stmt *stmt, FILE *out)
-{
-        struct cells *c = malloc(sizeof(*c));
-        size_t w[NCOLS];
-        int rc, r = 0;
-
-        if (!c)
-                return -ENOMEM;
-        for (int i = 0; i < NCOLS; i++)
-                w[i] = table_width(headers[i]);
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-                format_cells(stmt, c);
-                for (int i = 0; i < NCOLS; i++)
-                        if (table_width(c->v[i]) > w[i])
-                                w[i] = table_width(c->v[i]);
-        }
-        if (rc != SQLITE_DONE) {
-                r = state_fail(st, "reading history");
-                goto out;
-        }
-        table_line(out, headers, w, NCOLS);
-        sqlite3_reset(stmt);
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-                format_cells(stmt, c);
-                print_cells(out, c, w);
-        }
-        if (rc != SQLITE_DONE)
-                r = state_fail(st, "reading history");
-out:
-        free(c);
-        return r;
-}
-
-/* A JSON string, or null.  Text that is not UTF-8 (it should not happen:
- * everything recorded came from JSON or from us) keeps its ASCII. */
-static json_t *json_text(sqlite3_stmt *stmt, int i)
-{
-        const char *s = col_text(stmt, i);
-        json_t *j;
-        char *ascii;
-
-        if (!s)
-                return json_null();
-        j = json_string(s);
-        if (j)
-                return j;
-        ascii = strdup(s);
-        if (!ascii)
-                return NULL;
-        for (char *p = ascii; *p; p++)
-                if ((unsigned char)*p >= 0x80)
-                        *p = '?';
-        j = json_string(ascii);
-        free(ascii);
-        return j;
-}
-
-static int print_json_row(sqlite3_stmt *stmt, FILE *out)
-{
-        char when[32];
-        char *s;
-        json_t *j;
-
-        iso_time(sqlite3_column_int64(stmt, H_TIME), when, sizeof(when));
-        j = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}",
-                      "id", (json_int_t)sqlite3_column_int64(stmt, H_ID),
-                      "time", when,
-                      "source", json_text(stmt, H_SOURCE),
-                      "event_id", json_text(stmt, H_EVENT_ID),
-                      "target", json_text(stmt, H_TARGET),
-                      "kind", json_text(stmt, H_KIND),
-                      "image", json_text(stmt, H_IMAGE),
-                      "old_image", json_text(stmt, H_OLD_IMAGE),
-                      "old_digest", json_text(stmt, H_OLD),
-                      "new_digest", json_text(stmt, H_NEW),
-                      "outcome", json_text(stmt, H_OUTCOME),
-                      "duration_ms", (json_int_t)sqlite3_column_int64(stmt, H_DURATION),
-                      "error", json_text(stmt, H_ERROR));
-        s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-        json_decref(j);
-        if (!s)
-                return -ENOMEM;
-        fprintf(out, "%s\n", s);
-        free(s);
-        return 0;
-}
-
-static int print_json(struct state *st, sqlite3_stmt *stmt, FILE *out)
-{
-        int rc = SQLITE_DONE, r = 0;
-
-        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-                r = print_json_row(stmt, out);
-        if (r == 0 && rc != SQLITE_DONE)
-                r = state_fail(st, "reading history");
-        return r;
-}
-
-/* The history query with f's conditions, each a bound parameter:
- * ?1 target, ?2 since, ?3 limit, ?4... the outcomes. */
-static int history_query(struct state *st, const struct history_filter *f, sqlite3_stmt **stmt)
-{
-        char sql[1024];
-        size_t n;
-        int r;
-
-        n = (size_t)snprintf(sql, sizeof(sql), "SELECT id, time, source, event_id, target, kind, image,"
-                             " old_digest, new_digest, outcome, duration_ms, error, old_image FROM history"
-                             " WHERE (?1 IS NULL OR target = ?1) AND time >= ?2");
-        if (f->n_outcomes > 0) {
-                n += (size_t)snprintf(sql + n, sizeof(sql) - n, " AND outcome IN (");
-                for (int i = 0; i < f->n_outcomes && n < sizeof(sql); i++)
-                        n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s?%d", i ? ", " : "", 4 + i);
-                if (n < sizeof(sql))
-                        n += (size_t)snprintf(sql + n, sizeof(sql) - n, ")");
-        }
-        if (n < sizeof(sql))
-                n += (size_t)snprintf(sql + n, sizeof(sql) - n, " ORDER BY id DESC LIMIT ?3");
-        if (n >= sizeof(sql))
-                return -E2BIG;
-        r = prepare(st, sql, stmt);
-        if (r < 0)
-                return r;
-        bind_text(*stmt, 1, f->target);
-        sqlite3_bind_int64(*stmt, 2, f->since);
-        sqlite3_bind_int(*stmt, 3, f->limit > 0 ? f->limit : -1);     /* negative: no limit */
-        for (int i = 0; i < f->n_outcomes; i++)
-                bind_text(*stmt, 4 + i, f->outcomes[i]);
-        return 0;
-}
-
-int state_print_history(struct state *st, FILE *out, const struct history_filter *f, bool json)
-{
-        sqlite3_stmt *stmt = NULL;
-        int r;
-
-        if (f->n_outcomes < 0 || f->n_outcomes > HISTORY_OUTCOMES_MAX)
-                return -EINVAL;
-        r = history_query(st, f, &stmt);
-        if (r < 0)
-                return r;
-        r = exec(st, "BEGIN");
-        if (r == 0)
-                r = json ? print_json(st, stmt, out) : print_table(st, stmt, out);
-        sqlite3_reset(stmt);    /* a running statement would keep the snapshot */
-        if (r == 0)
-                r = exec(st, "COMMIT");
-        if (r < 0)
-                rollback(st);
-        sqlite3_finalize(stmt);
-        if (r == 0 && ferror(out))
-                r = -EIO;
-        return r;
-}
 
 /* Every row sql selects (the columns HISTORY_COLUMNS names, in that
  * order) to fn, in the statement's order; what names the read for an
@@ -731,17 +436,17 @@ static int each_history_row(struct state *st, const char *sql, const char *what,
         sqlite3_stmt *stmt = NULL;
         int rc = SQLITE_DONE, r;
 
-        r = prepare(st, sql, &stmt);
+        r = sql_prepare(st, sql, &stmt);
         if (r < 0)
                 return r;
         while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 const struct history_row row = {
-                        .time = sqlite3_column_int64(stmt, 0), .source = col_text(stmt, 1),
-                        .event_id = col_text(stmt, 2), .target = col_text(stmt, 3),
-                        .kind = col_text(stmt, 4), .image = col_text(stmt, 5),
-                        .old_digest = col_text(stmt, 6), .new_digest = col_text(stmt, 7),
-                        .outcome = col_text(stmt, 8), .duration_ms = sqlite3_column_int64(stmt, 9),
-                        .error = col_text(stmt, 10),
+                        .time = sqlite3_column_int64(stmt, 0), .source = sql_col_text(stmt, 1),
+                        .event_id = sql_col_text(stmt, 2), .target = sql_col_text(stmt, 3),
+                        .kind = sql_col_text(stmt, 4), .image = sql_col_text(stmt, 5),
+                        .old_digest = sql_col_text(stmt, 6), .new_digest = sql_col_text(stmt, 7),
+                        .outcome = sql_col_text(stmt, 8), .duration_ms = sqlite3_column_int64(stmt, 9),
+                        .error = sql_col_text(stmt, 10),
                 };
                 r = fn(&row, userdata);
         }
@@ -770,14 +475,14 @@ int state_last_outcome(struct state *st, const char *target, char *outcome, size
                 outcome[0] = '\0';
         if (when)
                 *when = 0;
-        r = prepare(st, "SELECT outcome, time FROM history WHERE target = ?1"
-                    " ORDER BY id DESC LIMIT 1", &stmt);
+        r = sql_prepare(st, "SELECT outcome, time FROM history WHERE target = ?1"
+                        " ORDER BY id DESC LIMIT 1", &stmt);
         if (r < 0)
                 return r;
-        bind_text(stmt, 1, target);
+        sql_bind_text(stmt, 1, target);
         rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW) {
-                const char *o = col_text(stmt, 0);
+                const char *o = sql_col_text(stmt, 0);
                 if (size)
                         snprintf(outcome, size, "%s", o ? o : "");
                 if (when)
@@ -797,12 +502,12 @@ static int prune_seen(struct state *st, int max_age_s)
         if (max_age_s <= 0)
                 return 0;
         for (int i = 0; r == 0 && i < 2; i++) {
-                r = prepare(st, i == 0 ? "DELETE FROM seen_id WHERE time < ?1"
+                r = sql_prepare(st, i == 0 ? "DELETE FROM seen_id WHERE time < ?1"
                                        : "DELETE FROM seen_tag WHERE time < ?1", &stmt);
                 if (r < 0)
                         return r;
                 sqlite3_bind_int64(stmt, 1, (sqlite3_int64)time(NULL) - max_age_s);
-                r = step_done(st, stmt, "pruning seen events");
+                r = sql_step_done(st, stmt, "pruning seen events");
                 sqlite3_finalize(stmt);
         }
         return r;
@@ -816,12 +521,12 @@ static int prune_history(struct state *st, int keep_rows)
         if (keep_rows <= 0)
                 return 0;
         /* the (keep+1)-th newest id, or NULL, which deletes nothing */
-        r = prepare(st, "DELETE FROM history WHERE id <= (SELECT id FROM history"
-                    " ORDER BY id DESC LIMIT 1 OFFSET ?1)", &stmt);
+        r = sql_prepare(st, "DELETE FROM history WHERE id <= (SELECT id FROM history"
+                        " ORDER BY id DESC LIMIT 1 OFFSET ?1)", &stmt);
         if (r < 0)
                 return r;
         sqlite3_bind_int(stmt, 1, keep_rows);
-        r = step_done(st, stmt, "pruning history");
+        r = sql_step_done(st, stmt, "pruning history");
         sqlite3_finalize(stmt);
         return r;
 }
@@ -829,173 +534,16 @@ static int prune_history(struct state *st, int keep_rows)
 /* A limit of 0 or less leaves that table alone. */
 int state_prune(struct state *st, int max_age_s, int keep_rows)
 {
-        int r = exec(st, "BEGIN IMMEDIATE");
+        int r = sql_exec(st, "BEGIN IMMEDIATE");
 
         if (r == 0)
                 r = prune_seen(st, max_age_s);
         if (r == 0)
                 r = prune_history(st, keep_rows);
         if (r == 0)
-                r = exec(st, "COMMIT");
+                r = sql_exec(st, "COMMIT");
         if (r < 0)
-                rollback(st);
-        return r;
-}
-
-/* ---- when to deploy: held jobs, first-seen digests, refused digests ---- */
-
-int state_first_seen(struct state *st, const char *image, const char *digest, long long now,
-                     long long *first)
-{
-        sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "INSERT INTO first_seen(image, digest, time) VALUES(?1, ?2, ?3)"
-                        " ON CONFLICT(image, digest) DO UPDATE SET time = time RETURNING time", &stmt);
-
-        if (r < 0)
-                return r;
-        bind_text(stmt, 1, image);
-        bind_text(stmt, 2, digest);
-        sqlite3_bind_int64(stmt, 3, now);
-        if (sqlite3_step(stmt) == SQLITE_ROW)
-                *first = sqlite3_column_int64(stmt, 0);
-        else
-                r = state_fail(st, "remembering a digest");
-        sqlite3_finalize(stmt);
-        return r;
-}
-
-int state_hold(struct state *st, const struct held_row *row, char *replaced, size_t size)
-{
-        sqlite3_stmt *stmt = NULL;
-        int r = exec(st, "BEGIN IMMEDIATE");
-
-        replaced[0] = '\0';
-        if (r < 0)
-                return r;
-        r = prepare(st, "SELECT job FROM held WHERE source = ?1 AND tag = ?2 AND job != ?3", &stmt);
-        if (r == 0) {
-                int rc;
-
-                bind_text(stmt, 1, row->source);
-                bind_text(stmt, 2, row->tag);
-                bind_text(stmt, 3, row->job);
-                rc = sqlite3_step(stmt);
-                if (rc == SQLITE_ROW)
-                        snprintf(replaced, size, "%s", col_text(stmt, 0) ?: "");
-                else if (rc != SQLITE_DONE)
-                        r = state_fail(st, "looking up a held job");
-        }
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-        if (r == 0)
-                r = prepare(st, "INSERT OR REPLACE INTO held(job, source, tag, digest, not_before, reason, time)"
-                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &stmt);
-        if (r == 0) {
-                bind_text(stmt, 1, row->job);
-                bind_text(stmt, 2, row->source);
-                bind_text(stmt, 3, row->tag);
-                bind_text(stmt, 4, row->digest);
-                sqlite3_bind_int64(stmt, 5, row->not_before);
-                bind_text(stmt, 6, row->reason);
-                sqlite3_bind_int64(stmt, 7, row->time ? row->time : (long long)time(NULL));
-                r = step_done(st, stmt, "holding a job");
-        }
-        sqlite3_finalize(stmt);
-        if (r == 0)
-                r = exec(st, "COMMIT");
-        if (r < 0)
-                rollback(st);
-        return r;
-}
-
-int state_unhold(struct state *st, const char *job)
-{
-        return exec_text(st, "DELETE FROM held WHERE job = ?1", job, "releasing a held job");
-}
-
-int state_each_held(struct state *st, long long due_by, int (*fn)(const struct held_row *row, void *userdata),
-                    void *userdata)
-{
-        sqlite3_stmt *stmt = NULL;
-        int rc, r = prepare(st, "SELECT job, source, tag, digest, not_before, reason, time FROM held"
-                            " WHERE ?1 = 0 OR not_before <= ?1 ORDER BY not_before, job", &stmt);
-
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(stmt, 1, due_by);
-        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-                const struct held_row row = {
-                        .job = col_text(stmt, 0), .source = col_text(stmt, 1), .tag = col_text(stmt, 2),
-                        .digest = col_text(stmt, 3), .not_before = sqlite3_column_int64(stmt, 4),
-                        .reason = col_text(stmt, 5), .time = sqlite3_column_int64(stmt, 6),
-                };
-                r = fn(&row, userdata);
-        }
-        if (r == 0 && rc != SQLITE_DONE)
-                r = state_fail(st, "listing held jobs");
-        sqlite3_finalize(stmt);
-        return r;
-}
-
-int state_refuse(struct state *st, const char *target, const char *digest, const char *reason)
-{
-        sqlite3_stmt *stmt = NULL;
-        int r = prepare(st, "INSERT OR REPLACE INTO refused(target, digest, reason, time)"
-                        " VALUES(?1, ?2, ?3, ?4)", &stmt);
-
-        if (r < 0)
-                return r;
-        bind_text(stmt, 1, target);
-        bind_text(stmt, 2, digest);
-        bind_text(stmt, 3, reason);
-        sqlite3_bind_int64(stmt, 4, (long long)time(NULL));
-        r = step_done(st, stmt, "refusing a digest");
-        sqlite3_finalize(stmt);
-        return r;
-}
-
-int state_refused(struct state *st, const char *target, const char *digest, char *reason, size_t size,
-                  long long *when)
-{
-        sqlite3_stmt *stmt = NULL;
-        int rc, r = prepare(st, "SELECT reason, time FROM refused WHERE target = ?1 AND digest = ?2", &stmt);
-
-        if (r < 0)
-                return r;
-        bind_text(stmt, 1, target);
-        bind_text(stmt, 2, digest);
-        rc = sqlite3_step(stmt);
-        if (rc == SQLITE_ROW) {
-                snprintf(reason, size, "%s", col_text(stmt, 0) ?: "");
-                *when = sqlite3_column_int64(stmt, 1);
-                r = 1;
-        } else if (rc != SQLITE_DONE) {
-                r = state_fail(st, "looking up a refused digest");
-        }
-        sqlite3_finalize(stmt);
-        return r;
-}
-
-int state_refused_clear(struct state *st, const char *target)
-{
-        return exec_text(st, "DELETE FROM refused WHERE target = ?1", target, "forgetting refused digests");
-}
-
-int state_each_refused(struct state *st, int (*fn)(const char *target, const char *digest,
-                                                   const char *reason, long long when, void *userdata),
-                       void *userdata)
-{
-        sqlite3_stmt *stmt = NULL;
-        int rc, r = prepare(st, "SELECT target, digest, reason, time FROM refused ORDER BY target, time", &stmt);
-
-        if (r < 0)
-                return r;
-        while (r == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-                r = fn(col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2),
-                       sqlite3_column_int64(stmt, 3), userdata);
-        if (r == 0 && rc != SQLITE_DONE)
-                r = state_fail(st, "listing refused digests");
-        sqlite3_finalize(stmt);
+                sql_rollback(st);
         return r;
 }
 

@@ -5,13 +5,13 @@
  *             claimed them: a registry's retry is processed once
  *   seen_tag  the newest digest per tag and its job (both pruned by
  *             dedup-window)
- *   held      jobs waiting for min-age or a window, one per source and tag
- *   first_seen when each digest was first seen (min-age's fallback)
- *   refused   digests rolled back on a container: not tried again
+ *   held, first_seen, refused  when to deploy (holdstate.c keeps their SQL)
+ *   counters  totals that outlive the history (counters.c)
  *   pending   changes that wait for approval (pending.c keeps its SQL)
  *   repos, repo_moved  the API's pins and auto-deploy (repos.h keeps their SQL)
  *
- * The database is STATE_DIR/redock.db. */
+ * The database is STATE_DIR/redock.db.  historyprint.h prints the
+ * history; statesql.h has the SQL steps the modules share. */
 #pragma once
 
 #include <stdbool.h>
@@ -43,7 +43,8 @@ void state_close(struct state *st);
 
 /* For the modules that keep their own tables in the same database (their
  * CREATE TABLE is a migration in state.c): the connection, and the one
- * way to log a failure on it (returns -EIO). */
+ * way to log a failure on it (returns -EIO).  statesql.h has the steps
+ * they share. */
 struct sqlite3;
 struct sqlite3 *state_db(struct state *st);
 int state_fail(const struct state *st, const char *what);
@@ -80,20 +81,6 @@ int state_record(struct state *st, const struct history_row *row);
 extern const char *const state_outcomes[];
 #define HISTORY_OUTCOMES_MAX 8
 
-/* Which history rows to print; NULL / 0 members select everything. */
-struct history_filter {
-        const char *target;             /* this container or service only */
-        const char *outcomes[HISTORY_OUTCOMES_MAX];     /* any of these */
-        int n_outcomes;
-        long long since;                /* unix seconds: rows at or after */
-        int limit;                      /* the newest limit rows; <= 0 all */
-};
-
-/* Print the rows f selects, newest first: a table with a header line
- * (TIME TARGET OUTCOME IMAGE OLD → NEW DURATION SOURCE DETAIL), or with
- * json=true one JSON object per line (the detail under "error"). */
-int state_print_history(struct state *st, FILE *out, const struct history_filter *f, bool json);
-
 /* Call fn with the newest row of each target, services after containers,
  * by name (strings valid during the call); a non-zero return from fn
  * stops and is returned.  For `redock status` while Docker is away. */
@@ -113,45 +100,3 @@ int state_last_outcome(struct state *st, const char *target, char *outcome, size
 /* Drop claims older than max_age_s (the dedup window) and history beyond
  * keep rows. */
 int state_prune(struct state *st, int max_age_s, int keep_rows);
-
-/* ---- when to deploy ---- */
-
-/* When digest of image ("REGISTRY/REPOSITORY") was first seen: now, the
- * first time it is asked for.  0 or -errno. */
-int state_first_seen(struct state *st, const char *image, const char *digest, long long now,
-                     long long *first);
-
-struct held_row {
-        const char *job;                /* its file name (in QUEUE.held/) */
-        const char *source;
-        const char *tag;                /* "REGISTRY/REPOSITORY:TAG" */
-        const char *digest;             /* may be NULL */
-        long long not_before;           /* unix seconds */
-        const char *reason;
-        long long time;                 /* when it was held; 0 = now */
-};
-
-/* Record row (again: a job held a second time gets its new time).  An
- * older job held for the same source and tag is dropped from the table,
- * its name put in replaced ("" none): the caller removes its file, as the
- * newer push supersedes it.  0 or -errno. */
-int state_hold(struct state *st, const struct held_row *row, char *replaced, size_t size);
-int state_unhold(struct state *st, const char *job);
-
-/* Call fn for each held job, earliest first; with due_by > 0 only those
- * whose not_before is at or before it.  A non-zero return from fn stops
- * and is returned. */
-int state_each_held(struct state *st, long long due_by, int (*fn)(const struct held_row *row, void *userdata),
-                    void *userdata);
-
-/* A digest rolled back on target (container name) is refused from then
- * on, until state_refused_clear (redock update --force, or a successful
- * update of another digest). */
-int state_refuse(struct state *st, const char *target, const char *digest, const char *reason);
-/* 1 with reason and *when filled when refused, 0 when not, -errno. */
-int state_refused(struct state *st, const char *target, const char *digest, char *reason, size_t size,
-                  long long *when);
-int state_refused_clear(struct state *st, const char *target);
-int state_each_refused(struct state *st, int (*fn)(const char *target, const char *digest,
-                                                   const char *reason, long long when, void *userdata),
-                       void *userdata);

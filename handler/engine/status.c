@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "docker.h"
+#include "holdstate.h"
 #include "imageref.h"
 #include "match.h"
 #include "pending.h"

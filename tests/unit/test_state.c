@@ -16,6 +16,8 @@
 #include <sqlite3.h>
 
 #include "event.h"
+#include "historyprint.h"
+#include "holdstate.h"
 #include "state.h"
 #include "update.h"
 
