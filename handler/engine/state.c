@@ -117,12 +117,18 @@ static int query_int(struct state *st, const char *sql, long long *v)
 /* SQLite would create the file 0644; create it first with our mode (the
  * -wal and -shm files then follow it).  This also turns a directory we
  * cannot write into a plain errno instead of an SQLite message. */
+/* Create the database file with our mode, before SQLite would with its
+ * own.  Only a new one: closing a descriptor of a file drops every POSIX
+ * lock this process holds on it, so opening and closing one that another
+ * connection of ours has open (an API request's drain while its handler
+ * reads) took that connection's locks away, and SQLite said "database
+ * disk image is malformed" (the page's reset did, every time). */
 static int create_file(const char *path)
 {
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0640);
 
         if (fd < 0)
-                return -errno;
+                return errno == EEXIST ? 0 : -errno;
         close(fd);
         return 0;
 }

@@ -736,6 +736,43 @@ START_TEST(two_processes_record)
 }
 END_TEST
 
+/* A second state_open in a process whose first connection is still open
+ * (an API request's drain under its handler's) must leave the first
+ * one's locks alone: closing any descriptor of the file drops them all,
+ * and another process's close then took itself for the last connection
+ * and removed the WAL the first still wrote to. */
+START_TEST(second_open_keeps_the_first_ones_locks)
+{
+        char wal[PATH_MAX + 80];
+        struct state *st1 = open_state(), *st2;
+        pid_t pid;
+        int status;
+
+        snprintf(wal, sizeof(wal), "%s-wal", db_path);
+        record(st1, 1000, "first", "updated", D1, D2, NULL);
+        st2 = open_state();
+        state_close(st2);
+        /* another process: exec'd, as a fork would share SQLite's own
+         * notion of this process's locks */
+        pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                execl("/usr/bin/python3", "python3", "-c",
+                      "import sqlite3, sys\n"
+                      "d = sqlite3.connect(sys.argv[1])\n"
+                      "d.execute('SELECT count(*) FROM history').fetchall()\n"
+                      "d.close()\n", db_path, (char *)NULL);
+                _exit(127);
+        }
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        ck_assert_msg(access(wal, F_OK) == 0, "another process's close removed the WAL of an open connection");
+        record(st1, 1001, "second", "updated", D2, D3, NULL);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM history"), 2);
+        state_close(st1);
+}
+END_TEST
+
 START_TEST(state_dir_under_a_file)
 {
         struct state *st = (struct state *)&st;
@@ -940,6 +977,7 @@ static Suite *state_suite(void)
         tcase_add_test(tc, last_outcome);
         tcase_add_test(tc, prune);
         tcase_add_test(tc, two_processes_record);
+        tcase_add_test(tc, second_open_keeps_the_first_ones_locks);
         tcase_add_test(tc, state_dir_under_a_file);
         tcase_add_test(tc, state_dir_read_only);
         tcase_add_test(tc, held_jobs);
