@@ -593,9 +593,9 @@ static int set_defaults(struct config *c)
         return 0;
 }
 
-int config_load(const char *path, struct config *cfg, FILE *errs)
+static int load(const char *path, struct config *cfg, FILE *errs, bool hook)
 {
-        struct parse_ctx p = { .cfg = cfg, .errs = errs, .path = path, .section_reported = -1 };
+        struct parse_ctx p = { .cfg = cfg, .errs = errs, .path = path, .section_reported = -1, .hook = hook };
         char iobuf[BUFSIZ];
         int r;
 
@@ -642,6 +642,16 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
                 return p.problems;
         }
         return 0;
+}
+
+int config_load(const char *path, struct config *cfg, FILE *errs)
+{
+        return load(path, cfg, errs, false);
+}
+
+int config_load_for_hook(const char *path, struct config *cfg, FILE *errs)
+{
+        return load(path, cfg, errs, true);
 }
 
 int config_warn(const struct config *cfg, FILE *out)

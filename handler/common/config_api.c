@@ -14,6 +14,7 @@ int handle_api(struct parse_ctx *p, struct config *cfg, const char *name, const 
         bool read = strncmp(name, "read-", 5) == 0;
         bool file = strstr(name, "-file") != NULL;
         char **slot = read ? &cfg->api_read_token : &cfg->api_token;
+        bool *unread = read ? &p->api_read_token_unread : &p->api_token_unread;
         const char *why = NULL;
         char *secret = NULL;
 
@@ -30,7 +31,7 @@ int handle_api(struct parse_ctx *p, struct config *cfg, const char *name, const 
                         cfg->api_pending_expire = secs;
                 return 0;
         }
-        if (*slot) {
+        if (*slot || *unread) {
                 problem(p, p->line, "%s: [api] has its %s already; give one of %s and %s-file", name,
                         read ? "read-token" : "token", read ? "read-token" : "token", read ? "read-token" : "token");
                 return 0;
@@ -42,6 +43,12 @@ int handle_api(struct parse_ctx *p, struct config *cfg, const char *name, const 
                 }
                 *slot = strdup(value);
                 return *slot ? 0 : -ENOMEM;
+        }
+        if (p->hook) {
+                /* the webhook never answers the API: it leaves the file
+                 * alone, and knows only that the secret was given */
+                *unread = true;
+                return 0;
         }
         if (read_secret_file(value, &secret, &why) < 0) {
                 problem(p, p->line, "%s %s: %s", name, value, why);

@@ -30,12 +30,15 @@ const char *notify_event_name(unsigned ev)
 }
 
 /* A secret from a file into *dst (the old one wiped); a problem when the
- * file will not do. */
+ * file will not do.  The webhook sends no message: it leaves the file
+ * alone (config_load_for_hook). */
 static int set_secret_file(struct parse_ctx *p, const char *key, const char *path, char **dst)
 {
         const char *why = NULL;
         char *secret = NULL;
 
+        if (p->hook)
+                return 0;
         if (read_secret_file(path, &secret, &why) < 0) {
                 problem(p, p->line, "%s %s: %s", key, path, why);
                 return 0;
@@ -76,12 +79,14 @@ int handle_notify(struct parse_ctx *p, struct notifier *nt, const char *name, co
                 bool file = name[3] == '-';
                 int r;
 
-                if (nt->url && !p->continuation) {
+                if ((nt->url || p->notify_url_unread == nt->line) && !p->continuation) {
                         problem(p, p->line, "%s: [notify %s] has its url already; give one of url and url-file",
                                 name, nt->name);
                         return 0;
                 }
                 r = file ? set_secret_file(p, name, value, &nt->url) : set_str(&nt->url, value);
+                if (file && p->hook)
+                        p->notify_url_unread = nt->line;
                 if (r == 0 && nt->url && !http_url(nt->url)) {
                         /* the file's text is a secret: not shown */
                         if (file)
@@ -148,7 +153,7 @@ int handle_notify(struct parse_ctx *p, struct notifier *nt, const char *name, co
         if (strcmp(name, "starttls") == 0)
                 return parse_bool(p, value, &nt->starttls);
         if (strcmp(name, "ca-file") == 0) {
-                if (access(value, R_OK) < 0)
+                if (!p->hook && access(value, R_OK) < 0)
                         problem(p, p->line, "ca-file %s: %s", value, strerror(errno));
                 return set_str(&nt->ca_file, value);
         }

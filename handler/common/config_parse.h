@@ -44,6 +44,7 @@ struct parse_ctx {
          * still parsed and checked */
         bool hook;
         bool api_token_unread, api_read_token_unread;   /* a *-file the hook did not read */
+        int notify_url_unread;  /* the line of the [notify NAME] whose url-file it did not read */
 };
 
 /* config.c: problems, and what is known of keys */
