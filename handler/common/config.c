@@ -61,8 +61,8 @@ bool source_name_valid(const char *name)
 }
 
 /* The keys each section takes, for "did you mean", a key given twice and
- * quoted values.  Every key a handler below takes is listed here (the
- * unit test walks these lists through config_load). */
+ * quoted values.  Every key a handler takes (here or in config_*.c) is
+ * listed here (the unit test walks these lists through config_load). */
 static const char *const redock_keys[] = {
         "mode", "inbox-dir", "inbox-max-jobs", "inbox-max-bytes", "queue-dir", "state-dir", "scope", "select",
         "include-stopped", "dry-run", "cleanup", "rolling", "dedup-window", "request-timeout", "retry-for",
