@@ -158,6 +158,14 @@ struct config {
  * cannot be read. */
 int config_load(const char *path, struct config *cfg, FILE *errs);
 
+/* config_load for the webhook (redock-hook), which runs once per request
+ * and never answers the API nor sends a message: [api] and [notify NAME]
+ * are parsed and checked as config_load does (unknown keys, bad values,
+ * what a notifier lacks), but the files they name (token-file,
+ * read-token-file, url-file, secret-file, password-file, ca-file) are
+ * neither opened nor checked, and those secrets stay NULL. */
+int config_load_for_hook(const char *path, struct config *cfg, FILE *errs);
+
 /* What a valid configuration may not mean (no source at all): each as a
  * line "PATH: message" to out.  Returns how many. */
 int config_warn(const struct config *cfg, FILE *out);

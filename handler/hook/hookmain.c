@@ -75,7 +75,9 @@ int main(int argc, char **argv)
         signal(SIGPIPE, SIG_IGN);
         shutdown_init();
 
-        if (config_load(config_path, &cfg, stderr) != 0) {
+        /* not the [api] or [notify] secret files: each request would
+         * read them, and this process uses neither */
+        if (config_load_for_hook(config_path, &cfg, stderr) != 0) {
                 log_msg(LOG_ERR, "configuration %s is not usable; answering 503", config_path);
                 http_write_response(STDOUT_FILENO, getenv("GATEWAY_INTERFACE") != NULL, 503,
                                     "{\"error\":\"not configured\"}");

@@ -56,8 +56,9 @@ static void write_file(const char *path, const char *text, mode_t mode)
         ck_assert_int_eq(chmod(path, mode), 0);
 }
 
-/* Write text as the config and load it; errs holds what was printed. */
-static int load(const char *text)
+/* Write text as the config and load it with loader; errs holds what
+ * was printed. */
+static int load_by(int (*loader)(const char *, struct config *, FILE *), const char *text)
 {
         FILE *ef;
         int r;
@@ -67,9 +68,14 @@ static int load(const char *text)
         errs = NULL;
         ef = open_memstream(&errs, &errs_len);
         ck_assert_ptr_nonnull(ef);
-        r = config_load(conf, &cfg, ef);
+        r = loader(conf, &cfg, ef);
         ck_assert_int_eq(fclose(ef), 0);
         return r;
+}
+
+static int load(const char *text)
+{
+        return load_by(config_load, text);
 }
 
 /* errs must be exactly these lines, each "CONF:LINE: message". */
@@ -1193,6 +1199,87 @@ START_TEST(empty_sections)
 }
 END_TEST
 
+/* config_load_for_hook: [api] and [notify NAME] files are not opened (a
+ * missing or group-readable one is no problem, the secrets stay NULL),
+ * and everything else in those sections is refused as config_load
+ * refuses it, in the same words. */
+START_TEST(hook_leaves_api_and_notify_files)
+{
+        char *text = NULL, *full_errs;
+        int full;
+
+        write_file(strcat(strcpy((char[160]){ 0 }, dir), "/loose"), "api-secret\n", 0644);
+        ck_assert_int_ge(asprintf(&text, "[source a]\ntoken = t\n"
+                                         "[api]\n"                                      /* 3 */
+                                         "token-file = %s/loose\n"                      /* 4 */
+                                         "read-token-file = %s/missing\n"               /* 5 */
+                                         "[notify w]\n"                                 /* 6 */
+                                         "type = webhook\n"
+                                         "url-file = %s/missing\n"                      /* 8 */
+                                         "secret-file = %s/loose\n"                     /* 9 */
+                                         "[notify g]\n"                                 /* 10 */
+                                         "type = gotify\nurl = https://g.example/\n"
+                                         "token-file = %s/missing\n"                    /* 13 */
+                                         "ca-file = %s/missing\n",                      /* 14 */
+                                  dir, dir, dir, dir, dir, dir), 0);
+        ck_assert_int_eq(load(text), 6);
+        expect_errs("4: token-file %s/loose: readable or writable by group or others (chmod 600 it)\n"
+                    "5: read-token-file %s/missing: No such file or directory\n"
+                    "8: url-file %s/missing: No such file or directory\n"
+                    "9: secret-file %s/loose: readable or writable by group or others (chmod 600 it)\n"
+                    "13: token-file %s/missing: No such file or directory\n"
+                    "14: ca-file %s/missing: No such file or directory\n", dir, dir, dir, dir, dir, dir);
+        ck_assert_int_eq(load_by(config_load_for_hook, text), 0);
+        ck_assert_str_eq(errs, "");
+        ck_assert_str_eq(cfg.sources[0].token, "t");
+        ck_assert_ptr_null(cfg.api_token);
+        ck_assert_ptr_null(cfg.api_read_token);
+        ck_assert_uint_eq(cfg.n_notifiers, 2);
+        ck_assert_ptr_null(cfg.notifiers[0].url);
+        ck_assert_ptr_null(cfg.notifiers[0].secret);
+        ck_assert_str_eq(cfg.notifiers[1].url, "https://g.example/");
+        ck_assert_ptr_null(cfg.notifiers[1].token);
+        config_free(&cfg);
+        free(text);
+
+        /* what the hook still refuses, word for word as config_load: the
+         * files here are good, so both loaders read the same file alike */
+        write_file(strcat(strcpy((char[160]){ 0 }, dir), "/tok"), "api-secret\n", 0600);
+        write_file(strcat(strcpy((char[160]){ 0 }, dir), "/url"), "https://hooks.example/x\n", 0600);
+        ck_assert_int_ge(asprintf(&text, "[source a]\ntoken = t\n"
+                                         "[api]\n"                                      /* 3 */
+                                         "token-file = %s/tok\n"                        /* 4 */
+                                         "token = again\n"                              /* 5 */
+                                         "read-tokn = r\n"                              /* 6 */
+                                         "[notify w]\n"                                 /* 7 */
+                                         "type = webhook\n"
+                                         "url-file = %s/url\n"                          /* 9 */
+                                         "url = https://x.example/\n"                   /* 10 */
+                                         "colour = red\n"                               /* 11 */
+                                         "[notify g]\n"                                 /* 12 */
+                                         "type = gotify\nurl = https://g.example/\n"
+                                         "events = updated, exploded\n"                 /* 15 */
+                                         "[notify t]\n"                                 /* 16 */
+                                         "url = https://t.example/\n",
+                                  dir, dir), 0);
+        full = load(text);
+        ck_assert_int_eq(full, 7);
+        expect_errs("5: token: [api] has its token already; give one of token and token-file\n"
+                    "6: unknown key 'read-tokn' in [api]; did you mean 'read-token'?\n"
+                    "10: url: [notify w] has its url already; give one of url and url-file\n"
+                    "11: unknown key 'colour' in [notify w]\n"
+                    "15: events: unknown event 'exploded' (use updated, rolled-back, failed, found, "
+                    "pending, poll-error)\n"
+                    "12: notify 'g' (gotify) has no token-file (an application token)\n"
+                    "16: notify 't' has no type (slack, teams, webhook, ntfy, gotify or email)\n");
+        full_errs = strdup(errs);
+        ck_assert_int_eq(load_by(config_load_for_hook, text), full);
+        ck_assert_str_eq(errs, full_errs);
+        free(full_errs);
+        free(text);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
         Suite *s = suite_create("config");
@@ -1221,6 +1308,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, token_file_read);
         tcase_add_test(tc, token_file_refused);
         tcase_add_test(tc, token_file_limits);
+        tcase_add_test(tc, hook_leaves_api_and_notify_files);
         tcase_add_test(tc, token_credential);
         tcase_add_test(tc, apply_webhook_copy_by_inih_sections);
         tcase_add_test(tc, auth_keys);
