@@ -8,31 +8,29 @@
 
 #include <jansson.h>
 
-#include "fault.h"
 #include "approval.h"
 #include "batch.h"
-#include "duration.h"
-#include "hold.h"
 #include "holdstate.h"
-#include "imagecfg.h"
-#include "dependents.h"
 #include "counters.h"
+#include "dependents.h"
 #include "deps.h"
 #include "docker.h"
 #include "drain.h"
+#include "drainctx.h"
+#include "drainfollow.h"
+#include "drainhold.h"
+#include "drainreport.h"
+#include "fault.h"
 #include "intent.h"
 #include "jobcheck.h"
 #include "listing.h"
 #include "log.h"
 #include "match.h"
 #include "notify.h"
-#include "policy.h"
 #include "queue.h"
-#include "registry.h"
 #include "repair.h"
 #include "repos.h"
 #include "shutdown.h"
-#include "since.h"
 #include "state.h"
 #include "swarm.h"
 #include "update.h"
@@ -67,190 +65,6 @@ static int inspect_tied(struct docker *d, json_t *all, struct deps_graph *g, con
         return r;
 }
 
-/* Does the image of this (listed) container carry digest, as Docker
- * recorded it when it pulled the image?  1 yes, 0 no, -errno. */
-static int runs_digest(struct docker *d, const json_t *ins, const char *digest)
-{
-        const char *image = json_string_value(json_object_get(ins, "Image"));
-        const json_t *rd;
-        json_t *img = NULL;
-        size_t i;
-        int yes = 0, status;
-
-        if (!image)
-                return 0;
-        status = docker_callf(d, "GET", NULL, &img, 0, "/images/%s/json", image);
-        if (status != 200) {
-                json_decref(img);
-                return status == 404 ? 0 : status < 0 ? status : -EIO;
-        }
-        json_array_foreach(json_object_get(img, "RepoDigests"), i, rd) {
-                const char *at = strrchr(json_string_value(rd) ?: "", '@');
-                if (at && strcmp(at + 1, digest) == 0)
-                        yes = 1;
-        }
-        json_decref(img);
-        return yes;
-}
-
-/* What one drain has open: Docker, the state database (may be NULL:
- * history is then not recorded, the work goes on). */
-struct drain_ctx {
-        const struct config *cfg;
-        struct docker d;
-        struct state *state;
-        struct drain_stats *st;
-        const struct job *job;          /* the newest job of the push at hand */
-        /* every push of the pass, for tag policies: a container moves to
-         * the best tag among them (match_tag_push) */
-        const struct push_event **pass;
-        size_t n_pass;
-        bool failed;                    /* an update of that push failed */
-        bool held;                      /* that push waits (min-age, window) */
-        bool repaired;                  /* inflight/ looked at in this drain */
-        struct notify_batch notes;      /* this pass's outcomes, for the notifiers */
-        struct repos_cache repos;       /* the API's pins and auto-deploy, read once per pass */
-};
-
-/* The pushed repository's row when the API pinned it to a tag, else NULL. */
-static const struct repo_row *pinned(const struct drain_ctx *c)
-{
-        const struct repo_row *row = repos_find(&c->repos, c->cfg, &c->job->ev);
-
-        return row && row->pinned_tag[0] ? row : NULL;
-}
-
-/* The API's pin of the pushed repository as a policy ("pin:TAG", into
- * buf), which rules over the labels while it is set; else NULL. */
-static const char *pin_policy(const struct drain_ctx *c, char *buf, size_t size)
-{
-        const struct repo_row *pin = pinned(c);
-
-        if (!pin)
-                return NULL;
-        snprintf(buf, size, "pin:%s", pin->pinned_tag);
-        return buf;
-}
-
-/* Does the container follow the push at hand (c->job)?  When it moves to
- * the pushed tag under its redock.policy, that tag into to_tag (else "");
- * the policy as written into policy. */
-static bool follows_push(const struct drain_ctx *c, const json_t *ins, char *to_tag, size_t to_size,
-                         char *policy, size_t policy_size)
-{
-        const struct push_event *one = &c->job->ev;
-        char as[TAG_MAX + 8];
-        enum match_tag m;
-
-        m = match_tag_push_as(c->cfg, ins, one, c->pass ? c->pass : &one, c->pass ? c->n_pass : 1,
-                              pin_policy(c, as, sizeof(as)), to_tag, to_size, policy, policy_size);
-
-        return m == MATCH_TAG_SAME || m == MATCH_TAG_MOVE;
-}
-
-static void record(struct drain_ctx *c, const char *target, const char *kind, const char *image,
-                   const char *old_image, const char *old_digest, const char *new_digest,
-                   const char *outcome, long long duration_ms, const char *error)
-{
-        const struct history_row row = {
-                .source = c->job ? c->job->source : NULL,
-                .event_id = c->job && c->job->ev.event_id[0] ? c->job->ev.event_id : NULL,
-                .target = target, .kind = kind, .image = image,
-                .old_image = old_image && *old_image ? old_image : NULL,
-                .old_digest = old_digest && *old_digest ? old_digest : NULL,
-                .new_digest = new_digest && *new_digest ? new_digest : NULL,
-                .outcome = outcome, .duration_ms = duration_ms,
-                .error = error && *error ? error : NULL,
-        };
-
-        if (c->state)
-                state_record(c->state, &row);
-        notify_note(&c->notes, row.source, target, kind, image, row.old_digest, row.new_digest, outcome,
-                    duration_ms, row.error);
-}
-
-/* Log a Swarm service's outcome and count it as a container's would be. */
-static void report_service(const struct swarm_result *res, void *userdata)
-{
-        struct drain_ctx *c = userdata;
-        struct log_ctx ctx = { .source = c->job->source, .container = res->service,
-                               .image = res->image, .outcome = res->outcome };
-        bool bad = !strcmp(res->outcome, "failed") || !strcmp(res->outcome, "rolled-back");
-
-        if (!strcmp(res->outcome, "updated"))
-                c->st->updated++;
-        else if (!strcmp(res->outcome, "unchanged"))
-                c->st->unchanged++;
-        else if (bad)
-                c->st->failed++;
-        log_ctx(bad ? LOG_ERR : LOG_NOTICE, &ctx, "service %s: %s%s%s (%lld ms)", res->service,
-                res->outcome, res->reason[0] ? ": " : "", res->reason, res->duration_ms);
-        record(c, res->service, "service", res->image, res->old_image, NULL, c->job->ev.digest, res->outcome,
-               res->duration_ms, res->reason);
-}
-
-/* A digest rolled back on a container is not tried again by a push or
- * a poll (the push's digest, else what was pulled); one that works
- * clears the container's refusals. */
-static void remember_refusal(struct drain_ctx *c, const struct update_result *res)
-{
-        const char *digest = c->job && c->job->ev.digest[0] ? c->job->ev.digest : res->new_digest;
-
-        if (!c->state || !res->name[0])
-                return;
-        if (res->outcome == UPDATE_ROLLED_BACK && digest[0])
-                state_refuse(c->state, res->name, digest, res->reason);
-        else if (res->outcome == UPDATE_UPDATED)
-                state_refused_clear(c->state, res->name);
-}
-
-static void report_container(struct drain_ctx *c, const char *image, const struct update_result *res)
-{
-        const char *name = res->name;
-        struct log_ctx ctx = { .source = c->job ? c->job->source : NULL, .container = name,
-                               .image = image, .outcome = update_outcome_name(res->outcome),
-                               .digest = res->new_digest[0] ? res->new_digest : NULL };
-        struct drain_stats *st = c->st;
-
-        switch (res->outcome) {
-        case UPDATE_UPDATED:
-                st->updated++;
-                log_ctx(LOG_NOTICE, &ctx, "updated %s to %s (%s -> %s) in %lld ms", name, image,
-                        res->old_digest[0] ? res->old_digest : res->old_image_id,
-                        res->new_digest[0] ? res->new_digest : res->new_image_id, res->duration_ms);
-                break;
-        case UPDATE_UNCHANGED:
-                st->unchanged++;
-                log_ctx(LOG_INFO, &ctx, "%s already runs the newest %s", name, image);
-                break;
-        case UPDATE_SKIPPED:
-                log_ctx(LOG_INFO, &ctx, "%s skipped: %s", name, res->reason);
-                break;
-        case UPDATE_AVAILABLE:
-                log_ctx(LOG_NOTICE, &ctx, "a newer %s is available for %s (%s): %s", image, name,
-                        res->new_digest[0] ? res->new_digest : res->new_image_id, res->reason);
-                break;
-        case UPDATE_ROLLED_BACK:
-                st->failed++;
-                log_ctx(LOG_ERR, &ctx, "update of %s rolled back, the old container runs again: %s",
-                        name, res->reason);
-                break;
-        case UPDATE_FAILED:
-                st->failed++;
-                log_ctx(LOG_ERR, &ctx, "update of %s failed%s: %s", name,
-                        res->changed ? "" : ", nothing changed", res->reason);
-                break;
-        }
-        record(c, name, "container", res->image[0] ? res->image : image, res->old_image, res->old_digest,
-               res->new_digest, update_outcome_name(res->outcome), res->duration_ms, res->reason);
-        remember_refusal(c, res);
-}
-
-static bool failed(const struct update_result *res)
-{
-        return res->outcome == UPDATE_FAILED || res->outcome == UPDATE_ROLLED_BACK;
-}
-
 /* An update that failed before it touched anything. */
 static void failed_unchanged(struct update_result *res, const char *name, const char *why)
 {
@@ -268,12 +82,18 @@ static void cycle_reason(char *buf, size_t size, const char *why)
 
 /* Log and record an outcome.  A failed update does not use the event up
  * (drain_pass forgets its claims): the same push delivered again (after
- * fixing credentials, say) is not taken for a duplicate. */
-static void conclude(struct drain_ctx *c, const char *image, const struct update_result *res)
+ * fixing credentials, say) is not taken for a duplicate.  moved_to: the
+ * reference a tag policy moves it to, or NULL; a move done is kept for
+ * the rest of the pass (what its other pushes say of the container). */
+static void conclude(struct drain_ctx *c, const char *image, const struct update_result *res,
+                     const char *moved_to)
 {
-        report_container(c, image, res);
-        if (failed(res))
+        drain_report_container(c, image, res);
+        if (drain_failed(res))
                 c->failed = true;
+        /* out of memory, the pass's later pushes say "stays on" the old tag */
+        else if (moved_to && res->outcome == UPDATE_UPDATED)
+                (void)drain_moved_note(c, res->name, moved_to);
 }
 
 /* Update the container at index i of g with its dependents stopped before
@@ -351,7 +171,7 @@ static int update_at_once(struct drain_ctx *c, const struct deps_graph *g, const
                 }
                 if (!res[i].name[0])
                         snprintf(res[i].name, sizeof(res[i].name), "%s", g->nodes[idx[i]].name);
-                conclude(c, image, &res[i]);
+                conclude(c, image, &res[i], to_image[idx[i]]);
         }
         free(res);
         free(rc);
@@ -383,8 +203,8 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
                 }
                 if (r < 0)
                         return r;       /* Docker went away: keep the job */
-                conclude(c, image, &res);
-                if (c->cfg->rolling && !cycle && failed(&res) && i + 1 < n) {
+                conclude(c, image, &res, to_image[idx[i]]);
+                if (c->cfg->rolling && !cycle && drain_failed(&res) && i + 1 < n) {
                         log_ctx(LOG_WARNING, &(struct log_ctx){ .source = c->job->source, .image = image },
                                 "rolling update of %s stopped at the first failure; %zu container(s) left as they are",
                                 image, n - i - 1);
@@ -393,50 +213,6 @@ static int update_in_turn(struct drain_ctx *c, const struct deps_graph *g, const
         }
         return 0;
 }
-
-static const char *container_name(const json_t *ins)
-{
-        const char *name = json_string_value(json_object_get(ins, "Name"));
-
-        return name ? name + (name[0] == '/') : NULL;
-}
-
-/* Was the push's digest rolled back on this container before?  Then it
- * is not tried again (said, with what tries again). */
-static bool refused_digest(struct drain_ctx *c, const json_t *ins, const char *image)
-{
-        const char *name = container_name(ins), *digest = c->job->ev.digest;
-        char reason[512];
-        long long when;
-
-        /* a pin is the operator's explicit choice: it is deployed even so */
-        if (!c->state || !name || !digest[0] || pinned(c) ||
-            state_refused(c->state, name, digest, reason, sizeof(reason), &when) != 1)
-                return false;
-        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = c->job->source, .container = name, .image = image,
-                                               .digest = digest },
-                "push of %s: %s is not updated to %s again: it was rolled back (%s); a new digest, or redock update %s --force, tries again",
-                image, name, digest, reason, name);
-        return true;
-}
-
-/* For a follower that moves to the pushed tag under its policy: the
- * reference it moves to (allocated), said in the log; NULL otherwise. */
-static char *move_to(struct drain_ctx *c, const json_t *ins, const char *image, const char *to_tag,
-                     const char *policy)
-{
-        const char *running = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
-        const char *name = json_string_value(json_object_get(ins, "Name"));
-        char ref[IMAGE_REF_MAX];
-
-        if (!to_tag[0] || !running || match_retag(running, to_tag, ref, sizeof(ref)) < 0)
-                return NULL;
-        name = name && name[0] == '/' ? name + 1 : name;
-        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = c->job->source, .container = name, .image = image },
-                "push of %s: %s moves from %s to %s (%s)", image, name ? name : "?", running, ref, policy);
-        return strdup(ref);
-}
-
 /* Replace the containers that follow the push.  The whole host is
  * listed, for the dependency graph; only the followers and what depends
  * on them are inspected. */
@@ -470,10 +246,10 @@ static int replace_followers(struct drain_ctx *c, const char *image)
         }
         /* node i of g is container i of all */
         json_array_foreach(all, i, ins)
-                if (follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)) &&
-                    !refused_digest(c, ins, image) &&
+                if (drain_follows(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)) &&
+                    !drain_refused_digest(c, ins, image) &&
                     !approval_waits(c->cfg, c->state, &c->d, c->job, ins, to_tag, image, &c->notes)) {
-                        to_image[i] = move_to(c, ins, image, to_tag, policy);
+                        to_image[i] = drain_move_to(c, ins, image, to_tag, policy);
                         /* NULL only out of memory: a parsed reference with
                          * another tag fits IMAGE_REF_MAX.  Never the old tag
                          * in place of the new one: left for the next push */
@@ -506,234 +282,6 @@ out:
         json_decref(all);
         return err;
 }
-
-/* Do the containers among the opted-in ones that follow the push all run
- * its digest already?  1 yes (or none follows it), 0 no, -errno. */
-static int followers_run_digest(struct drain_ctx *c, const json_t *opted_in)
-{
-        const json_t *ins;
-        size_t i;
-
-        json_array_foreach(opted_in, i, ins) {
-                char to_tag[TAG_MAX], policy[600];
-                int r;
-
-                if (!follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
-                        continue;
-                r = runs_digest(&c->d, ins, c->job->ev.digest);
-                if (r <= 0)
-                        return r;
-        }
-        return 1;
-}
-
-/* Say why containers that name the pushed repository and tag are left
- * alone: a stopped follower always (info), and when nothing follows the
- * push, each near miss (another host or scope) with the key that would
- * make it follow. */
-static void log_misses(struct drain_ctx *c, const json_t *opted_in, const char *image, bool none_follow)
-{
-        const struct job *job = c->job;
-        const json_t *ins;
-        size_t i;
-
-        json_array_foreach(opted_in, i, ins) {
-                const char *name = json_string_value(json_object_get(ins, "Name"));
-                struct log_ctx ctx = { .source = job->source, .image = image };
-                char why[1024], to_tag[TAG_MAX];
-                enum match_miss m;
-                enum match_tag t;
-
-                if (!name)
-                        continue;
-                name += name[0] == '/';
-                ctx.container = name;
-                /* a tag policy that does not take this push: why */
-                t = match_tag_push(c->cfg, ins, &job->ev, c->pass ? c->pass : &(const struct push_event *){ &job->ev },
-                                   c->pass ? c->n_pass : 1, to_tag, sizeof(to_tag), why, sizeof(why));
-                if (t == MATCH_TAG_STAYS || t == MATCH_TAG_REFUSED || t == MATCH_TAG_BAD_LABEL) {
-                        log_ctx(t == MATCH_TAG_STAYS ? LOG_INFO : LOG_WARNING, &ctx, "push of %s: %s %s", image,
-                                name, why);
-                        continue;
-                }
-                m = match_near_miss(c->cfg, ins, job->source, &job->ev, why, sizeof(why));
-                if (m == MATCH_STOPPED)
-                        log_ctx(LOG_INFO, &ctx, "push of %s: %s is not running (%s), left alone (include-stopped = no)",
-                                image, name, why);
-                else if (m == MATCH_NEAR && none_follow)
-                        log_ctx(LOG_NOTICE, &ctx, "push of %s: near miss %s: %s", image, name, why);
-        }
-}
-
-static void utc_time(long long t, char *buf, size_t size)
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-
-        if (gmtime_r(&tt, &tm))
-                strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        else
-                snprintf(buf, size, "%lld", t);
-}
-
-/* The image's created time (only asked when a min-age applies): as
- * Docker has it ("2026-12-01T23:10:23.12Z") when the pushed digest is
- * here already (built or pulled on this host), else from the registry's
- * image config (a poll finds changes before anything is pulled: one GET
- * of the manifest, one of the config blob).  0 when neither knows, or
- * says a reproducible build's placeholder (1970): the caller then
- * counts from when redock first saw the digest. */
-static long long image_created(struct drain_ctx *c)
-{
-        const struct push_event *ev = &c->job->ev;
-        struct registry_target t;
-        struct registry_conn *rc = NULL;
-        const char *created;
-        json_t *img = NULL;
-        long long when = 0;
-        int status;
-
-        if (!ev->digest[0] || !ev->registry[0])
-                return 0;
-        status = docker_callf(&c->d, "GET", NULL, &img, 0, "/images/%s/%s@%s/json", ev->registry, ev->repository,
-                              ev->digest);
-        if (status == 200 && (created = json_string_value(json_object_get(img, "Created"))) &&
-            imagecfg_parse_time(created, &when) < 0)
-                when = 0;
-        json_decref(img);
-        if (status == 200)
-                return when;
-        /* not on this host: the registry's word (registry.c logs its failures) */
-        if (registry_target(c->cfg, ev->registry, ev->repository, &t) == 0 && registry_open(c->cfg, &t, &rc) == 0 &&
-            registry_image_created(rc, ev->digest, &when) == 0)
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = c->job->source, .digest = ev->digest },
-                        "min-age: %s/%s@%s was created %lld s ago (its image config, from the registry)",
-                        ev->registry, ev->repository, ev->digest, (long long)time(NULL) - when);
-        else
-                when = 0;
-        registry_close(rc);
-        return when;
-}
-
-/* The largest redock.min-age among the followers (a label that is not
- * a duration is said and left out), if above *min_age. */
-static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long *min_age, const char **text)
-{
-        const json_t *ins;
-        size_t i;
-
-        json_array_foreach(opted_in, i, ins) {
-                const char *v = policy_min_age(json_object_get(json_object_get(ins, "Config"), "Labels"));
-                char to_tag[TAG_MAX], policy[600];
-                long long secs;
-
-                if (!v || !follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
-                        continue;
-                if (duration_parse(v, &secs) < 0) {
-                        log_ctx(LOG_WARNING, &(struct log_ctx){ .source = c->job->source,
-                                                                .container = container_name(ins) },
-                                "%s: redock.min-age=%s is not a duration (90s, 30m, 72h, 7d), ignored",
-                                container_name(ins) ?: "?", v);
-                        continue;
-                }
-                if (secs > *min_age) {
-                        *min_age = secs;
-                        *text = v;
-                }
-        }
-}
-
-/* auto-deploy = off for the pushed repository (the API): the push is
- * held, never due, until it is switched on again (the API then makes it
- * due).  The job a pin queued goes through: the operator asked for it.
- * 0 not held, 1 held, -errno. */
-static int hold_auto_deploy_off(struct drain_ctx *c, const char *image)
-{
-        const struct job *job = c->job;
-        const struct repo_row *row = repos_find(&c->repos, c->cfg, &job->ev);
-        char why[REPO_KEY_MAX + 64], tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
-        int r;
-
-        if (!row || row->auto_deploy ||
-            (strcmp(job->source, SOURCE_NAME_POLL) == 0 &&
-             strncmp(job->ev.event_id, REPOS_PIN_EVENT_PREFIX, strlen(REPOS_PIN_EVENT_PREFIX)) == 0))
-                return 0;
-        if (!c->state)
-                return 0;       /* no database, no row either */
-        snprintf(why, sizeof(why), REPOS_HELD_REASON "%s", row->repo);
-        snprintf(tag, sizeof(tag), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
-        r = state_hold(c->state, &(struct held_row){ .job = job->name, .source = job->source, .tag = tag,
-                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL,
-                                                     .not_before = REPOS_HOLD_NEVER, .reason = why },
-                       replaced, sizeof(replaced));
-        if (r < 0)
-                return r;
-        if (replaced[0] && queue_drop_held(c->cfg->queue_dir, replaced) == 0)
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
-                        "held job %s dropped: the newer push of %s supersedes it", replaced, image);
-        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = job->source, .image = image,
-                                               .digest = job->ev.digest[0] ? job->ev.digest : NULL },
-                "push of %s held: %s (redock api: POST /tags/%s {\"auto_deploy\":true} applies it)", image,
-                why, row->repo);
-        c->held = true;
-        return 1;
-}
-
-/* May this push be deployed now (min-age, window)?  0 yes; 1 it waits:
- * recorded in the held table, its job file then moved to QUEUE.held/ by
- * finish_tag, and released by a later drain when its time comes. */
-static int hold_job(struct drain_ctx *c, const json_t *opted_in, const char *image)
-{
-        const struct job *job = c->job;
-        struct hold_in in = { .now = (long long)time(NULL) };
-        char why[512], until_s[32], tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
-        long long until;
-        int r;
-
-        r = hold_auto_deploy_off(c, image);
-        if (r != 0)
-                return r;
-        config_when(c->cfg, job->source, &in.min_age, &in.min_age_text, &in.window, &in.window_text);
-        label_min_age(c, opted_in, &in.min_age, &in.min_age_text);
-        if (in.min_age == 0 && !in.window)
-                return 0;
-        if (in.min_age > 0) {
-                char repo[IMAGE_REF_MAX];
-
-                in.born = image_created(c);
-                snprintf(repo, sizeof(repo), "%s/%s", job->ev.registry, job->ev.repository);
-                if (!in.born && c->state && job->ev.digest[0])
-                        state_first_seen(c->state, repo, job->ev.digest, in.now, &in.born);
-                if (!in.born)
-                        in.born = job->received;
-        }
-        r = hold_decide(&in, &until, why, sizeof(why));
-        if (r <= 0)
-                return 0;
-        utc_time(until, until_s, sizeof(until_s));
-        if (!c->state) {
-                log_ctx(LOG_ERR, &(struct log_ctx){ .source = job->source, .image = image },
-                        "push of %s should wait until %s (%s), but there is no state database to keep it in: applied now",
-                        image, until_s, why);
-                return 0;
-        }
-        snprintf(tag, sizeof(tag), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
-        r = state_hold(c->state, &(struct held_row){ .job = job->name, .source = job->source, .tag = tag,
-                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL,
-                                                     .not_before = until, .reason = why },
-                       replaced, sizeof(replaced));
-        if (r < 0)
-                return r;
-        if (replaced[0] && queue_drop_held(c->cfg->queue_dir, replaced) == 0)
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
-                        "held job %s dropped: the newer push of %s supersedes it", replaced, image);
-        log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = job->source, .image = image,
-                                               .digest = job->ev.digest[0] ? job->ev.digest : NULL },
-                "push of %s held until %s: %s", image, until_s, why);
-        c->held = true;
-        return 1;
-}
-
 /* Act on one push (c->job, the newest job for its tag in this pass).
  * opted_in: the containers the push may reach (match_candidates), listed
  * once per pass.  claim: EVENT_SAME_DIGEST when every job for this tag in the pass
@@ -752,33 +300,33 @@ static int process_job(struct drain_ctx *c, const json_t *opted_in, enum event_c
         json_array_foreach(opted_in, i, ins) {
                 char to_tag[TAG_MAX], policy[600];
 
-                if (follows_push(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
+                if (drain_follows(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
                         n++;
         }
         if (n == 0) {
                 log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
                                                      .digest = job->ev.digest[0] ? job->ev.digest : NULL },
                         "push of %s: no opted-in container follows it", image);
-        } else if (claim == EVENT_SAME_DIGEST && (err = followers_run_digest(c, opted_in)) != 0) {
+        } else if (claim == EVENT_SAME_DIGEST && (err = drain_followers_run_digest(c, opted_in)) != 0) {
                 if (err > 0)
                         log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image,
                                                              .digest = job->ev.digest },
                                 "duplicate delivery of %s ignored: the %zu container(s) that follow it run %s already",
                                 image, n, job->ev.digest);
-        } else if ((err = hold_job(c, opted_in, image)) == 0) {
+        } else if ((err = drain_hold_job(c, opted_in, image)) == 0) {
                 err = replace_followers(c, image);
         }
         if (c->held)
                 return err < 0 ? err : 0;       /* its services wait with it */
-        log_misses(c, opted_in, image, n == 0);
+        drain_log_misses(c, opted_in, image, n == 0);
         /* then the Swarm services that follow the push, under the same
          * tag policies and pin as the containers */
         if (err >= 0) {
                 char as[TAG_MAX + 8];
                 struct swarm_pass sp = { .pass = c->pass, .n = c->n_pass,
-                                         .policy_as = pin_policy(c, as, sizeof(as)) };
+                                         .policy_as = drain_pin_policy(c, as, sizeof(as)) };
 
-                err = swarm_update(&c->d, c->cfg, &job->ev, &sp, report_service, c);
+                err = swarm_update(&c->d, c->cfg, &job->ev, &sp, drain_report_service, c);
         }
         return err < 0 ? err : 0;
 }
@@ -887,53 +435,6 @@ static bool inflight_pending(const struct config *cfg)
         intent_names_free(names, n);
         return any;
 }
-
-struct due {
-        char **names;
-        size_t n;
-};
-
-static int collect_due(const struct held_row *row, void *userdata)
-{
-        struct due *d = userdata;
-        char **v = reallocarray(d->names, d->n + 1, sizeof(*v));
-
-        if (!v)
-                return -ENOMEM;
-        d->names = v;
-        if (!(v[d->n] = strdup(row->job)))
-                return -ENOMEM;
-        d->n++;
-        return 0;
-}
-
-/* Held jobs whose time has come go back to the queue, before it is
- * listed: the pass then decides on them like on any other job (and holds
- * one again if, say, the window was changed meanwhile).  The file is
- * moved before its row goes: a crash in between leaves a row whose file
- * is no longer held, dropped here next time. */
-static void release_due(struct drain_ctx *c)
-{
-        struct due d = { 0 };
-
-        if (!c->state)
-                return;
-        state_each_held(c->state, (long long)time(NULL), collect_due, &d);
-        for (size_t i = 0; i < d.n; i++) {
-                int r = queue_release(c->cfg->queue_dir, d.names[i]);
-
-                if (r == 0)
-                        log_msg(LOG_INFO, "held job %s is due: back in the queue", d.names[i]);
-                if (r == 0 || r == -ENOENT)
-                        state_unhold(c->state, d.names[i]);
-                else
-                        log_msg(LOG_ERR, "cannot move held job %s back to %s: %s", d.names[i],
-                                c->cfg->queue_dir, strerror(-r));
-                free(d.names[i]);
-        }
-        free(d.names);
-}
-
 /* One pass over the queue: read and claim every job, look at the opted-in
  * containers once, then act on each tag's newest push.  Returns 0 when
  * every job was done, -EAGAIN when jobs were kept (Docker failed, or a
@@ -946,7 +447,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         size_t n, nj = 0;
         int r;
 
-        release_due(c);
+        drain_release_due(c);
         approval_expire(c->cfg, c->state);
         r = queue_list(c->cfg->queue_dir, &names, &n);
         if (r < 0) {
@@ -1050,6 +551,7 @@ static int drain_pass(struct drain_ctx *c, bool *connected)
         free(c->pass);
         c->pass = NULL;
         repos_cache_free(&c->repos);
+        drain_follow_end(c);
         free(pj);
         return r;
 
@@ -1067,6 +569,7 @@ docker_failed:
         free(c->pass);
         c->pass = NULL;
         repos_cache_free(&c->repos);
+        drain_follow_end(c);
         free(pj);
         return -EAGAIN;
 }
@@ -1264,11 +767,11 @@ int drain_update_names(const struct config *cfg, char **names, int n, const stru
                         bad++;
                         continue;
                 }
-                report_container(&c, res.image, &res);
+                drain_report_container(&c, res.image, &res);
                 fprintf(out, "%s\t%s\t%s\t%s\n", res.name, update_outcome_name(res.outcome),
                         res.new_digest[0] ? res.new_digest : res.new_image_id[0] ? res.new_image_id : "-",
                         res.reason[0] ? res.reason : "-");
-                if (failed(&res))
+                if (drain_failed(&res))
                         bad++;
         }
         notify_flush(cfg, &c.notes);

@@ -369,12 +369,13 @@ enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const
                               const struct push_event *const *pass, size_t n, char *to_tag, size_t to_size,
                               char *why, size_t why_size)
 {
-        return match_tag_push_as(cfg, ins, ev, pass, n, NULL, to_tag, to_size, why, why_size);
+        return match_tag_push_as(cfg, ins, ev, pass, n, NULL, NULL, to_tag, to_size, why, why_size);
 }
 
 enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, const struct push_event *ev,
                                  const struct push_event *const *pass, size_t n, const char *policy_as,
-                                 char *to_tag, size_t to_size, char *why, size_t why_size)
+                                 struct tagpolicy_cache *cache, char *to_tag, size_t to_size, char *why,
+                                 size_t why_size)
 {
         struct imageref ref;
 
@@ -383,16 +384,18 @@ enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, co
         if (!match_selected(cfg, ins, NULL, 0) || image_ref(ins, &ref) < 0)
                 return MATCH_TAG_NONE;
         return match_tag_decide(cfg, &ref, json_object_get(json_object_get(ins, "Config"), "Labels"), ev, pass, n,
-                                policy_as, to_tag, to_size, why, why_size);
+                                policy_as, cache, to_tag, to_size, why, why_size);
 }
 
 enum match_tag match_tag_decide(const struct config *cfg, const struct imageref *running, const json_t *labels,
                                 const struct push_event *ev, const struct push_event *const *pass, size_t n,
-                                const char *policy_as, char *to_tag, size_t to_size, char *why, size_t why_size)
+                                const char *policy_as, struct tagpolicy_cache *cache, char *to_tag, size_t to_size,
+                                char *why, size_t why_size)
 {
         char err[256], **tags = NULL;
         const char *best;
-        struct tagpolicy tp;
+        const struct tagpolicy *tp = NULL;
+        struct tagpolicy own = { 0 };   /* parsed here, without a cache */
         struct policy pol;
         enum match_tag m = MATCH_TAG_NONE;
         size_t k = 0;
@@ -403,7 +406,12 @@ enum match_tag match_tag_decide(const struct config *cfg, const struct imageref 
         if (!same_repository(cfg, running, ev))
                 return MATCH_TAG_NONE;
         policy_from_labels(labels, &pol);
-        r = tagpolicy_parse(policy_as ? policy_as : pol.tag_policy, &tp, err, sizeof(err));
+        r = cache ? tagpolicy_cache_get(cache, policy_as ? policy_as : pol.tag_policy, &tp, err, sizeof(err))
+                  : -ENOMEM;
+        if (r == -ENOMEM) {
+                r = tagpolicy_parse(policy_as ? policy_as : pol.tag_policy, &own, err, sizeof(err));
+                tp = &own;
+        }
         if (r < 0 && policy_as) {
                 snprintf(why, why_size, "left alone: its repository's pin %.80s is refused: %s", policy_as, err);
                 m = MATCH_TAG_BAD_LABEL;
@@ -415,8 +423,8 @@ enum match_tag match_tag_decide(const struct config *cfg, const struct imageref 
                 m = MATCH_TAG_BAD_LABEL;
                 goto out;
         }
-        tagpolicy_describe(&tp, why, why_size);
-        if (tp.kind == TAGPOLICY_DIGEST) {
+        tagpolicy_describe(tp, why, why_size);
+        if (tp->kind == TAGPOLICY_DIGEST) {
                 m = strcmp(running->tag, ev->tag) == 0 ? MATCH_TAG_SAME : MATCH_TAG_NONE;
                 goto out;
         }
@@ -427,28 +435,28 @@ enum match_tag match_tag_decide(const struct config *cfg, const struct imageref 
         for (size_t i = 0; i < n; i++)
                 if (same_repository(cfg, running, pass[i]))
                         tags[k++] = (char *)pass[i]->tag;
-        best = tagpolicy_choose(&tp, running->tag, tags, k, err, sizeof(err));
+        best = tagpolicy_choose(tp, running->tag, tags, k, err, sizeof(err));
         if (best && strcmp(best, ev->tag) == 0) {
                 snprintf(to_tag, to_size, "%s", best);
                 m = MATCH_TAG_MOVE;
-        } else if (!best && strcmp(running->tag, ev->tag) == 0 && tagpolicy_follows(&tp, running->tag, ev->tag)) {
+        } else if (!best && strcmp(running->tag, ev->tag) == 0 && tagpolicy_follows(tp, running->tag, ev->tag)) {
                 m = MATCH_TAG_SAME;
         } else {
                 char policy[TAGPOLICY_LABEL_MAX + 8], reason[512];
 
-                tagpolicy_describe(&tp, policy, sizeof(policy));
+                tagpolicy_describe(tp, policy, sizeof(policy));
                 if (best)
                         snprintf(reason, sizeof(reason), "it moves to %s, the best of this pass's pushes", best);
                 else if (err[0])        /* the choice was refused as a whole */
                         snprintf(reason, sizeof(reason), "%s", err);
                 else
-                        tagpolicy_accepts(&tp, running->tag, ev->tag, reason, sizeof(reason));
+                        tagpolicy_accepts(tp, running->tag, ev->tag, reason, sizeof(reason));
                 snprintf(why, why_size, "stays on %s (%s): %s", running->tag, policy, reason);
                 m = err[0] && !best ? MATCH_TAG_REFUSED : MATCH_TAG_STAYS;
         }
 out:
         free(tags);
-        tagpolicy_free(&tp);
+        tagpolicy_free(&own);
         policy_free(&pol);
         return m;
 }

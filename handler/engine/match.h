@@ -21,6 +21,7 @@
 #include "docker.h"
 #include "event.h"
 #include "imageref.h"
+#include "tagpolicy.h"
 
 /* The containers among all (listing summaries) that are opted in under
  * [redock] select and whose list entry shows the image by id, inspected
@@ -85,10 +86,13 @@ enum match_tag match_tag_push(const struct config *cfg, const json_t *ins, const
 
 /* match_tag_push with policy_as ("pin:TAG", the repository's pin set
  * through the API) in place of the container's redock.policy label;
- * NULL: the label. */
+ * NULL: the label.  cache: where parsed policies are kept for the drain
+ * pass (a regexp compiled once, not per container and question); NULL
+ * parses each time. */
 enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, const struct push_event *ev,
                                  const struct push_event *const *pass, size_t n, const char *policy_as,
-                                 char *to_tag, size_t to_size, char *why, size_t why_size);
+                                 struct tagpolicy_cache *cache, char *to_tag, size_t to_size, char *why,
+                                 size_t why_size);
 
 /* The decision itself, for any target that follows tags: a container
  * (match_tag_push_as, after its selection) or a Swarm service (swarm.c,
@@ -97,7 +101,8 @@ enum match_tag match_tag_push_as(const struct config *cfg, const json_t *ins, co
  * has decided that the target is selected. */
 enum match_tag match_tag_decide(const struct config *cfg, const struct imageref *running, const json_t *labels,
                                 const struct push_event *ev, const struct push_event *const *pass, size_t n,
-                                const char *policy_as, char *to_tag, size_t to_size, char *why, size_t why_size);
+                                const char *policy_as, struct tagpolicy_cache *cache, char *to_tag, size_t to_size,
+                                char *why, size_t why_size);
 
 /* image with its tag replaced by tag (the user's spelling of the host and
  * repository kept), into out.  0, -EINVAL (pinned by digest, or no

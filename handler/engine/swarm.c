@@ -317,7 +317,8 @@ static bool service_follows(const struct config *cfg, const struct push_event *e
 
         if (labels && swarm_image_ref(job->image, &ref) == 0)
                 m = match_tag_decide(cfg, &ref, labels, ev, pass, sp && sp->pass ? sp->n : 1,
-                                     sp ? sp->policy_as : NULL, job->to_tag, sizeof(job->to_tag), why, sizeof(why));
+                                     sp ? sp->policy_as : NULL, NULL, job->to_tag, sizeof(job->to_tag), why,
+                                     sizeof(why));
         json_decref(labels);
         snprintf(image, sizeof(image), "%s/%s:%s", ev->registry[0] ? ev->registry : "*", ev->repository, ev->tag);
         if (m == MATCH_TAG_STAYS || m == MATCH_TAG_REFUSED || m == MATCH_TAG_BAD_LABEL)

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tagpolicy.h"
@@ -558,4 +559,55 @@ const char *tagpolicy_choose(const struct tagpolicy *pol, const char *running_ta
                 }
         }
         return best;
+}
+
+struct tagpolicy_cached {
+        char *label;                    /* as parsed; "" for NULL */
+        int r;                          /* tagpolicy_parse's answer */
+        char err[256];                  /* its reason when r < 0 */
+        struct tagpolicy pol;
+};
+
+int tagpolicy_cache_get(struct tagpolicy_cache *cache, const char *label, const struct tagpolicy **ret,
+                        char *err, size_t err_size)
+{
+        struct tagpolicy_cached *e, **v;
+
+        label = label ? label : "";
+        for (size_t i = 0; i < cache->n; i++) {
+                e = cache->v[i];
+                if (strcmp(e->label, label) == 0)
+                        goto found;
+        }
+        v = reallocarray(cache->v, cache->n + 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        cache->v = v;
+        e = calloc(1, sizeof(*e));
+        if (!e || !(e->label = strdup(label))) {
+                free(e);
+                return -ENOMEM;
+        }
+        e->r = tagpolicy_parse(label, &e->pol, e->err, sizeof(e->err));
+        cache->v[cache->n++] = e;
+found:
+        if (e->r < 0) {
+                if (err && err_size)
+                        snprintf(err, err_size, "%s", e->err);
+                return e->r;
+        }
+        *ret = &e->pol;
+        return 0;
+}
+
+void tagpolicy_cache_free(struct tagpolicy_cache *cache)
+{
+        for (size_t i = 0; i < cache->n; i++) {
+                tagpolicy_free(&cache->v[i]->pol);
+                free(cache->v[i]->label);
+                free(cache->v[i]);
+        }
+        free(cache->v);
+        cache->v = NULL;
+        cache->n = 0;
 }

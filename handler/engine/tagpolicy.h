@@ -87,3 +87,22 @@ void tagpolicy_following(const struct tagpolicy *pol, const char *running_tag, c
 
 /* Does pol follow pushes of tag at all (a move, or the running tag)? */
 bool tagpolicy_follows(const struct tagpolicy *pol, const char *running_tag, const char *tag);
+
+/* Policies parsed once for a drain pass, by the text they were parsed
+ * from: several pushes and several questions per push (does it follow,
+ * why not, its min-age) ask for each container's policy, and a regexp:
+ * policy compiles its RE each time it is parsed.  Zeroed to start;
+ * tagpolicy_cache_free at the pass's end. */
+struct tagpolicy_cached;
+struct tagpolicy_cache {
+        struct tagpolicy_cached **v;    /* pointers: a compiled regex_t is not moved */
+        size_t n;
+};
+
+/* label parsed (as tagpolicy_parse), from the cache or parsed now and
+ * kept: 0 with *ret valid until tagpolicy_cache_free; tagpolicy_parse's
+ * -EINVAL/-E2BIG with its reason in err (kept too: asked again, the same
+ * answer); -ENOMEM. */
+int tagpolicy_cache_get(struct tagpolicy_cache *cache, const char *label, const struct tagpolicy **ret,
+                        char *err, size_t err_size);
+void tagpolicy_cache_free(struct tagpolicy_cache *cache);

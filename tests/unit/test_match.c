@@ -268,11 +268,22 @@ START_TEST(list_summary)
 }
 END_TEST
 
-/* Tag policies: which push of a pass each container moves to. */
+/* Tag policies: which push of a pass each container moves to.  Each
+ * answer also asked through the pass's cache of parsed policies (as the
+ * drain asks): the same answer, however often a policy was parsed. */
+static struct tagpolicy_cache tag_cache;
+
 static enum match_tag tag_push(const json_t *c, const struct push_event *ev, const struct push_event *const *pass,
                                size_t n, char *to, char *why)
 {
-        return match_tag_push(&cfg, c, ev, pass, n, to, TAG_MAX, why, 1024);
+        char to_cached[TAG_MAX], why_cached[1024];
+        enum match_tag m = match_tag_push(&cfg, c, ev, pass, n, to, TAG_MAX, why, 1024);
+
+        ck_assert_int_eq(match_tag_push_as(&cfg, c, ev, pass, n, NULL, &tag_cache, to_cached, sizeof(to_cached),
+                                           why_cached, sizeof(why_cached)), m);
+        ck_assert_str_eq(to_cached, to);
+        ck_assert_str_eq(why_cached, why);
+        return m;
 }
 
 START_TEST(tag_policy_moves)
@@ -305,6 +316,8 @@ START_TEST(tag_policy_moves)
         /* digest: today's behaviour */
         ck_assert_int_eq(tag_push(plain, &v12, pass, 5, to, why), MATCH_TAG_SAME);
         ck_assert_int_eq(tag_push(plain, &v13, pass, 5, to, why), MATCH_TAG_NONE);
+        ck_assert_uint_eq(tag_cache.n, 2);     /* semver-minor and digest, each parsed once */
+        tagpolicy_cache_free(&tag_cache);
         json_decref(minor);
         json_decref(plain);
 }
@@ -332,6 +345,7 @@ START_TEST(tag_policy_refusals)
         ck_assert_int_eq(tag_push(glob, &v13, (const struct push_event *[]){ &v13 }, 1, to, why), MATCH_TAG_MOVE);
         /* not opted in: nothing at all */
         ck_assert_int_eq(tag_push(off, &v13, (const struct push_event *[]){ &v13 }, 1, to, why), MATCH_TAG_NONE);
+        tagpolicy_cache_free(&tag_cache);
         json_decref(bad);
         json_decref(glob);
         json_decref(off);
@@ -361,18 +375,18 @@ START_TEST(tag_policy_service)
         ck_assert_int_eq(swarm_image_ref(json_string_value(json_object_get(json_object_get(json_object_get(
                 json_object_get(svc, "Spec"), "TaskTemplate"), "ContainerSpec"), "Image")), &ref), 0);
         ck_assert_str_eq(ref.tag, "1.2.0");
-        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v13, pass, 2, NULL, to, TAG_MAX, why, 1024),
+        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v13, pass, 2, NULL, NULL, to, TAG_MAX, why, 1024),
                          MATCH_TAG_MOVE);
         ck_assert_str_eq(to, "1.3.0");
-        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v20, (const struct push_event *[]){ &v20 }, 1, NULL,
+        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v20, (const struct push_event *[]){ &v20 }, 1, NULL, NULL,
                                           to, TAG_MAX, why, 1024), MATCH_TAG_STAYS);
         ck_assert_str_eq(why, "stays on 1.2.0 (semver-minor): 2.0.0 is a new major version (semver-minor takes "
                               "1.x.x only)");
         /* the API's pin rules over the label */
-        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v13, pass, 2, "pin:1.2.0", to, TAG_MAX, why, 1024),
+        ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v13, pass, 2, "pin:1.2.0", NULL, to, TAG_MAX, why, 1024),
                          MATCH_TAG_STAYS);
         ck_assert_int_eq(match_tag_decide(&cfg, &ref, labels, &v12, (const struct push_event *[]){ &v12 }, 1,
-                                          "pin:1.2.0", to, TAG_MAX, why, 1024), MATCH_TAG_SAME);
+                                          "pin:1.2.0", NULL, to, TAG_MAX, why, 1024), MATCH_TAG_SAME);
         /* pinned by its user (no tag): never follows */
         ck_assert_int_eq(swarm_image_ref(REG "/team/app@sha256:5d3fb85e566ae5ce91eeb7ef9dccc0c5aa6399220a949e04b3b5069482c1c535",
                                          &ref), -EINVAL);

@@ -375,6 +375,40 @@ START_TEST(following_for_status)
 }
 END_TEST
 
+/* A pass's cache parses each text once: the same text is the same
+ * policy (one compiled RE), a refused one is refused again with its
+ * reason, and NULL and "" are both digest. */
+START_TEST(cache_parses_once)
+{
+        struct tagpolicy_cache cache = { 0 };
+        const struct tagpolicy *a = NULL, *b = NULL, *d1 = NULL, *d2 = NULL;
+        char err[256];
+
+        ck_assert_int_eq(tagpolicy_cache_get(&cache, "regexp:^1\\.[0-9]+\\.[0-9]+$", &a, err, sizeof(err)), 0);
+        ck_assert_int_eq(tagpolicy_cache_get(&cache, "regexp:^1\\.[0-9]+\\.[0-9]+$", &b, err, sizeof(err)), 0);
+        ck_assert_ptr_eq(a, b);
+        ck_assert_int_eq(a->kind, TAGPOLICY_REGEXP);
+        ck_assert(a->re_compiled);
+        ck_assert_uint_eq(cache.n, 1);
+        ck_assert_int_eq(tagpolicy_cache_get(&cache, "semver-minor", &b, err, sizeof(err)), 0);
+        ck_assert_ptr_ne(a, b);
+        ck_assert_int_eq(b->kind, TAGPOLICY_SEMVER_MINOR);
+        for (int i = 0; i < 2; i++) {
+                err[0] = '\0';
+                ck_assert_int_eq(tagpolicy_cache_get(&cache, "semver-sideways", &b, err, sizeof(err)), -EINVAL);
+                ck_assert_msg(err[0], "no reason the second time either");
+        }
+        ck_assert_int_eq(tagpolicy_cache_get(&cache, NULL, &d1, err, sizeof(err)), 0);
+        ck_assert_int_eq(tagpolicy_cache_get(&cache, "", &d2, err, sizeof(err)), 0);
+        ck_assert_ptr_eq(d1, d2);
+        ck_assert_int_eq(d1->kind, TAGPOLICY_DIGEST);
+        ck_assert_uint_eq(cache.n, 4);
+        tagpolicy_cache_free(&cache);
+        ck_assert_uint_eq(cache.n, 0);
+        ck_assert_ptr_null(cache.v);
+}
+END_TEST
+
 static Suite *tagpolicy_suite(void)
 {
         Suite *s = suite_create("tagpolicy");
@@ -394,6 +428,7 @@ static Suite *tagpolicy_suite(void)
         tcase_add_test(tc, follows_pushes);
         tcase_add_test(tc, accepts_says_why);
         tcase_add_test(tc, following_for_status);
+        tcase_add_test(tc, cache_parses_once);
         suite_add_tcase(s, tc);
         return s;
 }
