@@ -100,6 +100,30 @@ static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long
         }
 }
 
+/* Keep the push at hand in the held table until not_before, for why
+ * (its job file then goes to QUEUE.held/ in finish_tag); a held job of
+ * the same tag it supersedes is dropped.  The caller says why in the
+ * log.  0 or -errno. */
+static int hold_push(struct drain_ctx *c, const char *image, long long not_before, const char *why)
+{
+        const struct job *job = c->job;
+        char tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
+        int r;
+
+        snprintf(tag, sizeof(tag), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
+        r = state_hold(c->state, &(struct held_row){ .job = job->name, .source = job->source, .tag = tag,
+                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL,
+                                                     .not_before = not_before, .reason = why },
+                       replaced, sizeof(replaced));
+        if (r < 0)
+                return r;
+        if (replaced[0] && queue_drop_held(c->cfg->queue_dir, replaced) == 0)
+                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
+                        "held job %s dropped: the newer push of %s supersedes it", replaced, image);
+        c->held = true;
+        return 0;
+}
+
 /* auto-deploy = off for the pushed repository (the API): the push is
  * held, never due, until it is switched on again (the API then makes it
  * due).  The job a pin queued goes through: the operator asked for it.
@@ -108,7 +132,7 @@ static int hold_auto_deploy_off(struct drain_ctx *c, const char *image)
 {
         const struct job *job = c->job;
         const struct repo_row *row = repos_find(&c->repos, c->cfg, &job->ev);
-        char why[REPO_KEY_MAX + 64], tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
+        char why[REPO_KEY_MAX + 64];
         int r;
 
         if (!row || row->auto_deploy ||
@@ -118,21 +142,13 @@ static int hold_auto_deploy_off(struct drain_ctx *c, const char *image)
         if (!c->state)
                 return 0;       /* no database, no row either */
         snprintf(why, sizeof(why), REPOS_HELD_REASON "%s", row->repo);
-        snprintf(tag, sizeof(tag), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
-        r = state_hold(c->state, &(struct held_row){ .job = job->name, .source = job->source, .tag = tag,
-                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL,
-                                                     .not_before = REPOS_HOLD_NEVER, .reason = why },
-                       replaced, sizeof(replaced));
+        r = hold_push(c, image, REPOS_HOLD_NEVER, why);
         if (r < 0)
                 return r;
-        if (replaced[0] && queue_drop_held(c->cfg->queue_dir, replaced) == 0)
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
-                        "held job %s dropped: the newer push of %s supersedes it", replaced, image);
         log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = job->source, .image = image,
                                                .digest = job->ev.digest[0] ? job->ev.digest : NULL },
                 "push of %s held: %s (redock api: POST /tags/%s {\"auto_deploy\":true} applies it)", image,
                 why, row->repo);
-        c->held = true;
         return 1;
 }
 
@@ -143,7 +159,7 @@ int drain_hold_job(struct drain_ctx *c, const json_t *opted_in, const char *imag
 {
         const struct job *job = c->job;
         struct hold_in in = { .now = (long long)time(NULL) };
-        char why[512], until_s[32], tag[IMAGE_REF_MAX + 8], replaced[NAME_MAX + 1];
+        char why[512], until_s[32];
         long long until;
         int r;
 
@@ -174,20 +190,12 @@ int drain_hold_job(struct drain_ctx *c, const json_t *opted_in, const char *imag
                         image, until_s, why);
                 return 0;
         }
-        snprintf(tag, sizeof(tag), "%s/%s:%s", job->ev.registry, job->ev.repository, job->ev.tag);
-        r = state_hold(c->state, &(struct held_row){ .job = job->name, .source = job->source, .tag = tag,
-                                                     .digest = job->ev.digest[0] ? job->ev.digest : NULL,
-                                                     .not_before = until, .reason = why },
-                       replaced, sizeof(replaced));
+        r = hold_push(c, image, until, why);
         if (r < 0)
                 return r;
-        if (replaced[0] && queue_drop_held(c->cfg->queue_dir, replaced) == 0)
-                log_ctx(LOG_INFO, &(struct log_ctx){ .source = job->source, .image = image },
-                        "held job %s dropped: the newer push of %s supersedes it", replaced, image);
         log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = job->source, .image = image,
                                                .digest = job->ev.digest[0] ? job->ev.digest : NULL },
                 "push of %s held until %s: %s", image, until_s, why);
-        c->held = true;
         return 1;
 }
 
