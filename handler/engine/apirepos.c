@@ -379,64 +379,16 @@ static int parse_change(const struct http_request *req, struct change *ch, char 
 }
 
 /* Make the repository's pushes held for auto-deploy = off due now: the
- * drain moves them back to the queue and decides on them afresh. */
-struct release {
-        char prefix[REPO_KEY_MAX + 1];
-        struct held_row *rows;
-        char **strs;            /* the rows' strings, owned */
-        size_t n, n_strs;
-};
-
-static const char *keep(struct release *rl, const char *s)
-{
-        char **v;
-
-        if (!s)
-                return NULL;
-        v = reallocarray(rl->strs, rl->n_strs + 1, sizeof(*v));
-        if (!v)
-                return NULL;
-        rl->strs = v;
-        return (v[rl->n_strs] = strdup(s)) ? v[rl->n_strs++] : NULL;
-}
-
-static int collect_held(const struct held_row *row, void *userdata)
-{
-        struct release *rl = userdata;
-        struct held_row *v;
-
-        if (row->not_before < REPOS_HOLD_NEVER || !row->tag ||
-            strncmp(row->tag, rl->prefix, strlen(rl->prefix)) != 0)
-                return 0;
-        v = reallocarray(rl->rows, rl->n + 1, sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        rl->rows = v;
-        v[rl->n] = (struct held_row){ .job = keep(rl, row->job), .source = keep(rl, row->source),
-                                      .tag = keep(rl, row->tag), .digest = keep(rl, row->digest),
-                                      .reason = keep(rl, row->reason), .time = row->time };
-        if (!v[rl->n].job || !v[rl->n].source || !v[rl->n].tag)
-                return -ENOMEM;
-        rl->n++;
-        return 0;
-}
-
+ * drain moves them back to the queue and decides on them afresh.  How
+ * many. */
 static size_t release_held(struct state *st, const char *key)
 {
-        struct release rl = { 0 };
-        size_t done = 0;
-        char replaced[NAME_MAX + 1];
+        char prefix[REPO_KEY_MAX + 1];
+        size_t n = 0;
 
-        snprintf(rl.prefix, sizeof(rl.prefix), "%s:", key);
-        state_each_held(st, 0, collect_held, &rl);
-        for (size_t i = 0; i < rl.n; i++) {
-                rl.rows[i].not_before = (long long)time(NULL);
-                if (state_hold(st, &rl.rows[i], replaced, sizeof(replaced)) == 0)
-                        done++;
-        }
-        strv_free(rl.strs, rl.n_strs);
-        free(rl.rows);
-        return done;
+        snprintf(prefix, sizeof(prefix), "%s:", key);
+        state_release_held(st, prefix, REPOS_HOLD_NEVER, (long long)time(NULL), &n);
+        return n;
 }
 
 /* The digest the registry names for key's tag now (as poll asks it).

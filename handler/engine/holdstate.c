@@ -75,6 +75,25 @@ int state_unhold(struct state *st, const char *job)
         return sql_exec_text(st, "DELETE FROM held WHERE job = ?1", job, "releasing a held job");
 }
 
+int state_release_held(struct state *st, const char *tag_prefix, long long held_from, long long now, size_t *n)
+{
+        sqlite3_stmt *stmt = NULL;
+        int r = sql_prepare(st, "UPDATE held SET not_before = ?1 WHERE not_before >= ?2"
+                            " AND substr(tag, 1, length(?3)) = ?3", &stmt);
+
+        *n = 0;
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, now);
+        sqlite3_bind_int64(stmt, 2, held_from);
+        sql_bind_text(stmt, 3, tag_prefix);
+        r = sql_step_done(st, stmt, "releasing held jobs");
+        if (r == 0)
+                *n = (size_t)sqlite3_changes(state_db(st));
+        sqlite3_finalize(stmt);
+        return r;
+}
+
 int state_each_held(struct state *st, long long due_by, int (*fn)(const struct held_row *row, void *userdata),
                     void *userdata)
 {

@@ -37,6 +37,11 @@ struct held_row {
 int state_hold(struct state *st, const struct held_row *row, char *replaced, size_t size);
 int state_unhold(struct state *st, const char *job);
 
+/* Make the held jobs whose tag starts with tag_prefix and whose
+ * not_before is at or after held_from due at now (the drain then takes
+ * them up); *n: how many.  0 or -errno. */
+int state_release_held(struct state *st, const char *tag_prefix, long long held_from, long long now, size_t *n);
+
 /* Call fn for each held job, earliest first; with due_by > 0 only those
  * whose not_before is at or before it.  A non-zero return from fn stops
  * and is returned. */
