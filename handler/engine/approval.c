@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include "approval.h"
+#include "ctrops.h"
+#include "listing.h"
 #include "log.h"
 #include "match.h"
 #include "pending.h"
@@ -17,44 +19,6 @@ bool approval_needed(const struct config *cfg, const json_t *ins, const char *so
         int label = policy_approve(json_object_get(json_object_get(ins, "Config"), "Labels"));
 
         return label >= 0 ? label == 1 : config_approve(cfg, source);
-}
-
-/* What the container's image is known by (its RepoDigests): the digest
- * it runs (the first one, "" none) into from, and whether digest is
- * among them.  Docker unreachable is "not known": the change then waits,
- * which is the careful side. */
-static bool image_digests(struct docker *d, const json_t *ins, const char *digest, char *from, size_t size)
-{
-        const char *id = json_string_value(json_object_get(ins, "Image"));
-        const json_t *rd;
-        json_t *img = NULL;
-        bool runs = false;
-        size_t i;
-
-        from[0] = '\0';
-        if (!id || docker_callf(d, "GET", NULL, &img, 0, "/images/%s/json", id) != 200) {
-                json_decref(img);
-                return false;
-        }
-        json_array_foreach(json_object_get(img, "RepoDigests"), i, rd) {
-                const char *at = strrchr(json_string_value(rd) ?: "", '@');
-
-                if (!at)
-                        continue;
-                if (!from[0])
-                        str_copy(from, size, at + 1);
-                if (digest[0] && strcmp(at + 1, digest) == 0)
-                        runs = true;
-        }
-        json_decref(img);
-        return runs;
-}
-
-static const char *name_of(const json_t *ins)
-{
-        const char *name = json_string_value(json_object_get(ins, "Name"));
-
-        return name ? name + (name[0] == '/') : NULL;
 }
 
 /* A new waiting row for this change: said, and noted for [notify]. */
@@ -85,7 +49,7 @@ static void ask(struct state *st, const struct job *job, struct pending_item *it
 bool approval_waits(const struct config *cfg, struct state *st, struct docker *d, const struct job *job,
                     const json_t *ins, const char *to_tag, const char *image, struct notify_batch *notes)
 {
-        const char *name = name_of(ins), *digest = job->ev.digest;
+        const char *name = listing_name(ins), *digest = job->ev.digest;
         const char *running = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
         struct log_ctx ctx = { .source = job->source, .container = name, .image = image,
                                .digest = digest[0] ? digest : NULL };
@@ -128,7 +92,10 @@ bool approval_waits(const struct config *cfg, struct state *st, struct docker *d
         }
         /* nothing asked yet (or only a superseded ask): is there a change? */
         memset(&it, 0, sizeof(it));
-        if (image_digests(d, ins, digest, it.from_digest, sizeof(it.from_digest)))
+        /* Docker unreachable is "not known": the change then waits,
+         * which is the careful side */
+        if (ctr_image_digests(d, json_string_value(json_object_get(ins, "Image")), digest, it.from_digest,
+                              sizeof(it.from_digest)) == 1)
                 return false;   /* it runs that digest: its update finds nothing to do */
         str_copy(it.target, sizeof(it.target), name);
         str_copy(it.source, sizeof(it.source), job->source);

@@ -129,3 +129,33 @@ int ctr_start(struct docker *d, const char *id, json_t **err)
         int s = docker_callf(d, "POST", NULL, err, 0, "/containers/%s/start", id);
         return s == 204 || s == 304 ? 0 : s < 0 ? s : -EIO;
 }
+
+int ctr_image_digests(struct docker *d, const char *image, const char *digest, char *first, size_t size)
+{
+        const json_t *rd;
+        json_t *img = NULL;
+        size_t i;
+        int yes = 0, status;
+
+        if (first && size)
+                first[0] = '\0';
+        if (!image)
+                return 0;
+        status = docker_callf(d, "GET", NULL, &img, 0, "/images/%s/json", image);
+        if (status != 200) {
+                json_decref(img);
+                return status == 404 ? 0 : status < 0 ? status : -EIO;
+        }
+        json_array_foreach(json_object_get(img, "RepoDigests"), i, rd) {
+                const char *at = strrchr(json_string_value(rd) ?: "", '@');
+
+                if (!at)
+                        continue;
+                if (first && size && !first[0])
+                        snprintf(first, size, "%s", at + 1);
+                if (digest && digest[0] && strcmp(at + 1, digest) == 0)
+                        yes = 1;
+        }
+        json_decref(img);
+        return yes;
+}

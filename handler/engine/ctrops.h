@@ -27,6 +27,12 @@ bool ctr_is_running(struct docker *d, const char *id);
 bool ctr_has_name(struct docker *d, const char *id, const char *name);
 
 /* Remove (never its volumes); 0 when it is gone, or was. */
+/* Does image (an id or a reference) carry digest among its RepoDigests,
+ * as Docker recorded them when it pulled it?  1 yes, 0 no (or no such
+ * image), -errno.  The first of its digests goes into first ("" none)
+ * when first is not NULL. */
+int ctr_image_digests(struct docker *d, const char *image, const char *digest, char *first, size_t size);
+
 int ctr_remove(struct docker *d, const char *id, bool force);
 
 /* Rename, checked and tried again a few times. */

@@ -7,36 +7,12 @@
 
 #include <jansson.h>
 
+#include "ctrops.h"
 #include "drainfollow.h"
 #include "holdstate.h"
+#include "listing.h"
 #include "log.h"
 #include "match.h"
-
-/* Does the image of this (listed) container carry digest, as Docker
- * recorded it when it pulled the image?  1 yes, 0 no, -errno. */
-static int runs_digest(struct docker *d, const json_t *ins, const char *digest)
-{
-        const char *image = json_string_value(json_object_get(ins, "Image"));
-        const json_t *rd;
-        json_t *img = NULL;
-        size_t i;
-        int yes = 0, status;
-
-        if (!image)
-                return 0;
-        status = docker_callf(d, "GET", NULL, &img, 0, "/images/%s/json", image);
-        if (status != 200) {
-                json_decref(img);
-                return status == 404 ? 0 : status < 0 ? status : -EIO;
-        }
-        json_array_foreach(json_object_get(img, "RepoDigests"), i, rd) {
-                const char *at = strrchr(json_string_value(rd) ?: "", '@');
-                if (at && strcmp(at + 1, digest) == 0)
-                        yes = 1;
-        }
-        json_decref(img);
-        return yes;
-}
 
 /* The pushed repository's row when the API pinned it to a tag, else NULL. */
 static const struct repo_row *pinned(const struct drain_ctx *c)
@@ -74,18 +50,11 @@ bool drain_follows(struct drain_ctx *c, const json_t *ins, char *to_tag, size_t 
         return m == MATCH_TAG_SAME || m == MATCH_TAG_MOVE;
 }
 
-const char *drain_container_name(const json_t *ins)
-{
-        const char *name = json_string_value(json_object_get(ins, "Name"));
-
-        return name ? name + (name[0] == '/') : NULL;
-}
-
 /* Was the push's digest rolled back on this container before?  Then it
  * is not tried again (said, with what tries again). */
 bool drain_refused_digest(struct drain_ctx *c, const json_t *ins, const char *image)
 {
-        const char *name = drain_container_name(ins), *digest = c->job->ev.digest;
+        const char *name = listing_name(ins), *digest = c->job->ev.digest;
         char reason[512];
         long long when;
 
@@ -106,12 +75,11 @@ char *drain_move_to(struct drain_ctx *c, const json_t *ins, const char *image, c
                     const char *policy)
 {
         const char *running = json_string_value(json_object_get(json_object_get(ins, "Config"), "Image"));
-        const char *name = json_string_value(json_object_get(ins, "Name"));
+        const char *name = listing_name(ins);
         char ref[IMAGE_REF_MAX];
 
         if (!to_tag[0] || !running || match_retag(running, to_tag, ref, sizeof(ref)) < 0)
                 return NULL;
-        name = name && name[0] == '/' ? name + 1 : name;
         log_ctx(LOG_NOTICE, &(struct log_ctx){ .source = c->job->source, .container = name, .image = image },
                 "push of %s: %s moves from %s to %s (%s)", image, name ? name : "?", running, ref, policy);
         return strdup(ref);
@@ -130,7 +98,8 @@ int drain_followers_run_digest(struct drain_ctx *c, const json_t *opted_in)
 
                 if (!drain_follows(c, ins, to_tag, sizeof(to_tag), policy, sizeof(policy)))
                         continue;
-                r = runs_digest(&c->d, ins, c->job->ev.digest);
+                r = ctr_image_digests(&c->d, json_string_value(json_object_get(ins, "Image")), c->job->ev.digest,
+                                      NULL, 0);
                 if (r <= 0)
                         return r;
         }
@@ -148,7 +117,7 @@ void drain_log_misses(struct drain_ctx *c, const json_t *opted_in, const char *i
         size_t i;
 
         json_array_foreach(opted_in, i, ins) {
-                const char *name = json_string_value(json_object_get(ins, "Name")), *moved;
+                const char *name = listing_name(ins), *moved;
                 struct log_ctx ctx = { .source = job->source, .image = image };
                 char why[1024], to_tag[TAG_MAX];
                 enum match_miss m;
@@ -156,7 +125,6 @@ void drain_log_misses(struct drain_ctx *c, const json_t *opted_in, const char *i
 
                 if (!name)
                         continue;
-                name += name[0] == '/';
                 ctx.container = name;
                 /* a tag policy that does not take this push: why */
                 t = match_tag_push_as(c->cfg, ins, &job->ev,

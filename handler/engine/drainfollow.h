@@ -22,9 +22,6 @@ const char *drain_pin_policy(const struct drain_ctx *c, char *buf, size_t size);
 bool drain_follows(struct drain_ctx *c, const json_t *ins, char *to_tag, size_t to_size, char *policy,
                    size_t policy_size);
 
-/* The container's name without Docker's leading '/', or NULL. */
-const char *drain_container_name(const json_t *ins);
-
 /* Was the push's digest rolled back on this container before?  Then it
  * is not tried again (said, with what tries again). */
 bool drain_refused_digest(struct drain_ctx *c, const json_t *ins, const char *image);

@@ -18,6 +18,7 @@
 #include "duration.h"
 #include "hold.h"
 #include "imagecfg.h"
+#include "listing.h"
 #include "log.h"
 #include "policy.h"
 #include "registry.h"
@@ -88,9 +89,9 @@ static void label_min_age(struct drain_ctx *c, const json_t *opted_in, long long
                         continue;
                 if (duration_parse(v, &secs) < 0) {
                         log_ctx(LOG_WARNING, &(struct log_ctx){ .source = c->job->source,
-                                                                .container = drain_container_name(ins) },
+                                                                .container = listing_name(ins) },
                                 "%s: redock.min-age=%s is not a duration (90s, 30m, 72h, 7d), ignored",
-                                drain_container_name(ins) ?: "?", v);
+                                listing_name(ins) ?: "?", v);
                         continue;
                 }
                 if (secs > *min_age) {

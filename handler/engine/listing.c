@@ -10,6 +10,13 @@ bool listing_image_is_id(const char *image)
         return strncmp(image, "sha256:", 7) == 0 || strspn(image, "0123456789abcdef") == strlen(image);
 }
 
+const char *listing_name(const json_t *ins)
+{
+        const char *name = json_string_value(json_object_get(ins, "Name"));
+
+        return name && name[0] == '/' ? name + 1 : name;
+}
+
 /* A container's own name has one slash ("/db"); the names its links give
  * it have two ("/web/db": web links to it as db).  Docker lists them in
  * no set order. */

@@ -17,6 +17,10 @@
  * in a list once the tag the container was created with moved on. */
 bool listing_image_is_id(const char *image);
 
+/* A container's name (inspect's or a summary's "Name") without Docker's
+ * leading '/'; NULL when it has none. */
+const char *listing_name(const json_t *ins);
+
 /* One list entry as an inspect-shaped object: Id, Name (its own name, of
  * the several a link gives it), Image (the image id), State.Status and
  * State.Running,

@@ -131,13 +131,6 @@ enum {
 };
 #define NOT_NEAR (NOT_TEMPORARY | NOT_TASK | NOT_OPTED_IN)
 
-static const char *name_of(const json_t *ins)
-{
-        const char *name = json_string_value(json_object_get(ins, "Name"));
-
-        return name && name[0] == '/' ? name + 1 : name;
-}
-
 static bool is_running(const json_t *ins)
 {
         const json_t *state = json_object_get(ins, "State");
@@ -149,7 +142,7 @@ static bool is_running(const json_t *ins)
 static unsigned int selection(const struct config *cfg, const json_t *ins, const struct policy *pol)
 {
         const json_t *labels = json_object_get(json_object_get(ins, "Config"), "Labels");
-        const char *name = name_of(ins);
+        const char *name = listing_name(ins);
         unsigned int bits = 0;
 
         if (!name || strstr(name, "-redock-new") || strstr(name, "-redock-old"))
