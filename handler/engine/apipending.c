@@ -23,17 +23,9 @@
 #include "log.h"
 #include "pending.h"
 #include "queue.h"
+#include "since.h"
 #include "state.h"
 #include "strutil.h"
-
-static void rfc3339(long long t, char *buf, size_t size)
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-
-        if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-                snprintf(buf, size, "1970-01-01T00:00:00Z");
-}
 
 /* {"image","tag","digest"} of a reference ("" digest: null); a reference
  * that does not parse (an image id) is the image, without a tag. */
@@ -55,7 +47,7 @@ static json_t *item_json(const struct pending_item *it)
 {
         char since[32];
 
-        rfc3339(it->since, since, sizeof(since));
+        since_iso_time(it->since, since, sizeof(since));
         return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s}", "id", (json_int_t)it->id, "container", it->target,
                          "source", it->source, "state", it->state, "from", ref_json(it->from_image, it->from_digest),
                          "to", ref_json(it->to_ref, it->to_digest), "since", since);
@@ -128,7 +120,7 @@ static int approve(const struct api_call *call, struct state *st, struct pending
                 it->to_ref, it->to_digest[0] ? it->to_digest : "(no digest)");
         str_copy(it->state, sizeof(it->state), "approved");
         v = item_json(it);
-        r = v ? api_answer_json(call, 202, v) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+        r = api_answer_json(call, 202, v);
         json_decref(v);
         *drain = true;
         return r;
@@ -148,7 +140,7 @@ static int reject(const struct api_call *call, struct state *st, struct pending_
                 it->target, it->to_ref, it->to_digest[0] ? it->to_digest : "(no digest)");
         str_copy(it->state, sizeof(it->state), "rejected");
         v = item_json(it);
-        r = v ? api_answer_json(call, 200, v) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+        r = api_answer_json(call, 200, v);
         json_decref(v);
         return r;
 }
@@ -179,7 +171,7 @@ static int one(const struct api_call *call, struct state *st, long long *approve
         if (!action) {
                 json_t *v = item_json(&it);
 
-                r = v ? api_answer_json(call, 200, v) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+                r = api_answer_json(call, 200, v);
                 json_decref(v);
                 return r;
         }

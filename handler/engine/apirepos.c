@@ -247,7 +247,7 @@ int api_repos(const struct api_call *call)
         list = json_array();
         for (size_t i = 0; list && i < w.n; i++)
                 json_array_append_new(list, repo_json(call->cfg, st, &w.v[i]));
-        r = list ? api_answer_json(call, 200, list) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+        r = api_answer_json(call, 200, list);
         json_decref(list);
 out:
         watchlist_free(&w);
@@ -272,7 +272,7 @@ static int answer_error(const struct api_call *call, int status, const char *fmt
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
         o = json_pack("{s:s}", "error", msg);
-        r = o ? api_answer_json(call, status, o) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+        r = api_answer_json(call, status, o);
         json_decref(o);
         return r;
 }
@@ -584,12 +584,8 @@ static int post_tags(const struct api_call *call, struct state *st, struct watch
                 }
         }
         o = repo_json(call->cfg, st, e);
-        if (o) {
-                json_object_set_new(o, "queued", json_boolean(drain));
-                r = api_answer_json(call, 200, o);
-        } else {
-                r = api_answer(call, 500, "{\"error\":\"out of memory\"}");
-        }
+        json_object_set_new(o, "queued", json_boolean(drain));     /* o NULL: a no-op, and a 500 */
+        r = api_answer_json(call, 200, o);
         json_decref(o);
         after->drain = drain;
         str_copy(after->key, sizeof(after->key), e->key);
@@ -638,7 +634,7 @@ int api_tags(const struct api_call *call)
         } else {
                 json_t *o = repo_json(call->cfg, st, e);
 
-                r = o ? api_answer_json(call, 200, o) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+                r = api_answer_json(call, 200, o);
                 json_decref(o);
         }
 out:

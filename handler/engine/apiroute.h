@@ -21,7 +21,8 @@ struct api_call {
         bool cgi;
 };
 
-/* answers for every endpoint: a JSON body, and 405 with Allow */
+/* answers for every endpoint: a JSON body (api_answer_json: a NULL
+ * value, jansson out of memory, is a 500), and 405 with Allow */
 int api_answer(const struct api_call *call, int status, const char *json);
 int api_answer_json(const struct api_call *call, int status, const void *json_t_value);
 int api_method_not_allowed(const struct api_call *call, const char *allow);

@@ -62,7 +62,7 @@ int api_update(const struct api_call *call)
                 json_t *err = json_pack("{s:s}", "error", why);
 
                 log_msg(LOG_WARNING, "api: refused %s /v1/update from %s: %s", call->req->method, call->from, why);
-                r = err ? api_answer_json(call, 400, err) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+                r = api_answer_json(call, 400, err);
                 json_decref(err);
                 return r;
         }
@@ -85,7 +85,7 @@ int api_update(const struct api_call *call)
         log_msg(LOG_INFO, "api: /v1/update: %d target(s), %d tag(s) asked, %d changed, %d unchanged, %d failed, %d job(s) queued",
                 ps.targets, ps.asked, ps.changed, ps.unchanged, ps.failed, ps.queued);
         answer = answer_of(img, n, &ps);
-        r = answer ? api_answer_json(call, 200, answer) : api_answer(call, 500, "{\"error\":\"out of memory\"}");
+        r = api_answer_json(call, 200, answer);
         json_decref(answer);
         if (ps.queued == 0)
                 return r;

@@ -22,17 +22,7 @@
 #include "log.h"
 #include "policy.h"
 #include "registry.h"
-
-static void utc_time(long long t, char *buf, size_t size)
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-
-        if (gmtime_r(&tt, &tm))
-                strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        else
-                snprintf(buf, size, "%lld", t);
-}
+#include "since.h"
 
 /* The image's created time (only asked when a min-age applies): as
  * Docker has it ("2026-12-01T23:10:23.12Z") when the pushed digest is
@@ -184,7 +174,7 @@ int drain_hold_job(struct drain_ctx *c, const json_t *opted_in, const char *imag
         r = hold_decide(&in, &until, why, sizeof(why));
         if (r <= 0)
                 return 0;
-        utc_time(until, until_s, sizeof(until_s));
+        since_iso_time(until, until_s, sizeof(until_s));
         if (!c->state) {
                 log_ctx(LOG_ERR, &(struct log_ctx){ .source = job->source, .image = image },
                         "push of %s should wait until %s (%s), but there is no state database to keep it in: applied now",

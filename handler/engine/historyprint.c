@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "historyprint.h"
+#include "since.h"
 #include "statesql.h"
 #include "table.h"
 
@@ -30,15 +31,6 @@ static const char *const headers[NCOLS] = {
 struct cells {
         char v[NCOLS][CELL_MAX];
 };
-
-static void iso_time(long long t, char *buf, size_t size)
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-
-        if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-                snprintf(buf, size, "%lld", t);
-}
 
 /* "sha256:0123456789abcdef..." -> "0123456789ab", as docker shortens ids. */
 static void short_digest(char *buf, size_t size, const char *d)
@@ -65,7 +57,7 @@ static void format_cells(sqlite3_stmt *stmt, struct cells *c)
 {
         char old[SHORT_DIGEST + 1], new[SHORT_DIGEST + 1], tmp[CELL_MAX];
 
-        iso_time(sqlite3_column_int64(stmt, H_TIME), c->v[C_TIME], CELL_MAX);
+        since_iso_time(sqlite3_column_int64(stmt, H_TIME), c->v[C_TIME], CELL_MAX);
         table_cell(c->v[C_TARGET], CELL_MAX, sql_col_text(stmt, H_TARGET));
         table_cell(c->v[C_OUTCOME], CELL_MAX, sql_col_text(stmt, H_OUTCOME));
         /* a move to another tag: "OLD REFERENCE → NEW TAG" */
@@ -163,7 +155,7 @@ static int print_json_row(sqlite3_stmt *stmt, FILE *out)
         char *s;
         json_t *j;
 
-        iso_time(sqlite3_column_int64(stmt, H_TIME), when, sizeof(when));
+        since_iso_time(sqlite3_column_int64(stmt, H_TIME), when, sizeof(when));
         j = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}",
                       "id", (json_int_t)sqlite3_column_int64(stmt, H_ID),
                       "time", when,

@@ -1,5 +1,6 @@
 /* since: "2h", "3d" or an ISO date to unix seconds. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -72,4 +73,13 @@ int since_parse(const char *s, long long now, long long *ret)
         if (r != -EINVAL)
                 return r;
         return parse_date(s, ret);
+}
+
+void since_iso_time(long long t, char *buf, size_t size)
+{
+        time_t tt = (time_t)t;
+        struct tm tm;
+
+        if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+                snprintf(buf, size, "%lld", t);
 }

@@ -19,6 +19,7 @@
 #include "pending.h"
 #include "policy.h"
 #include "queue.h"
+#include "since.h"
 #include "state.h"
 #include "repos.h"
 #include "status.h"
@@ -46,15 +47,6 @@ struct status_ctx {
 static json_t *str_or_null(const char *s)
 {
         return s && *s ? json_string(s) : json_null();
-}
-
-static void iso_time(long long t, char *buf, size_t size)
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-
-        if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-                snprintf(buf, size, "%lld", t);
 }
 
 /* Is name one the user asked for (or were none named)?  Marks it found. */
@@ -137,7 +129,7 @@ static void add_last_outcome(struct status_ctx *c, json_t *row, const char *name
                 state_last_outcome(c->st, name, outcome, sizeof(outcome), &t);
         json_object_set_new(row, "last_outcome", str_or_null(outcome));
         if (outcome[0]) {
-                iso_time(t, when, sizeof(when));
+                since_iso_time(t, when, sizeof(when));
                 json_object_set_new(row, "last_time", json_string(when));
         } else {
                 json_object_set_new(row, "last_time", json_null());
@@ -355,7 +347,7 @@ static int row_from_history(const struct history_row *h, void *userdata)
         row = json_object();
         if (!row)
                 return -ENOMEM;
-        iso_time(h->time, when, sizeof(when));
+        since_iso_time(h->time, when, sizeof(when));
         json_object_set_new(row, "name", json_string(h->target));
         if (!service)
                 json_object_set_new(row, "state", json_null());
@@ -408,7 +400,7 @@ static void list_jobs(const char *dir, const char *where, json_t *queued, json_t
                         continue;
                 }
                 snprintf(image, sizeof(image), "%s/%s:%s", job.ev.registry, job.ev.repository, job.ev.tag);
-                iso_time(job.received, when, sizeof(when));
+                since_iso_time(job.received, when, sizeof(when));
                 json_object_set_new(o, "image", json_string(image));
                 json_object_set_new(o, "digest", str_or_null(job.ev.digest));
                 json_object_set_new(o, "source", json_string(job.source));
@@ -604,8 +596,8 @@ static int held_row_json(const struct held_row *h, void *userdata)
         if (h->not_before >= REPOS_HOLD_NEVER)
                 snprintf(until, sizeof(until), "never");
         else
-                iso_time(h->not_before, until, sizeof(until));
-        iso_time(h->time, since, sizeof(since));
+                since_iso_time(h->not_before, until, sizeof(until));
+        since_iso_time(h->time, since, sizeof(since));
         json_array_append_new(userdata, json_pack("{s:s,s:s?,s:s?,s:s,s:s,s:s?,s:s}", "image", h->tag ?: "",
                                                   "source", h->source, "digest", h->digest, "until", until,
                                                   "since", since, "reason", h->reason, "job", h->job ?: ""));
@@ -617,7 +609,7 @@ static int refused_row_json(const char *target, const char *digest, const char *
 {
         char t[32];
 
-        iso_time(when, t, sizeof(t));
+        since_iso_time(when, t, sizeof(t));
         json_array_append_new(userdata, json_pack("{s:s,s:s,s:s?,s:s}", "container", target ?: "",
                                                   "digest", digest ?: "", "reason", reason, "time", t));
         return 0;
@@ -627,7 +619,7 @@ static int pending_row_json(const struct pending_item *it, void *userdata)
 {
         char since[32];
 
-        iso_time(it->since, since, sizeof(since));
+        since_iso_time(it->since, since, sizeof(since));
         json_array_append_new(userdata, json_pack("{s:I,s:s,s:s,s:s?,s:s}", "id", (json_int_t)it->id, "container",
                                                   it->target, "image", it->to_ref, "digest",
                                                   it->to_digest[0] ? it->to_digest : NULL, "since", since));
